@@ -1,0 +1,50 @@
+"""Provides safe_text(): the one gate untrusted text passes before it is stored or shown."""
+
+from __future__ import annotations
+
+import re
+
+# Whole escape sequences, terminated or not: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS
+# (ESC ] ... BEL or ST, or to the end when unterminated), two-byte ESC sequences, and the
+# 8-bit C1 introducers that terminals also honour.
+_ESCAPES = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]?            # CSI ... final byte (possibly missing)
+    | \x9b[0-?]*[ -/]*[@-~]?            # 8-bit CSI
+    | (?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])  # OSC DCS SOS PM APC (7- or 8-bit)
+      (?:[^\x07\x1b\x9c]*)              #   payload
+      (?:\x07|\x1b\\|\x9c|$)?           #   BEL, ST or nothing
+    | \x1b[ -/]*[0-~]?                  # other ESC sequences (ESC c, ESC ( B, ...)
+    """,
+    re.VERBOSE,
+)
+# C0 controls except tab and newline, DEL, C1 controls.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides and isolates (Trojan Source), replaced by a visible-neutral nothing.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def safe_text(value: object) -> str:
+    """Return ``value`` as text that can neither drive a terminal nor break a store.
+
+    Drops escape sequences whole, control characters (keeping ``\\n`` and ``\\t``; ``\\r\\n``
+    and lone ``\\r`` become ``\\n``), bidi overrides, and replaces lone surrogates with U+FFFD.
+    Idempotent: ``safe_text(safe_text(x)) == safe_text(x)``.
+    """
+    if value is None:
+        return ""
+    text = value if isinstance(value, str) else str(value)
+    if text.isascii() and text.isprintable():
+        return text
+    text = _SURROGATE.sub("\ufffd", text)
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPES.sub("", text)
+    text = _CONTROLS.sub("", text)
+    text = _BIDI.sub("", text)
+    return text
+
+
+def safe_line(value: object) -> str:
+    """Like safe_text, for one-line fields (titles, names): newlines and tabs become spaces."""
+    return " ".join(safe_text(value).split())
