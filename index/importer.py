@@ -1,0 +1,472 @@
+"""Provides Importer: files in, articles, mentions and index documents out, resumably.
+
+One main thread reads and cleans files, hands batches of texts to ``jobs`` entity-recognizer
+processes (spawned, never forked, so a threaded caller cannot deadlock them), and writes each
+finished batch in one ``BEGIN IMMEDIATE`` transaction. The search index is fed after the store
+commits, and each article is marked indexed only once the index has committed it; a kill at any
+moment leaves committed articles that the next run (or ``check``) indexes, and files that the
+next run finishes without duplicates.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import multiprocessing as mp
+import os
+import queue
+import re
+import sqlite3
+import time
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from index import formats
+from index.errors import BadInput, LibraryError, ReaderError
+from index.models import AddReport
+from index.safe import safe_line, safe_text
+from index.search import IndexDoc, SearchIndex
+from index.store import Store, dumps
+
+BATCH = 32  # texts per message to a recognizer process
+IN_FLIGHT = 3  # batches queued per process: enough to keep it busy, little memory
+INDEX_EVERY = 2000  # articles per search-index commit
+SMALL = 16  # at most this many texts are analysed in-process (a process start costs ~2 s)
+MAX_FILE_BYTES = 64 * 1024 * 1024
+
+Progress = Callable[[int, int, str], None]
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[Path], int, list[tuple[str, str]]]:
+    """Files to import under ``paths`` (recursively), how many were skipped, and bad paths."""
+    found: list[Path] = []
+    skipped = 0
+    missing: list[tuple[str, str]] = []
+    for path in paths:
+        path = Path(path)
+        if not path.exists():
+            missing.append((str(path), "no such file or folder"))
+            continue
+        if path.is_file():
+            if formats.kind_of(path) is None:
+                skipped += 1
+            else:
+                found.append(path)
+            continue
+        for root, dirs, files in os.walk(path):
+            hidden = [d for d in dirs if d.startswith(".")]
+            skipped += len(hidden)
+            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+            for name in sorted(files):
+                file = Path(root) / name
+                if name.startswith(".") or formats.kind_of(file) is None:
+                    skipped += 1
+                else:
+                    found.append(file)
+    return found, skipped, missing
+
+
+def slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "article"
+
+
+@dataclass
+class Pending:
+    """One article waiting for the entity recognizer."""
+
+    id: str
+    path: str
+    record: str
+    hash: str
+    doc: formats.RawDoc
+    fresh: bool  # new (True) or an update of a stored article (False)
+
+
+@dataclass
+class FileJob:
+    path: str
+    sha256: str
+    size: int
+    records: int
+    failed: int
+    waiting: set[str] = field(default_factory=set)
+    reading: bool = True  # the file is done only once it is read to the end and all written
+
+
+class Importer:
+    """Runs one import into a store and a search index."""
+
+    def __init__(
+        self,
+        store: Store,
+        search: SearchIndex,
+        *,
+        jobs: int | None = None,
+        progress: Progress | None = None,
+    ) -> None:
+        self.store = store
+        self.search = search
+        self.jobs = max(1, jobs or os.cpu_count() or 1)
+        self.progress = progress or (lambda done, total, label: None)
+        self.added = self.updated = self.unchanged = 0
+        self.failed: list[tuple[str, str]] = []
+        self.total = self.done = 0
+        self._files: dict[str, FileJob] = {}
+        self._unindexed: list[int] = []
+        self._to_index: list[IndexDoc] = []
+        self._claimed: set[str] = set()
+        self._pool: _Pool | None = None
+        self._deleted_any = False
+
+    # --- entry point -----------------------------------------------------------------------
+    def run(self, paths: Iterable[Path]) -> tuple[AddReport, bool]:
+        """Import; returns the report and whether anything in the store changed."""
+        files, skipped, missing = discover(paths)
+        self.failed.extend(missing)
+        buffer: list[Pending] = []
+        changed = False
+        try:
+            for path in files:
+                for item in self._read(path):
+                    buffer.append(item)
+                    if len(buffer) >= BATCH and (self._pool or len(buffer) > SMALL):
+                        self._submit(buffer[:BATCH])
+                        del buffer[:BATCH]
+                self._finish_ready_files()
+            if buffer:
+                if self._pool is None and len(buffer) <= SMALL:
+                    self._analyse_here(buffer)
+                else:
+                    while buffer:
+                        self._submit(buffer[:BATCH])
+                        del buffer[:BATCH]
+            if self._pool:
+                self._pool.finish(self._write)
+            self._flush_index(force=True)
+            changed = bool(self.added or self.updated or self._deleted_any)
+        finally:
+            if self._pool:
+                self._pool.close()
+        report = AddReport(
+            added=self.added,
+            updated=self.updated,
+            unchanged=self.unchanged,
+            skipped=skipped,
+            failed=tuple(self.failed),
+        )
+        return report, changed
+
+    # --- reading ---------------------------------------------------------------------------
+    def _read(self, path: Path) -> Iterator[Pending]:
+        name = str(path)
+        key = str(path.resolve())
+        try:
+            size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise BadInput(f"file too large ({size // 2**20} MB; limit {MAX_FILE_BYTES // 2**20} MB)")
+            data = path.read_bytes()
+        except OSError as exc:
+            self.failed.append((name, exc.strerror or str(exc)))
+            return
+        except BadInput as exc:
+            self.failed.append((name, str(exc)))
+            return
+        sha = hashlib.sha256(data).hexdigest()
+        row = self.store.db.execute(
+            "SELECT sha256, records FROM files WHERE path = ?", (key,)
+        ).fetchone()
+        if row and row[0] == sha:
+            self.unchanged += row[1]
+            self.done += row[1]
+            self.total += row[1]
+            self.progress(self.done, self.total, path.name)
+            return
+        try:
+            result = formats.read(path, data)
+        except BadInput as exc:
+            self.failed.append((name, str(exc)))
+            return
+        except ReaderError as exc:
+            self.failed.append((name, str(exc)))
+            return
+        except Exception as exc:  # a parser bug must fail this file alone
+            self.failed.append((name, f"could not be read ({type(exc).__name__}: {exc})"))
+            return
+        for where, reason in result.errors:
+            self.failed.append((f"{name}:{where}", reason))
+        job = FileJob(key, sha, size, len(result.docs), len(result.errors))
+        self._files[key] = job
+        stored = dict(
+            self.store.db.execute(
+                "SELECT record, id FROM articles WHERE path = ?", (key,)
+            ).fetchall()
+        )
+        seen: set[str] = set()
+        self.total += len(result.docs)
+        for i, doc in enumerate(result.docs):
+            record = str(i + 1)
+            pending = self._pending(path, key, record, doc, len(result.docs), stored)
+            if pending is None:
+                continue
+            seen.add(pending.id)
+            if pending.hash == "":
+                continue
+            job.waiting.add(pending.id)
+            yield pending
+        job.reading = False
+        gone = [aid for aid in stored.values() if aid not in seen]
+        if gone:
+            self._delete(gone)
+
+    def _pending(
+        self, path: Path, key: str, record: str, doc: formats.RawDoc, count: int,
+        stored: dict[str, str],
+    ) -> Pending | None:
+        doc.title = safe_line(doc.title) or safe_line(path.stem)
+        doc.text = safe_text(doc.text).strip()
+        if not doc.text:
+            self.failed.append((f"{path}:{record}", "no text"))
+            return None
+        fields = [doc.title, doc.text, doc.source, doc.date, doc.author, doc.url, doc.place, doc.meta]
+        digest = hashlib.sha256(dumps(fields).encode("utf-8", "replace")).hexdigest()
+        aid = self._assign_id(path, key, record, doc, count, stored)
+        row = self.store.db.execute("SELECT hash FROM articles WHERE id = ?", (aid,)).fetchone()
+        if row and row[0] == digest:
+            self.unchanged += 1
+            self.done += 1
+            self.progress(self.done, self.total, path.name)
+            return Pending(aid, key, record, "", doc, False)
+        return Pending(aid, key, record, digest, doc, row is None)
+
+    def _assign_id(
+        self, path: Path, key: str, record: str, doc: formats.RawDoc, count: int,
+        stored: dict[str, str],
+    ) -> str:
+        """The input's own id when it has one, else the file's name; unique in the library."""
+        if record in stored and (doc.id is None or stored[record] == safe_line(doc.id)):
+            return stored[record]
+        base = safe_line(doc.id) if doc.id else slug(path.stem)
+        if not doc.id and count > 1:
+            base = f"{base}-{record}"
+        aid = base
+        n = 1
+        while True:
+            row = self.store.db.execute("SELECT path FROM articles WHERE id = ?", (aid,)).fetchone()
+            if (row is None or row[0] == key) and aid not in self._claimed:
+                break
+            n += 1
+            aid = f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}" if n == 2 else f"{base}-{n}"
+        self._claimed.add(aid)
+        return aid
+
+    # --- analysis --------------------------------------------------------------------------
+    def _submit(self, batch: list[Pending]) -> None:
+        if self._pool is None:
+            self._pool = _Pool(self.jobs)
+        self._pool.submit(batch, self._write)
+
+    def _analyse_here(self, batch: list[Pending]) -> None:
+        from index import nlp
+
+        model = nlp.load_model()
+        results = nlp.analyse(model, [p.doc.text for p in batch])
+        self._write(batch, [[_pack(m) for m in ms] for ms in results])
+
+    # --- writing ---------------------------------------------------------------------------
+    def _write(self, batch: list[Pending], mentions: list[list[tuple]]) -> None:
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        rowids: list[int] = []
+        with self.store.write() as db:
+            for item, found in zip(batch, mentions):
+                doc = item.doc
+                rowid = self._upsert(db, item, now)
+                rowids.append(rowid)
+                db.execute("DELETE FROM mentions WHERE article = ?", (rowid,))
+                db.executemany(
+                    "INSERT OR IGNORE INTO mentions (article, start, end, text, label, sent_start,"
+                    " sent_end, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [(rowid, *m) for m in found],
+                )
+                self._to_index.append(
+                    IndexDoc(
+                        id=item.id, title=doc.title, body=doc.text, source=doc.source,
+                        date=doc.date, author=doc.author,
+                        keys=tuple(sorted({m[6] for m in found})),
+                        types=tuple(sorted({m[3] for m in found})),
+                    )
+                )
+                if item.fresh:
+                    self.added += 1
+                else:
+                    self.updated += 1
+                job = self._files.get(item.path)
+                if job:
+                    job.waiting.discard(item.id)
+            self.store.set_meta(db, "entities_stale", "1")
+            self._finish_files(db, now)
+        self._unindexed.extend(rowids)
+        self.done += len(batch)
+        self.progress(self.done, self.total, Path(batch[-1].path).name)
+        self._flush_index()
+
+    def _upsert(self, db: sqlite3.Connection, item: Pending, now: str) -> int:
+        doc = item.doc
+        values = (
+            item.id, item.path, item.record, item.hash, doc.title, doc.text,
+            safe_line(doc.source), safe_line(doc.date) or None, safe_line(doc.author),
+            safe_line(doc.url), safe_line(doc.place), _meta(doc.meta), now,
+        )
+        row = db.execute(
+            "INSERT INTO articles (id, path, record, hash, title, text, source, date, author, url,"
+            " place, meta, added, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+            " ON CONFLICT (id) DO UPDATE SET path = excluded.path, record = excluded.record,"
+            " hash = excluded.hash, title = excluded.title, text = excluded.text,"
+            " source = excluded.source, date = excluded.date, author = excluded.author,"
+            " url = excluded.url, place = excluded.place, meta = excluded.meta, indexed = 0"
+            " RETURNING rowid",
+            values,
+        ).fetchone()
+        return int(row[0])
+
+    def _finish_files(self, db: sqlite3.Connection, now: str) -> None:
+        for key, job in list(self._files.items()):
+            if not job.waiting and not job.reading:
+                db.execute(
+                    "INSERT INTO files (path, sha256, size, records, failed, updated)"
+                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
+                    " sha256 = excluded.sha256, size = excluded.size, records = excluded.records,"
+                    " failed = excluded.failed, updated = excluded.updated",
+                    (job.path, job.sha256, job.size, job.records, job.failed, now),
+                )
+                del self._files[key]
+
+    def _finish_ready_files(self) -> None:
+        if any(not job.waiting and not job.reading for job in self._files.values()):
+            now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+            with self.store.write() as db:
+                self._finish_files(db, now)
+
+    def _delete(self, ids: list[str]) -> None:
+        with self.store.write() as db:
+            db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+            self.store.set_meta(db, "entities_stale", "1")
+        self.search.delete(ids)
+        self._deleted_any = True
+
+    def _flush_index(self, force: bool = False) -> None:
+        if not self._to_index or (not force and len(self._to_index) < INDEX_EVERY):
+            return
+        self.search.add(self._to_index)
+        self._to_index = []
+        rowids, self._unindexed = self._unindexed, []
+        with self.store.write() as db:
+            db.executemany("UPDATE articles SET indexed = 1 WHERE rowid = ?", [(r,) for r in rowids])
+
+
+def _meta(meta: dict) -> str:
+    clean = {safe_line(k): _clean_value(v) for k, v in (meta or {}).items()}
+    return dumps(clean)
+
+
+def _clean_value(value: object) -> object:
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, (int, float, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_clean_value(v) for v in value]
+    if isinstance(value, dict):
+        return {safe_line(k): _clean_value(v) for k, v in value.items()}
+    return safe_text(json.dumps(value, default=str))
+
+
+def _pack(m) -> tuple:
+    """A mention as the row the store writes (the order of the mentions table's columns)."""
+    return (m.start, m.end, m.text, m.label, m.sent_start, m.sent_end, m.key)
+
+
+# --- the recognizer processes ----------------------------------------------------------------
+def _worker(inbox: mp.Queue, outbox: mp.Queue) -> None:
+    """Entity-recognizer process: load the model once, then analyse batches until told to stop."""
+    from index import nlp
+
+    try:
+        model = nlp.load_model()
+    except ReaderError as exc:
+        outbox.put(("error", str(exc)))
+        return
+    while True:
+        item = inbox.get()
+        if item is None:
+            return
+        seq, texts = item
+        try:
+            found = [[_pack(m) for m in ms] for ms in nlp.analyse(model, texts)]
+        except Exception as exc:  # report, never die silently
+            outbox.put(("error", f"entity recognizer failed: {type(exc).__name__}: {exc}"))
+            return
+        outbox.put((seq, found))
+
+
+class _Pool:
+    """``jobs`` spawned recognizer processes fed through bounded queues."""
+
+    def __init__(self, jobs: int) -> None:
+        ctx = mp.get_context("spawn")
+        self.inbox: mp.Queue = ctx.Queue()
+        self.outbox: mp.Queue = ctx.Queue()
+        self.procs = [
+            ctx.Process(target=_worker, args=(self.inbox, self.outbox), daemon=True)
+            for _ in range(jobs)
+        ]
+        for p in self.procs:
+            p.start()
+        self.limit = jobs * IN_FLIGHT
+        self.waiting: dict[int, list[Pending]] = {}
+        self.order: deque[int] = deque()
+        self.seq = 0
+
+    def submit(self, batch: list[Pending], write: Callable) -> None:
+        while len(self.waiting) >= self.limit:
+            self._receive(write)
+        self.seq += 1
+        self.waiting[self.seq] = batch
+        self.inbox.put((self.seq, [p.doc.text for p in batch]))
+
+    def finish(self, write: Callable) -> None:
+        while self.waiting:
+            self._receive(write)
+
+    def _receive(self, write: Callable) -> None:
+        while True:
+            try:
+                seq, found = self.outbox.get(timeout=1.0)
+                break
+            except queue.Empty:
+                if not any(p.is_alive() for p in self.procs):
+                    raise LibraryError(
+                        "the entity recognizer stopped unexpectedly; run the import again"
+                    ) from None
+        if seq == "error":
+            raise LibraryError(found)
+        write(self.waiting.pop(seq), found)
+
+    def close(self) -> None:
+        for _ in self.procs:
+            try:
+                self.inbox.put_nowait(None)
+            except Exception:
+                pass
+        deadline = time.monotonic() + 2
+        for p in self.procs:
+            p.join(max(0.0, deadline - time.monotonic()))
+            if p.is_alive():
+                p.kill()
+                p.join(1)
+        self.inbox.close()
+        self.outbox.close()
+        self.inbox.cancel_join_thread()
+        self.outbox.cancel_join_thread()

@@ -1,0 +1,212 @@
+"""Provides Store: the SQLite file that is the library's source of truth.
+
+WAL journal, ``synchronous=FULL`` (a pin or merge survives a power cut), and ``BEGIN IMMEDIATE``
+for every write so that a second writer waits for the lock instead of failing half-way.
+Each thread gets its own connection.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from index.errors import LibraryBusy, LibraryError
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+);
+-- One row a file fully imported: re-adding it with the same hash does no work.
+CREATE TABLE IF NOT EXISTS files (
+    path    TEXT PRIMARY KEY,
+    sha256  TEXT NOT NULL,
+    size    INTEGER NOT NULL,
+    records INTEGER NOT NULL,
+    failed  INTEGER NOT NULL DEFAULT 0,
+    updated TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS articles (
+    rowid   INTEGER PRIMARY KEY,
+    id      TEXT NOT NULL UNIQUE,
+    path    TEXT NOT NULL,
+    record  TEXT NOT NULL DEFAULT '',
+    hash    TEXT NOT NULL,
+    title   TEXT NOT NULL,
+    text    TEXT NOT NULL,
+    source  TEXT NOT NULL DEFAULT '',
+    date    TEXT,
+    author  TEXT NOT NULL DEFAULT '',
+    url     TEXT NOT NULL DEFAULT '',
+    place   TEXT NOT NULL DEFAULT '',
+    meta    TEXT NOT NULL DEFAULT '{}',
+    added   TEXT NOT NULL,
+    indexed INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX IF NOT EXISTS articles_date ON articles (date DESC, rowid DESC);
+CREATE INDEX IF NOT EXISTS articles_path ON articles (path, record);
+CREATE INDEX IF NOT EXISTS articles_pending ON articles (indexed) WHERE indexed = 0;
+CREATE TABLE IF NOT EXISTS mentions (
+    article    INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE,
+    start      INTEGER NOT NULL,
+    end        INTEGER NOT NULL,
+    text       TEXT NOT NULL,
+    label      TEXT NOT NULL,
+    sent_start INTEGER NOT NULL,
+    sent_end   INTEGER NOT NULL,
+    key        TEXT NOT NULL,
+    PRIMARY KEY (article, start)
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS mentions_key ON mentions (key, article);
+-- Derived from mentions and decisions by resolve(); rebuilt after every import or decision.
+CREATE TABLE IF NOT EXISTS entity_of (
+    key    TEXT PRIMARY KEY,
+    entity TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entity_of_entity ON entity_of (entity);
+CREATE TABLE IF NOT EXISTS entities (
+    id       TEXT PRIMARY KEY,
+    name     TEXT NOT NULL,
+    label    TEXT NOT NULL,
+    aliases  TEXT NOT NULL DEFAULT '[]',
+    mentions INTEGER NOT NULL DEFAULT 0,
+    articles INTEGER NOT NULL DEFAULT 0
+) WITHOUT ROWID;
+CREATE INDEX IF NOT EXISTS entities_rank ON entities (mentions DESC);
+-- The user's word: merges and ignores, keyed by normalized names so they survive re-imports.
+CREATE TABLE IF NOT EXISTS decisions (
+    id   INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL CHECK (kind IN ('merge', 'ignore')),
+    a    TEXT NOT NULL,
+    b    TEXT NOT NULL DEFAULT '',
+    made TEXT NOT NULL,
+    UNIQUE (kind, a, b)
+);
+"""
+
+
+class Store:
+    """The SQLite database of one library."""
+
+    def __init__(self, path: Path, *, readonly: bool = False, busy_timeout: float = 10.0) -> None:
+        self.path = path
+        self.readonly = readonly
+        self.busy_timeout = busy_timeout
+        self._local = threading.local()
+        self._all: list[sqlite3.Connection] = []
+        self._lock = threading.Lock()
+        if not readonly:
+            self._migrate()
+
+    # --- connections -----------------------------------------------------------------------
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            if self.readonly:
+                uri = f"file:{self.path}?mode=ro"
+                db = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout,
+                                     isolation_level=None, check_same_thread=False)
+            else:
+                db = sqlite3.connect(self.path, timeout=self.busy_timeout,
+                                     isolation_level=None, check_same_thread=False)
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=FULL")
+            db.execute("PRAGMA foreign_keys=ON")
+            db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
+            db.execute("PRAGMA cache_size=-32000")
+        except sqlite3.Error as exc:
+            raise LibraryError(f"cannot open {self.path}: {exc}") from None
+        with self._lock:
+            self._all.append(db)
+        return db
+
+    @property
+    def db(self) -> sqlite3.Connection:
+        """This thread's connection, in autocommit mode (reads see the latest commit)."""
+        db = getattr(self._local, "db", None)
+        if db is None:
+            db = self._local.db = self._connect()
+        return db
+
+    def close(self) -> None:
+        with self._lock:
+            for db in self._all:
+                try:
+                    db.close()
+                except sqlite3.Error:
+                    pass
+            self._all.clear()
+        self._local = threading.local()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        if self.readonly:
+            raise LibraryError(f"the library {self.path.parent} is open read-only")
+        db = self.db
+        try:
+            db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise _translate(exc, self.path) from None
+        try:
+            yield db
+        except BaseException:
+            db.execute("ROLLBACK")
+            raise
+        else:
+            try:
+                db.execute("COMMIT")
+            except sqlite3.Error as exc:
+                db.execute("ROLLBACK")
+                raise _translate(exc, self.path) from None
+
+    def _migrate(self) -> None:
+        """Create the tables (idempotent) in one transaction of its own."""
+        script = (
+            "BEGIN IMMEDIATE;" + SCHEMA
+            + f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');"
+            + "COMMIT;"
+        )
+        try:
+            self.db.executescript(script)
+        except sqlite3.Error as exc:
+            if self.db.in_transaction:
+                self.db.execute("ROLLBACK")
+            raise _translate(exc, self.path) from None
+
+    # --- meta ------------------------------------------------------------------------------
+    def get_meta(self, key: str, default: str | None = None) -> str | None:
+        row = self.db.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+        return row[0] if row else default
+
+    @staticmethod
+    def set_meta(db: sqlite3.Connection, key: str, value: str) -> None:
+        db.execute(
+            "INSERT INTO meta (key, value) VALUES (?, ?) "
+            "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            (key, value),
+        )
+
+    def integrity(self) -> str:
+        rows = self.db.execute("PRAGMA integrity_check").fetchall()
+        return "; ".join(str(r[0]) for r in rows)
+
+
+def _translate(exc: sqlite3.Error, path: Path) -> Exception:
+    message = str(exc)
+    if "locked" in message or "busy" in message:
+        return LibraryBusy(f"the library is busy: another process is writing to {path.parent}")
+    if "readonly" in message or "read-only" in message:
+        return LibraryError(f"the library {path.parent} is read-only")
+    if "disk is full" in message or "full" in message:
+        return LibraryError(f"the disk is full: nothing was written to {path.parent}")
+    return LibraryError(f"{path.parent}: {message}")
+
+
+def dumps(value: object) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True)
