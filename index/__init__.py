@@ -29,6 +29,15 @@ from index.models import (
 )
 from index.safe import safe_line, safe_text
 
+
+def query_help() -> str:
+    """The query syntax help page (plain text)."""
+    from pathlib import Path
+
+    page = Path(__file__).parent / "data" / "query-help.txt"
+    return page.read_text(encoding="utf-8") if page.exists() else ""
+
+
 __all__ = [
     "ENTITY_LABELS",
     "AddReport",
@@ -50,6 +59,7 @@ __all__ = [
     "SearchResult",
     "Span",
     "Stats",
+    "query_help",
     "safe_line",
     "safe_text",
 ]

@@ -1,0 +1,325 @@
+"""Provides the ``reader`` command: a bare ``reader`` opens the TUI, subcommands run headless.
+
+Each command parses its options and calls one Library method. Every line printed passes
+safe_text, so nothing from an article reaches the terminal as a control sequence; ``--json``
+prints one JSON object a line.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Iterable
+from dataclasses import asdict
+from pathlib import Path
+
+import click
+
+from index import Library, ReaderError, safe_line, safe_text
+from reader import locations
+from reader.output import Output
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+def _library(ctx: click.Context, *, create: bool = True) -> Library:
+    path = ctx.obj["library"]
+    try:
+        return Library.open(path, create=create)
+    except ReaderError as exc:
+        _fail(str(exc))
+
+
+def _fail(message: str, code: int = 1) -> None:
+    click.echo(f"reader: {safe_line(message)}", err=True)
+    sys.exit(code)
+
+
+class _Group(click.Group):
+    """Turns the library's named errors into one readable line and a non-zero exit."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except ReaderError as exc:
+            _fail(str(exc))
+        except KeyboardInterrupt:
+            _fail("interrupted; what was saved is kept, run the command again to finish", 130)
+
+
+@click.group(cls=_Group, invoke_without_command=True, context_settings=CONTEXT)
+@click.option(
+    "--library",
+    "library",
+    type=click.Path(path_type=Path),
+    default=None,
+    help="Library folder (default: $READER_LIBRARY, else the user data folder).",
+)
+@click.version_option(package_name="reader", prog_name="reader")
+@click.pass_context
+def main(ctx: click.Context, library: Path | None) -> None:
+    """reader: read, search and cross-reference news articles in the terminal.
+
+    Run without a command to open the reader on your library.
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["library"] = library or locations.default_library()
+    if ctx.invoked_subcommand is None:
+        from reader.app import run_app
+
+        run_app(ctx.obj["library"])
+
+
+@main.command()
+@click.pass_context
+def demo(ctx: click.Context) -> None:
+    """Open a library of the sample articles (built on first use)."""
+    path = locations.demo_library()
+    with Library.open(path) as lib:
+        if lib.count() == 0:
+            out = Output()
+            report = lib.add([locations.samples_dir()], jobs=1, progress=out.progress("Building the demo library"))
+            out.done()
+            if report.failed:
+                for where, reason in report.failed:
+                    click.echo(f"reader: {safe_line(where)}: {safe_line(reason)}", err=True)
+    from reader.app import run_app
+
+    run_app(path, demo=True)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
+              help="Entity-recognizer processes (default: the machine's cores).")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.pass_context
+def add(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, as_json: bool) -> None:
+    """Import files and folders (.txt .md .html .json .jsonl[.gz] .rss .atom .xml)."""
+    out = Output()
+    with _library(ctx) as lib:
+        report = lib.add(paths, jobs=jobs, progress=out.progress("Importing"))
+    out.done()
+    for where, reason in report.failed:
+        click.echo(f"reader: {safe_line(where)}: {safe_line(reason)}", err=True)
+    if as_json:
+        _json_lines([{**asdict(report), "failed": [list(f) for f in report.failed]}])
+    else:
+        parts = [f"{report.added} added", f"{report.updated} updated", f"{report.unchanged} unchanged",
+                 f"{len(report.failed)} failed"]
+        if report.skipped:
+            parts.append(f"{report.skipped} skipped (hidden or unknown type)")
+        click.echo(", ".join(parts))
+    if report.failed:
+        sys.exit(1)
+
+
+@main.command()
+@click.argument("article_id")
+@click.pass_context
+def remove(ctx: click.Context, article_id: str) -> None:
+    """Remove one article from the library."""
+    with _library(ctx, create=False) as lib:
+        lib.remove(article_id)
+    click.echo(f"removed {safe_line(article_id)}")
+
+
+@main.command()
+@click.argument("query", nargs=-1, required=True)
+@click.option("--limit", "-n", type=click.IntRange(1, 10000), default=20, show_default=True)
+@click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
+@click.option("--no-aliases", is_flag=True, help="Search only the names typed, not the entities' other names.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.pass_context
+def search(ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, no_aliases: bool,
+           as_json: bool) -> None:
+    """Search the library. `reader help-query` explains the syntax."""
+    with _library(ctx, create=False) as lib:
+        result = lib.search(" ".join(query), limit=limit, sort=sort, aliases=not no_aliases)
+    if as_json:
+        _json_lines(
+            {"id": h.id, "title": h.title, "source": h.source, "date": h.date,
+             "score": round(h.score, 4), "snippet": h.snippet}
+            for h in result.hits
+        )
+        return
+    Output().hits(result)
+
+
+@main.command("help-query")
+def help_query() -> None:
+    """Show the query syntax."""
+    from index import query_help
+
+    click.echo(safe_text(query_help()))
+
+
+@main.command()
+@click.argument("article_id")
+@click.option("--json", "as_json", is_flag=True, help="The article with its entities and mentions.")
+@click.pass_context
+def show(ctx: click.Context, article_id: str, as_json: bool) -> None:
+    """Print an article's clean text."""
+    with _library(ctx, create=False) as lib:
+        art = lib.article(article_id)
+        if as_json:
+            record = _article_record(art)
+            record["entities"] = [_entity_record(e) for e in lib.entities(article=art.id)]
+            record["mentions"] = [asdict(m) for m in lib.mentions(article=art.id)]
+            _json_lines([record])
+            return
+    lines = [art.title, " · ".join(x for x in (art.source, art.date or "", art.author) if x), "", art.text]
+    click.echo(safe_text("\n".join(lines)))
+
+
+@main.command()
+@click.option("--type", "label", help="Only this type (PERSON, ORG, GPE, LOC, NORP, ...).")
+@click.option("--article", help="Only entities of this article (counts within it).")
+@click.option("--limit", "-n", type=click.IntRange(1), default=None)
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.pass_context
+def entities(ctx: click.Context, label: str | None, article: str | None, limit: int | None,
+             as_json: bool) -> None:
+    """List entities, most mentioned first."""
+    with _library(ctx, create=False) as lib:
+        found = lib.entities(label=label, article=article, limit=limit)
+    if as_json:
+        _json_lines(_entity_record(e) for e in found)
+        return
+    for e in found:
+        other = f"  (also: {', '.join(e.aliases[:4])})" if e.aliases else ""
+        click.echo(safe_text(f"{e.name}  {e.label}  {e.mentions} mentions in {e.articles} articles"
+                             f"  [{e.id}]{other}"))
+
+
+@main.command()
+@click.option("--entity", help="Only this entity (its name or any alias, any case).")
+@click.option("--article", help="Only this article.")
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
+@click.pass_context
+def mentions(ctx: click.Context, entity: str | None, article: str | None, as_json: bool) -> None:
+    """List entity mentions in reading order."""
+    with _library(ctx, create=False) as lib:
+        found = lib.mentions(entity=entity, article=article)
+    if as_json:
+        _json_lines(
+            {"doc": m.doc, "start": m.start, "end": m.end, "text": m.text, "entity": m.entity,
+             "name": m.name, "label": m.label}
+            for m in found
+        )
+        return
+    for m in found:
+        click.echo(safe_text(f"{m.doc}:{m.start}-{m.end}  {m.text}  → {m.name} ({m.label})"))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="One JSON object a line (the default).")
+@click.pass_context
+def export(ctx: click.Context, as_json: bool) -> None:
+    """Write every article as JSON lines (id, title, text, source, date, url, author, path, metadata)."""
+    with _library(ctx, create=False) as lib:
+        _json_lines(_article_record(a) for a in lib.export())
+
+
+@main.command()
+@click.argument("a")
+@click.argument("b")
+@click.pass_context
+def merge(ctx: click.Context, a: str, b: str) -> None:
+    """Make B the same entity as A (kept across re-imports; `reader split` undoes it)."""
+    with _library(ctx, create=False) as lib:
+        e = lib.merge(a, b)
+    click.echo(safe_text(f"merged: {e.name} ({e.label}), {e.mentions} mentions in {e.articles} articles"))
+
+
+@main.command()
+@click.argument("entity")
+@click.pass_context
+def split(ctx: click.Context, entity: str) -> None:
+    """Undo your merges into ENTITY."""
+    with _library(ctx, create=False) as lib:
+        parts = lib.split(entity)
+    click.echo(safe_text("split into: " + "; ".join(f"{e.name} ({e.label})" for e in parts)))
+
+
+@main.command()
+@click.argument("name")
+@click.pass_context
+def ignore(ctx: click.Context, name: str) -> None:
+    """Mark NAME as not an entity, everywhere (kept across re-imports)."""
+    with _library(ctx, create=False) as lib:
+        hidden = lib.ignore(name)
+    click.echo(safe_text(f"ignored '{name}': {hidden} mentions hidden"))
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def stats(ctx: click.Context, as_json: bool) -> None:
+    """Counts of articles, entities and mentions."""
+    with _library(ctx, create=False) as lib:
+        s = lib.stats()
+    if as_json:
+        _json_lines([asdict(s)])
+        return
+    click.echo(f"library: {safe_line(str(ctx.obj['library']))}")
+    click.echo(f"{s.articles} articles, {s.entities} entities, {s.mentions} mentions")
+    if s.first_date:
+        click.echo(f"dates: {s.first_date[:10]} to {(s.last_date or '')[:10]}")
+    if s.by_label:
+        click.echo("entities by type: " + ", ".join(f"{k} {v}" for k, v in s.by_label.items()))
+    if s.sources:
+        click.echo(safe_text("sources: " + ", ".join(f"{k or '(none)'} {v}" for k, v in s.sources.items())))
+
+
+@main.command()
+@click.option("--repair", is_flag=True, help="Re-index what is missing and clean up.")
+@click.option("--json", "as_json", is_flag=True)
+@click.pass_context
+def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
+    """Check that the search index and the store agree."""
+    with _library(ctx, create=False) as lib:
+        report = lib.check(repair=repair)
+    if as_json:
+        _json_lines([{**asdict(report), "ok": report.ok}])
+    else:
+        click.echo(f"{report.articles} articles, {report.mentions} mentions, {report.entities} entities,"
+                   f" {report.indexed} index documents; database integrity: {report.integrity}")
+        for problem in report.problems:
+            click.echo(f"problem: {safe_line(problem)}")
+        if report.repaired:
+            click.echo("repaired: the index and the store agree again")
+        elif report.ok:
+            click.echo("all good: the index and the store agree")
+        else:
+            click.echo("run `reader check --repair` to fix this")
+    if not report.ok and not report.repaired:
+        sys.exit(1)
+
+
+def _article_record(art) -> dict:
+    return {"id": art.id, "title": art.title, "text": art.text, "source": art.source,
+            "date": art.date, "url": art.url, "author": art.author, "path": art.path,
+            "place": art.place, "metadata": art.meta}
+
+
+def _entity_record(e) -> dict:
+    return {"id": e.id, "name": e.name, "label": e.label, "aliases": list(e.aliases),
+            "mentions": e.mentions, "articles": e.articles}
+
+
+def _json_lines(records: Iterable[dict]) -> None:
+    write = sys.stdout.write
+    for record in records:
+        write(safe_text(json.dumps(_safe(record), ensure_ascii=False)) + "\n")
+    sys.stdout.flush()
+
+
+def _safe(value):
+    if isinstance(value, str):
+        return safe_text(value)
+    if isinstance(value, dict):
+        return {safe_text(k): _safe(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_safe(v) for v in value]
+    return value
