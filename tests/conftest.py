@@ -1,0 +1,48 @@
+"""Shared fixtures: the seed library is built once per session with the real pipeline."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = ROOT.parent / "shared"
+SEEDS = SHARED / "corpora" / "seeds"
+SAMPLES = ROOT / "reader" / "samples"
+REUTERS_TITLE = "China appeals for U.S. help to fight Xinjiang militants"
+SCMP_TITLE = (
+    "China thanks Kazakhstan for ‘understanding and support’ on Xinjiang de-radicalisation scheme"
+)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_dirs(tmp_path_factory, monkeypatch):
+    """Never touch the user's real library, cache or config."""
+    home = tmp_path_factory.mktemp("home")
+    monkeypatch.setenv("READER_DATA_DIR", str(home / "data"))
+    monkeypatch.setenv("READER_CACHE_DIR", str(home / "cache"))
+    monkeypatch.setenv("READER_CONFIG_DIR", str(home / "config"))
+    monkeypatch.delenv("READER_LIBRARY", raising=False)
+
+
+@pytest.fixture(scope="session")
+def seed_library_master(tmp_path_factory) -> Path:
+    """The two seed articles imported with the real spaCy model (built once)."""
+    from index import Library
+
+    path = tmp_path_factory.mktemp("seedlib") / "library"
+    source = SEEDS if SEEDS.exists() else SAMPLES
+    with Library.open(path) as lib:
+        report = lib.add([source], jobs=1)
+    assert report.added == 2, report
+    return path
+
+
+@pytest.fixture
+def seed_library(seed_library_master, tmp_path) -> Path:
+    """A private copy of the seed library, free to modify."""
+    path = tmp_path / "library"
+    shutil.copytree(seed_library_master, path)
+    return path
