@@ -1,0 +1,189 @@
+"""Provides ReaderApp, the Textual application, and run_app(), which the ``reader`` command calls."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from functools import partial
+from pathlib import Path
+
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.content import Content
+from textual.screen import Screen
+from textual.widgets import Static
+
+from index import Library, ReaderError, safe_line
+from reader.config import Config, load_config, load_history
+from reader.dialogs.entity_dialog import EntityDialog
+from reader.locations import config_file, demo_library, history_file, samples_dir
+from reader.messages import DemoReady, LibraryFailed, LibraryLoaded
+from reader.screens.help_screen import HelpScreen
+from reader.screens.main_screen import MainScreen
+from reader.screens.welcome_screen import WelcomeScreen
+from reader.widgets.article_list import ArticleList
+from reader.widgets.article_view import ArticleView
+from reader.widgets.colours import entity_variables
+from reader.widgets.crossref_panel import CrossRefList
+from reader.widgets.search_box import SearchBox
+
+
+class ReaderApp(App[None]):
+    """Opens on the library (or the welcome screen when it is empty)."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "reader"
+    BINDINGS = [
+        Binding("q", "quit", "Quit", id="app.quit"),
+        Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
+                id="app.commands"),
+    ]
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        name: str = "library",
+        demo: bool = False,
+        config: Config | None = None,
+        history_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.library_name = safe_line(name)
+        self.demo = demo
+        self.config = config or Config()
+        self.history_path = history_path
+        if self.config.keys:
+            self.set_keymap(self.config.keys)
+        if self.config.theme in self.available_themes:
+            self.theme = self.config.theme
+
+    def get_css_variables(self) -> dict[str, str]:
+        """The theme's variables plus the entity colours for a dark or light theme."""
+        variables = {**entity_variables(self.current_theme.dark), **super().get_css_variables()}
+        self.theme_variables = variables
+        return variables
+
+    def compose(self) -> ComposeResult:
+        yield Static(Content("Opening the library…"), id="opening", markup=False)
+
+    def on_mount(self) -> None:
+        if self.config.problem:
+            self.notify(self.config.problem, severity="warning", markup=False)
+        self._probe()
+
+    @work(thread=True, exclusive=True, group="probe")
+    def _probe(self) -> None:
+        try:
+            stats, count = self.library.stats(), self.library.count()
+        except ReaderError as error:
+            self.post_message(LibraryFailed("Could not read the library", safe_line(error)))
+            return
+        self.post_message(LibraryLoaded(stats, count))
+
+    def on_library_loaded(self, message: LibraryLoaded) -> None:
+        screen: Screen[None]
+        if message.count:
+            history = load_history(self.history_path) if self.history_path else []
+            screen = MainScreen(
+                self.library,
+                name=self.library_name,
+                stats=message.stats,
+                count=message.count,
+                history=history,
+                history_path=self.history_path,
+            )
+        else:
+            screen = WelcomeScreen(self.library_name)
+        if len(self.screen_stack) > 1:
+            self.switch_screen(screen)
+        else:
+            self.push_screen(screen)
+        if not message.count and self.demo:
+            self.action_open_demo()
+
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        self.notify(f"{message.what}: {message.reason}", severity="error", markup=False)
+        if isinstance(self.screen, WelcomeScreen):
+            self.screen.set_status(f"{message.what}: {message.reason}")
+
+    def action_open_demo(self) -> None:
+        if isinstance(self.screen, WelcomeScreen):
+            self.screen.set_status("Building the demo library (first time only, a few seconds)…")
+        self._build_demo()
+
+    @work(thread=True, exclusive=True, group="demo")
+    def _build_demo(self) -> None:
+        try:
+            library = self.library if self.demo else Library.open(demo_library())
+            if library.count() == 0:
+                library.add([samples_dir()], jobs=1)
+        except ReaderError as error:
+            self.post_message(LibraryFailed("Could not build the demo library", safe_line(error)))
+            return
+        self.post_message(DemoReady(library))
+
+    def on_demo_ready(self, message: DemoReady) -> None:
+        library = message.library
+        assert isinstance(library, Library)
+        if library is not self.library:
+            self.library.close()
+            self.library, self.library_name, self.demo = library, "demo", True
+        self._probe()
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(self.help_sections(), self.config.keys))
+
+    @staticmethod
+    def help_sections() -> list[tuple[str, list]]:
+        """Every key, by where it works: the help screen lists these."""
+        return [
+            ("Everywhere", [*ReaderApp.BINDINGS, *MainScreen.BINDINGS]),
+            ("Library and search results", list(ArticleList.BINDINGS)),
+            ("Search box", list(SearchBox.BINDINGS)),
+            ("Article", list(ArticleView.BINDINGS)),
+            ("Cross-reference panel", list(CrossRefList.BINDINGS)),
+            ("Entity list (e)", list(EntityDialog.BINDINGS)),
+            ("Welcome screen", list(WelcomeScreen.BINDINGS)),
+        ]
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette offers every action of the screen and its widgets, not only the focused."""
+        yield from super().get_system_commands(screen)
+        yield SystemCommand("Help", "Keys, query syntax and entity colours (?)", self.action_help)
+        seen: set[str] = {"app.quit", "app.help", "app.commands"}
+        for node in [screen, *screen.query("*")]:
+            for binding in Binding.make_bindings(getattr(type(node), "BINDINGS", [])):
+                ident = binding.id or f"{type(node).__name__}.{binding.action}"
+                if not binding.description or ident in seen or not node.display:
+                    continue
+                seen.add(ident)
+                where = type(node).__name__
+                keys = self.get_key_display(binding)
+                yield SystemCommand(
+                    binding.description,
+                    f"{where} · key {keys}",
+                    partial(self.run_action, binding.action, node),
+                )
+
+
+def run_app(library_path: Path, demo: bool = False) -> None:
+    """Open the library at ``library_path`` and run the reader until the user quits.
+
+    A library that cannot be opened ends the program with a one-line message, no traceback.
+    """
+    config = load_config(config_file())
+    path = demo_library() if demo and library_path is None else library_path
+    try:
+        library = Library.open(Path(path))
+    except ReaderError as error:
+        raise SystemExit(f"reader: {safe_line(error)}") from None
+    try:
+        name = "demo" if demo else Path(path).name
+        app = ReaderApp(library, name=name, demo=demo, config=config, history_path=history_file())
+        app.run()
+    finally:
+        library.close()

@@ -1,0 +1,106 @@
+"""Provides the app-wide messages: workers report results with these, widgets ask with these.
+
+Workers never touch widgets; they post one of these and the screen decides. Results carry the
+generation number of the request that made them, so an older answer never overwrites a newer one.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from textual.message import Message
+
+from index import (
+    Article,
+    ArticleSummary,
+    CrossRef,
+    Entity,
+    Mention,
+    SearchResult,
+    Stats,
+)
+
+
+@dataclass
+class LibraryLoaded(Message):
+    """The library's counts, for the header and the list (first thing after start)."""
+
+    stats: Stats
+    count: int
+
+
+@dataclass
+class RowsLoaded(Message):
+    """A page of the library list arrived."""
+
+    generation: int
+    offset: int
+    rows: list[ArticleSummary]
+
+
+@dataclass
+class SearchDone(Message):
+    """A search finished; ``error`` is a one-line message when the query could not be run."""
+
+    generation: int
+    query: str
+    result: SearchResult | None
+    error: str = ""
+
+
+@dataclass
+class ArticleLoaded(Message):
+    """An article and its mentions are ready to show.
+
+    ``entity``, ``cursor`` (a text offset) and ``scroll_y`` say where to put the reader: they
+    come from the place that asked for the article (a cross-reference, back, ``>``).
+    """
+
+    generation: int
+    article: Article
+    mentions: list[Mention]
+    hits: list[tuple[int, int]]
+    entity: str | None = None
+    cursor: int | None = None
+    scroll_y: int | None = None
+    push: bool = True
+
+
+@dataclass
+class CrossRefsLoaded(Message):
+    """The cross-reference panel's content for the selected entity."""
+
+    generation: int
+    entity: Entity
+    crossrefs: list[CrossRef]
+
+
+@dataclass
+class ArticleEntitiesLoaded(Message):
+    """The current article's entities, for the panel with no entity selected."""
+
+    generation: int
+    article_id: str
+    entities: list[Entity]
+
+
+@dataclass
+class EntityListReady(Message):
+    """The article's entities for the entity dialog."""
+
+    entities: list[Entity]
+
+
+@dataclass
+class LibraryFailed(Message):
+    """An index call failed with a readable one-line reason."""
+
+    what: str
+    reason: str
+
+
+@dataclass
+class DemoReady(Message):
+    """The demo library is built and open."""
+
+    library: object = field(default=None)

@@ -1,0 +1,532 @@
+"""Provides MainScreen: the library or results, the article, and the cross-reference panel.
+
+The screen is the one place that talks to the library: each call runs in a thread worker and
+reports back by message (reader.messages); every answer carries the generation of its request
+and is dropped when a newer request has been made since.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.content import Content
+from textual.events import Resize
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Static
+from textual.worker import get_current_worker
+
+from index import Entity, Library, ReaderError, Stats, safe_line
+from reader.config import save_history
+from reader.dialogs.entity_dialog import EntityDialog
+from reader.messages import (
+    ArticleEntitiesLoaded,
+    ArticleLoaded,
+    CrossRefsLoaded,
+    EntityListReady,
+    LibraryFailed,
+    RowsLoaded,
+    SearchDone,
+)
+from reader.screens.navigation import Trail
+from reader.widgets.article_list import ArticleList
+from reader.widgets.article_view import ArticleView, Place
+from reader.widgets.crossref_panel import CrossRefPanel
+from reader.widgets.search_box import SearchBox
+
+#: Wider than this, the three panes sit side by side.
+WIDE = 120
+SEARCH_LIMIT = 50
+CROSSREF_LIMIT = 20
+DEBOUNCE = 0.15
+MAX_HITS = 5000
+
+
+def find_hits(text: str, terms: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
+    """Where the search terms occur in ``text`` (any case, word starts, stems extended)."""
+    words = sorted({term.strip() for term in terms if term and term.strip()}, key=len, reverse=True)
+    if not words:
+        return []
+    pattern = re.compile(
+        r"(?<!\w)(?:" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE
+    )
+    hits: list[tuple[int, int]] = []
+    for match in pattern.finditer(text):
+        hits.append(match.span())
+        if len(hits) >= MAX_HITS:
+            break
+    return hits
+
+
+def plural(count: int, word: str, words: str = "") -> str:
+    return f"{count:,} {word if count == 1 else words or word + 's'}"
+
+
+class MainScreen(Screen[None]):
+    """Three panes (two below 120 columns, with ``x`` swapping in the panel)."""
+
+    CSS_PATH = "main_screen.tcss"
+
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="main.search"),
+        Binding("x", "toggle_panel", "Panel", id="main.toggle_panel"),
+        Binding("backspace,alt+left", "back", "Back", id="main.back"),
+        Binding("alt+right", "forward", "Forward", id="main.forward"),
+        Binding("ctrl+l", "focus_list", "List", show=False, id="main.list"),
+    ]
+
+    def __init__(
+        self,
+        library: Library,
+        *,
+        name: str,
+        stats: Stats,
+        count: int,
+        history: list[str] | None = None,
+        history_path: Path | None = None,
+    ) -> None:
+        super().__init__()
+        self.library = library
+        self.library_name = safe_line(name)
+        self.stats = stats
+        self.count = count
+        self.history = history or []
+        self.history_path = history_path
+        self.trail = Trail()
+        self.terms: tuple[str, ...] = ()
+        self.sort = "relevance"
+        self.order = "date"
+        self.wide_panel = True
+        self.narrow_panel = False
+        self._generation = {"search": 0, "article": 0, "panel": 0}
+        self._debounce: Timer | None = None
+        self._article_entities: tuple[str, list[Entity]] | None = None
+        self._docs: dict[str, list[tuple[str, int]]] = {}
+
+    # --- layout ----------------------------------------------------------------------------
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="panes"):
+            with Vertical(id="left"):
+                yield SearchBox(self.history, id="search")
+                yield Static(Content(""), id="search-info", markup=False)
+                yield ArticleList(id="articles")
+            with Vertical(id="centre"):
+                yield ArticleView(id="article")
+                yield Static(Content(""), id="status", markup=False)
+            yield CrossRefPanel(id="panel")
+        yield Footer()
+
+    @property
+    def view(self) -> ArticleView:
+        return self.query_one(ArticleView)
+
+    @property
+    def articles(self) -> ArticleList:
+        return self.query_one(ArticleList)
+
+    @property
+    def panel(self) -> CrossRefPanel:
+        return self.query_one(CrossRefPanel)
+
+    def on_mount(self) -> None:
+        self.title = f"reader · {self.library_name}"
+        stats = self.stats
+        self.sub_title = " · ".join(
+            (
+                plural(stats.articles, "article"),
+                plural(stats.entities, "entity", "entities"),
+                plural(stats.mentions, "mention"),
+            )
+        )
+        self.articles.show_library(self.count, "The library is empty.")
+        self.view.show_placeholder(
+            "Open an article: j/k or ↑↓ to move, enter to open.\n"
+            "/ searches, ? shows every key, ctrl+p every command."
+        )
+        self.panel.show_message("Open an article to see its entities.")
+        self.articles.focus()
+
+    def on_resize(self, event: Resize) -> None:
+        self._layout(event.size.width)
+
+    def _layout(self, width: int | None = None) -> None:
+        narrow = (width if width is not None else self.size.width) < WIDE
+        self.set_class(narrow, "-narrow")
+        self.set_class(narrow and self.narrow_panel, "-panel")
+        self.set_class(not narrow and not self.wide_panel, "-nopanel")
+
+    def _panel_visible(self) -> bool:
+        return self.narrow_panel if self.has_class("-narrow") else self.wide_panel
+
+    def _show_panel(self, shown: bool) -> None:
+        if self.has_class("-narrow"):
+            self.narrow_panel = shown
+        else:
+            self.wide_panel = shown
+        self._layout()
+
+    # --- actions ---------------------------------------------------------------------------
+    def action_search(self) -> None:
+        if self.has_class("-narrow"):
+            self._show_panel(False)
+        self.query_one(SearchBox).focus()
+
+    def action_focus_list(self) -> None:
+        if self.has_class("-narrow"):
+            self._show_panel(False)
+        self.articles.focus()
+
+    def action_focus_article(self) -> None:
+        self.view.focus()
+
+    def action_toggle_panel(self) -> None:
+        shown = not self._panel_visible()
+        self._show_panel(shown)
+        if not shown and self.panel.list.has_focus:
+            self.view.focus()
+
+    def action_focus_panel(self) -> None:
+        self._show_panel(True)
+        self.panel.list.focus()
+
+    def action_back(self) -> None:
+        place = self.trail.go_back(self.view.place())
+        if place is None:
+            self.notify("Nothing to go back to.", markup=False, timeout=2)
+            return
+        self._restore(place)
+
+    def action_forward(self) -> None:
+        place = self.trail.go_forward(self.view.place())
+        if place is None:
+            self.notify("Nothing to go forward to.", markup=False, timeout=2)
+            return
+        self._restore(place)
+
+    def _restore(self, place: Place) -> None:
+        self._open(
+            place.article_id,
+            entity=place.entity,
+            cursor=place.cursor,
+            scroll_y=place.scroll_y,
+            push=False,
+        )
+        self.view.focus()
+
+    def action_other_article(self, direction: int) -> None:
+        article, entity = self.view.article, self.view.entity
+        if article is None:
+            return
+        if entity is None:
+            self._status("Select an entity first (] or e), then > opens the next article naming it.")
+            return
+        self._generation["article"] += 1
+        self._load_other(self._generation["article"], entity, article.id, direction, self.terms)
+
+    def action_entity_list(self) -> None:
+        article = self.view.article
+        if article is None:
+            return
+        if self._article_entities and self._article_entities[0] == article.id:
+            self._push_entity_dialog(self._article_entities[1])
+        else:
+            self._entity_list(article.id)
+
+    def _push_entity_dialog(self, entities: list[Entity]) -> None:
+        title = self.view.article.title if self.view.article else ""
+
+        def chosen(entity: str | None) -> None:
+            if entity is not None:
+                self.view.select_entity(entity)
+            self.view.focus()
+
+        self.app.push_screen(EntityDialog(entities, title), chosen)
+
+    def _status(self, text: str) -> None:
+        self.query_one("#status", Static).update(Content(safe_line(text)))
+
+    # --- the list --------------------------------------------------------------------------
+    def on_article_list_need_rows(self, message: ArticleList.NeedRows) -> None:
+        self._load_rows(message.generation, message.offset, message.limit, self.order)
+
+    def on_rows_loaded(self, message: RowsLoaded) -> None:
+        self.articles.set_rows(message.generation, message.offset, message.rows)
+
+    def on_article_list_opened(self, message: ArticleList.Opened) -> None:
+        if message.hit is not None:
+            self.terms = message.hit.terms
+        self._open(message.article_id, push=True)
+        self.view.focus()
+
+    def on_article_list_sort_requested(self, message: ArticleList.SortRequested) -> None:
+        if self.articles.mode == "results":
+            self.sort = "date" if self.sort == "relevance" else "relevance"
+            self._run_search()
+        else:
+            self.order = "title" if self.order == "date" else "date"
+            self.articles.show_library(self.count, "The library is empty.")
+            self._search_info(f"library by {'title' if self.order == 'title' else 'date, newest first'}")
+
+    # --- search ----------------------------------------------------------------------------
+    @on(Input.Changed, "#search")
+    def _query_changed(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        self._debounce = self.set_timer(DEBOUNCE, self._run_search)
+
+    @on(Input.Submitted, "#search")
+    def _query_submitted(self, event: Input.Submitted) -> None:
+        box = self.query_one(SearchBox)
+        if box.remember(event.value) and self.history_path is not None:
+            save_history(self.history_path, box.history)
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+            self._run_search()
+        self.articles.focus()
+
+    def on_search_box_leave(self, message: SearchBox.Leave) -> None:
+        self.view.focus()
+
+    def _run_search(self) -> None:
+        self._debounce = None
+        query = self.query_one(SearchBox).value.strip()
+        self._generation["search"] += 1
+        if not query:
+            self.terms = ()
+            self.articles.show_library(self.count, "The library is empty.")
+            self._search_info("")
+            return
+        self._search_info("searching…")
+        self._search(self._generation["search"], query, self.sort)
+
+    def on_search_done(self, message: SearchDone) -> None:
+        if message.generation != self._generation["search"]:
+            return
+        result = message.result
+        if result is None:
+            self.articles.show_hits([], "No results.")
+            self._search_info(message.error, error=True)
+            return
+        hits = list(result.hits)
+        self.articles.show_hits(hits, "No articles match.")
+        info = plural(result.total, "result")
+        if result.total > len(hits):
+            info += f", first {len(hits)}"
+        info += f" · by {self.sort} (s)"
+        if result.also_searched:
+            info += " · also searched: " + ", ".join(safe_line(n) for n in result.also_searched)
+        self._search_info(info)
+
+    def _search_info(self, text: str, error: bool = False) -> None:
+        info = self.query_one("#search-info", Static)
+        info.update(Content.styled(safe_line(text), "$text-error" if error else "dim"))
+
+    # --- the article -----------------------------------------------------------------------
+    def _open(
+        self,
+        article_id: str,
+        *,
+        entity: str | None = None,
+        cursor: int | None = None,
+        scroll_y: int | None = None,
+        push: bool = True,
+    ) -> None:
+        self._generation["article"] += 1
+        self._load_article(
+            self._generation["article"], article_id, entity, cursor, scroll_y, push, self.terms
+        )
+
+    def on_article_loaded(self, message: ArticleLoaded) -> None:
+        if message.generation != self._generation["article"]:
+            return
+        if message.push:
+            self.trail.visit(self.view.place())
+        self.view.show(
+            message.article,
+            message.mentions,
+            message.hits,
+            entity=message.entity,
+            cursor=message.cursor,
+            scroll_y=message.scroll_y,
+        )
+        self.articles.mark_current(message.article.id)
+        self._fill_panel(message.entity)
+
+    def on_article_view_entity_selected(self, message: ArticleView.EntitySelected) -> None:
+        self._fill_panel(message.entity)
+
+    def on_article_view_status_changed(self, message: ArticleView.StatusChanged) -> None:
+        self._status(message.text)
+
+    def _fill_panel(self, entity: str | None) -> None:
+        article = self.view.article
+        if article is None:
+            return
+        self._generation["panel"] += 1
+        generation = self._generation["panel"]
+        if entity is not None:
+            if self.panel.entity is None or self.panel.entity.id != entity:
+                self.panel.show_message(f"Looking up {self.view.entity_name(entity)}…")
+            self._load_crossrefs(generation, entity, article.id)
+        elif self._article_entities and self._article_entities[0] == article.id:
+            self.panel.show_entities(self._article_entities[1])
+        else:
+            self._load_article_entities(generation, article.id)
+
+    def on_cross_refs_loaded(self, message: CrossRefsLoaded) -> None:
+        if message.generation == self._generation["panel"]:
+            self.panel.show_entity(message.entity, message.crossrefs)
+
+    def on_article_entities_loaded(self, message: ArticleEntitiesLoaded) -> None:
+        self._article_entities = (message.article_id, message.entities)
+        if message.generation == self._generation["panel"]:
+            self.panel.show_entities(message.entities)
+
+    def on_entity_list_ready(self, message: EntityListReady) -> None:
+        self._push_entity_dialog(message.entities)
+
+    def on_cross_ref_panel_cross_ref_chosen(self, message: CrossRefPanel.CrossRefChosen) -> None:
+        entity = self.panel.entity.id if self.panel.entity else self.view.entity
+        self._open(message.crossref.article.id, entity=entity, cursor=message.crossref.start)
+        self.view.focus()
+
+    def on_cross_ref_panel_entity_chosen(self, message: CrossRefPanel.EntityChosen) -> None:
+        self.view.select_entity(message.entity)
+
+    def on_library_failed(self, message: LibraryFailed) -> None:
+        self._status(f"{message.what}: {message.reason}")
+        self.notify(f"{message.what}: {message.reason}", severity="error", markup=False)
+
+    # --- workers: every library call happens here, off the UI thread --------------------------
+    def _failed(self, what: str, error: Exception) -> None:
+        self.post_message(LibraryFailed(what, safe_line(error) or type(error).__name__))
+
+    # Pages are not exclusive: each is a different, still-wanted part of the same list.
+    @work(thread=True, group="rows")
+    def _load_rows(self, generation: int, offset: int, limit: int, order: str) -> None:
+        try:
+            rows = self.library.articles(offset=offset, limit=limit, order=order)
+        except ReaderError as error:
+            self._failed("Could not list the library", error)
+            return
+        self.post_message(RowsLoaded(generation, offset, rows))
+
+    @work(thread=True, exclusive=True, group="search")
+    def _search(self, generation: int, query: str, sort: str) -> None:
+        worker = get_current_worker()
+        try:
+            result = self.library.search(query, limit=SEARCH_LIMIT, sort=sort)
+        except ReaderError as error:
+            if not worker.is_cancelled:
+                self.post_message(SearchDone(generation, query, None, safe_line(error)))
+            return
+        if not worker.is_cancelled:
+            self.post_message(SearchDone(generation, query, result))
+
+    def _article_message(
+        self,
+        generation: int,
+        article_id: str,
+        entity: str | None,
+        cursor: int | None,
+        scroll_y: int | None,
+        push: bool,
+        terms: tuple[str, ...],
+    ) -> ArticleLoaded:
+        article = self.library.article(article_id)
+        mentions = self.library.mentions(article=article_id)
+        hits = find_hits(article.text, terms)
+        return ArticleLoaded(
+            generation, article, mentions, hits, entity, cursor, scroll_y, push
+        )
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load_article(
+        self,
+        generation: int,
+        article_id: str,
+        entity: str | None,
+        cursor: int | None,
+        scroll_y: int | None,
+        push: bool,
+        terms: tuple[str, ...],
+    ) -> None:
+        worker = get_current_worker()
+        try:
+            message = self._article_message(
+                generation, article_id, entity, cursor, scroll_y, push, terms
+            )
+        except ReaderError as error:
+            self._failed("Could not open the article", error)
+            return
+        if not worker.is_cancelled:
+            self.post_message(message)
+
+    @work(thread=True, exclusive=True, group="article")
+    def _load_other(
+        self, generation: int, entity: str, current: str, direction: int, terms: tuple[str, ...]
+    ) -> None:
+        worker = get_current_worker()
+        try:
+            docs = self._docs.get(entity)
+            if docs is None:
+                firsts: dict[str, int] = {}
+                for mention in self.library.mentions(entity=entity):
+                    firsts.setdefault(mention.doc, mention.start)
+                docs = self._docs[entity] = list(firsts.items())
+            others = [doc for doc in docs if doc[0] != current]
+            if not others:
+                self.post_message(LibraryFailed("No other article", "nothing else mentions it"))
+                return
+            ids = [doc for doc, _ in docs]
+            if current in ids:
+                index = (ids.index(current) + direction) % len(docs)
+                target = docs[index]
+            else:
+                target = others[0] if direction > 0 else others[-1]
+            message = self._article_message(generation, target[0], entity, target[1], None, True, terms)
+        except ReaderError as error:
+            self._failed("Could not open the next article", error)
+            return
+        if not worker.is_cancelled:
+            self.post_message(message)
+
+    @work(thread=True, exclusive=True, group="panel")
+    def _load_crossrefs(self, generation: int, entity: str, exclude: str) -> None:
+        worker = get_current_worker()
+        try:
+            found = self.library.entity(entity)
+            crossrefs = self.library.crossrefs(entity, exclude=exclude, limit=CROSSREF_LIMIT)
+        except ReaderError as error:
+            self._failed("Could not load cross-references", error)
+            return
+        if not worker.is_cancelled:
+            self.post_message(CrossRefsLoaded(generation, found, crossrefs))
+
+    @work(thread=True, exclusive=True, group="panel")
+    def _load_article_entities(self, generation: int, article_id: str) -> None:
+        worker = get_current_worker()
+        try:
+            entities = self.library.entities(article=article_id)
+        except ReaderError as error:
+            self._failed("Could not list the entities", error)
+            return
+        if not worker.is_cancelled:
+            self.post_message(ArticleEntitiesLoaded(generation, article_id, entities))
+
+    @work(thread=True, exclusive=True, group="dialog")
+    def _entity_list(self, article_id: str) -> None:
+        try:
+            entities = self.library.entities(article=article_id)
+        except ReaderError as error:
+            self._failed("Could not list the entities", error)
+            return
+        self._article_entities = (article_id, entities)
+        self.post_message(EntityListReady(entities))
