@@ -71,12 +71,13 @@ class MainScreen(Screen[None]):
     """Three panes (two below 120 columns, with ``x`` swapping in the panel)."""
 
     CSS_PATH = "main_screen.tcss"
+    _TRAIL = Binding.Group("Back/fwd", compact=True)
 
     BINDINGS = [
         Binding("slash", "search", "Search", id="main.search"),
         Binding("x", "toggle_panel", "Panel", id="main.toggle_panel"),
-        Binding("backspace,alt+left", "back", "Back", id="main.back"),
-        Binding("alt+right", "forward", "Forward", id="main.forward"),
+        Binding("backspace,alt+left", "back", "Back", id="main.back", group=_TRAIL),
+        Binding("alt+right", "forward", "Forward", id="main.forward", group=_TRAIL),
         Binding("ctrl+l", "focus_list", "List", show=False, id="main.list"),
     ]
 
@@ -426,6 +427,12 @@ class MainScreen(Screen[None]):
         except ReaderError as error:
             if not worker.is_cancelled:
                 self.post_message(SearchDone(generation, query, None, safe_line(error)))
+            return
+        except Exception as error:  # any text can be typed here; a parser slip must not end the app
+            self.log.error("search failed", query=query, error=repr(error))
+            if not worker.is_cancelled:
+                reason = f"could not search for that ({type(error).__name__})"
+                self.post_message(SearchDone(generation, query, None, reason))
             return
         if not worker.is_cancelled:
             self.post_message(SearchDone(generation, query, result))

@@ -248,7 +248,8 @@ class ArticleList(ScrollView, can_focus=True):
             segments = [Segment(text, seg_style + cursor) if self.has_focus
                         else Segment(text, seg_style + Style(bgcolor=cursor.bgcolor))
                         for text, seg_style, _ in segments]
-        gutter = "▌" if article_id is not None and article_id == self.current_id else " "
+        is_current = article_id is not None and article_id == self.current_id
+        gutter = "▌" if is_current and row < self.row_height - 1 else " "
         current = base + self.get_component_rich_style("article-list--current", partial=True)
         strip = Strip([Segment(gutter, current), Segment(" ", style), *segments])
         return strip.adjust_cell_length(width, style)

@@ -51,17 +51,21 @@ class ArticleView(ScrollView, can_focus=True):
         *_LABEL_CLASS.values(),
     }
 
+    _MENTION = Binding.Group("Mention", compact=True)
+    _WALK = Binding.Group("Walk", compact=True)
+    _OTHER = Binding.Group("Article", compact=True)
+
     BINDINGS = [
-        Binding("right_square_bracket", "next_mention", "Next mention", id="article.next_mention"),
-        Binding(
-            "left_square_bracket", "previous_mention", "Prev mention", id="article.previous_mention"
-        ),
-        Binding("n", "walk(1)", "Next", id="article.walk_next"),
-        Binding("N", "walk(-1)", "Prev", id="article.walk_previous"),
-        Binding("greater_than_sign", "screen.other_article(1)", "Next article",
-                id="article.next_article"),
-        Binding("less_than_sign", "screen.other_article(-1)", "Prev article",
-                id="article.previous_article"),
+        Binding("right_square_bracket", "next_mention", "Next mention", id="article.next_mention",
+                group=_MENTION),
+        Binding("left_square_bracket", "previous_mention", "Previous mention",
+                id="article.previous_mention", group=_MENTION),
+        Binding("n", "walk(1)", "Next of target", id="article.walk_next", group=_WALK),
+        Binding("N", "walk(-1)", "Previous of target", id="article.walk_previous", group=_WALK),
+        Binding("greater_than_sign", "screen.other_article(1)", "Next article naming it",
+                id="article.next_article", group=_OTHER),
+        Binding("less_than_sign", "screen.other_article(-1)", "Previous article naming it",
+                id="article.previous_article", group=_OTHER),
         Binding("e", "screen.entity_list", "Entities", id="article.entities"),
         Binding("enter", "screen.focus_panel", "Cross-refs", id="article.to_panel"),
         Binding("escape", "clear", "Clear", id="article.clear"),
@@ -188,6 +192,24 @@ class ArticleView(ScrollView, can_focus=True):
                 return mention.name
         return entity
 
+    def short_name(self, entity: str) -> str:
+        """The name for the status line: an acronym the article defines and uses ("ETIM"),
+        else the entity's name."""
+        counts: dict[str, int] = {}
+        for mention in self._mentions:
+            if mention.entity == entity:
+                counts[mention.text] = counts.get(mention.text, 0) + 1
+        name = self.entity_name(entity)
+        acronyms = [
+            text
+            for text in counts
+            if text.isupper() and " " not in text and len(text) <= 8
+            and text.casefold() != name.casefold()
+        ]
+        if acronyms:
+            return max(acronyms, key=lambda text: counts[text])
+        return name
+
     # --- actions ---------------------------------------------------------------------------
     def action_next_mention(self) -> None:
         self._step_mention(1)
@@ -296,7 +318,7 @@ class ArticleView(ScrollView, can_focus=True):
             return ""
         if self.entity is not None:
             spans = self._target_spans()
-            name = safe_line(self.entity_name(self.entity))
+            name = safe_line(self.short_name(self.entity))
             if self._cursor in spans:
                 return f"{name} · mention {spans.index(self._cursor) + 1} of {len(spans)}"
             return f"{name} · {len(spans)} mention{'s' if len(spans) != 1 else ''}"

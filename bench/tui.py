@@ -1,0 +1,226 @@
+"""Provides the TUI benchmark: start to first paint, keypress latency (p95) and memory.
+
+``run(library_path)`` starts a fresh process that opens the reader headless on the library
+(the bench harness passes the imported Reuters slice), drives it with real key presses through
+Textual's Pilot, and times each press until the screen shows its answer (the state is reached
+and a full frame has been rendered). Run alone: ``python -m bench.tui LIBRARY``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SIZE = (160, 48)
+TRIALS = 30
+TARGETS = {"first_paint_s": 1.0, "p95_ms": 100.0, "memory_mb": 300.0}
+
+
+def pct(values: list[float], q: float) -> float:
+    values = sorted(values)
+    k = max(0, min(len(values) - 1, round(q * (len(values) - 1))))
+    return values[k]
+
+
+def run(library_path: Path) -> dict:
+    """Measure the reader on ``library_path`` in a child process; print and return the figures."""
+    with tempfile.TemporaryDirectory(prefix="reader-tui-bench-") as home:
+        env = {**os.environ, "READER_CONFIG_DIR": home, "PYTHONPATH": str(ROOT)}
+        started = time.time()
+        out = subprocess.run(
+            [sys.executable, "-m", "bench.tui", "--child", str(library_path), str(started)],
+            capture_output=True, text=True, cwd=ROOT, env=env, timeout=900,
+        )
+    if out.returncode != 0:
+        raise SystemExit(f"bench.tui failed:\n{out.stderr[-3000:]}")
+    figures = json.loads(out.stdout.strip().splitlines()[-1])
+    report(figures)
+    return figures
+
+
+def report(figures: dict) -> None:
+    def verdict(value: float, target: float) -> str:
+        return "OK" if value <= target else "OVER"
+
+    paint = figures["first_paint_s"]
+    print(f"library: {figures['articles']:,} articles, {figures['entities']:,} entities")
+    print(f"start to first paint of the library: {paint:.2f} s "
+          f"(imports {figures['import_s']:.2f} s) (target <= 1.0 s) "
+          f"{verdict(paint, TARGETS['first_paint_s'])}")
+    for name, label in (
+        ("open", "open an article (enter)"),
+        ("next_mention", "] next mention"),
+        ("walk", "n next mention of the entity"),
+        ("next_article", "> next article naming the entity"),
+        ("panel", f"cross-ref panel filling for a frequent entity ({figures.get('panel_entity', '')})"),
+    ):
+        times = figures["keys"].get(name) or []
+        if not times:
+            print(f"{label}: no trials (library too small?)")
+            continue
+        p50, p95 = pct(times, 0.5), pct(times, 0.95)
+        print(f"{label}: p50 {p50:.1f} ms, p95 {p95:.1f} ms over {len(times)} presses "
+              f"(target p95 <= 100 ms) {verdict(p95, TARGETS['p95_ms'])}")
+    memory = figures["memory_mb"]
+    print(f"memory with the library open (peak RSS of the reader process): {memory:.0f} MB "
+          f"(target <= 300 MB) {verdict(memory, TARGETS['memory_mb'])}")
+
+
+# --- the child process --------------------------------------------------------------------------
+async def _timed(pilot, key: str, done: Callable[[], bool], timeout: float = 10.0) -> float:
+    """Press ``key``; milliseconds until ``done()`` holds and a full frame has been rendered."""
+    app = pilot.app
+    start = time.perf_counter()
+    await pilot.press(key)
+    while not done():
+        if time.perf_counter() - start > timeout:
+            raise TimeoutError(f"{key!r}: the screen never showed the answer")
+        await asyncio.sleep(0.0005)
+    await pilot.pause()
+    app.screen._compositor.render_strips()  # the frame a terminal would get
+    return (time.perf_counter() - start) * 1000
+
+
+async def _settle(pilot) -> None:
+    for _ in range(3):
+        await pilot.pause()
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+async def _child(library_path: Path, started: float) -> dict:
+    begin = time.perf_counter()
+    from index import Library
+    from reader.app import ReaderApp
+    from reader.config import Config
+    from reader.screens.main_screen import MainScreen
+    from reader.widgets.article_list import ArticleList
+    from reader.widgets.article_view import ArticleView
+    from reader.widgets.crossref_panel import CrossRefPanel
+
+    imported = time.perf_counter() - begin
+    library = Library.open(library_path, create=False)
+    app = ReaderApp(library, name=library_path.name, config=Config(theme="textual-dark"))
+    figures: dict = {"import_s": imported, "keys": {}}
+    rng = random.Random(1)
+    async with app.run_test(size=SIZE) as pilot:
+        while not (
+            isinstance(app.screen, MainScreen) and app.screen.query_one(ArticleList)._rows
+        ):
+            await asyncio.sleep(0.001)
+        await pilot.pause()
+        app.screen._compositor.render_strips()
+        figures["first_paint_s"] = time.time() - started
+        screen = app.screen
+        assert isinstance(screen, MainScreen)
+        articles = screen.query_one(ArticleList)
+        view = screen.query_one(ArticleView)
+        panel = screen.query_one(CrossRefPanel)
+        figures["articles"] = screen.stats.articles
+        figures["entities"] = screen.stats.entities
+        keys = figures["keys"]
+
+        # open an article from the list
+        await _settle(pilot)
+        loaded = sorted(articles._rows)
+        keys["open"] = []
+        for index in rng.sample(loaded, min(TRIALS, len(loaded))):
+            articles.focus()
+            articles._set_cursor(index)
+            wanted = articles._rows[index].id
+            keys["open"].append(
+                await _timed(pilot, "enter", lambda: view.article is not None and view.article.id == wanted)
+            )
+            await _settle(pilot)
+
+        # ] and n in articles rich in mentions
+        keys["next_mention"], keys["walk"] = [], []
+        for index in loaded[: TRIALS // 3 + 1]:
+            screen._open(articles._rows[index].id, push=False)
+            await _settle(pilot)
+            view.focus()
+            for _ in range(3):
+                before = view._cursor
+                if view.mention_count < 2:
+                    break
+                keys["next_mention"].append(
+                    await _timed(pilot, "right_square_bracket", lambda: view._cursor != before)
+                )
+                await _settle(pilot)
+            if view.entity is not None:
+                for _ in range(3):
+                    before = view._cursor
+                    keys["walk"].append(await _timed(pilot, "n", lambda: view._cursor != before))
+                    await _settle(pilot)
+
+        # > and the panel, on the most-mentioned entities
+        top = await asyncio.to_thread(library.entities, limit=10)
+        figures["panel_entity"] = ", ".join(entity.name for entity in top[:3])
+        keys["next_article"], keys["panel"] = [], []
+        for entity in top[:3]:
+            mentions = await asyncio.to_thread(library.mentions, entity=entity.id)
+            docs = list(dict.fromkeys(mention.doc for mention in mentions))
+            if len(docs) < 2:
+                continue
+            screen._open(docs[0], entity=entity.id, push=False)
+            await _settle(pilot)
+            view.focus()
+            for _ in range(TRIALS // 3):
+                before_article = view.article.id
+                keys["next_article"].append(
+                    await _timed(pilot, "greater_than_sign", lambda: view.article.id != before_article)
+                )
+                await _settle(pilot)
+            # the panel filling: ] onto a mention of the entity from just before it
+            for doc in docs[1 : TRIALS // 3 + 1]:
+                first = next(m for m in mentions if m.doc == doc)
+                screen._open(doc, push=False)
+                await _settle(pilot)
+                view.focus()
+                view.select_entity(None)
+                await _settle(pilot)
+                # put the cursor on the mention just before, so ] lands on this entity
+                index = view._mention_starts.index(first.start)
+                view._cursor = view._span(index - 1) if index else None
+                view.scroll_to(y=0, animate=False, force=True)
+                before_fill = panel.filled
+                keys["panel"].append(
+                    await _timed(
+                        pilot,
+                        "right_square_bracket",
+                        lambda: panel.filled > before_fill and panel.entity is not None,
+                    )
+                )
+                await _settle(pilot)
+        figures["memory_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        figures["summary"] = {
+            name: {"p50_ms": statistics.median(v), "p95_ms": pct(v, 0.95)}
+            for name, v in keys.items() if v
+        }
+    library.close()
+    return figures
+
+
+def main() -> None:
+    if len(sys.argv) >= 4 and sys.argv[1] == "--child":
+        figures = asyncio.run(_child(Path(sys.argv[2]), float(sys.argv[3])))
+        print(json.dumps(figures))
+        return
+    if len(sys.argv) != 2:
+        raise SystemExit("usage: python -m bench.tui LIBRARY")
+    run(Path(sys.argv[1]))
+
+
+if __name__ == "__main__":
+    main()
