@@ -353,6 +353,12 @@ class Library:
             row = db.execute(
                 f"{sql} WHERE name = ? COLLATE NOCASE ORDER BY mentions DESC", (safe_line(name),)
             ).fetchone()
+        if row is None:  # one of its other names, as printed ("Wang" for Wang Yi)
+            row = db.execute(
+                f"{sql} WHERE EXISTS (SELECT 1 FROM json_each(entities.aliases)"
+                " WHERE value = ? COLLATE NOCASE) ORDER BY mentions DESC",
+                (safe_line(name),),
+            ).fetchone()
         if row is None:
             raise NotFound(f"no entity named '{safe_line(name)[:80]}'")
         return _entity(row)
