@@ -8,6 +8,7 @@ prints one JSON object a line.
 from __future__ import annotations
 
 import json
+import os
 import sys
 from collections.abc import Iterable
 from dataclasses import asdict
@@ -45,6 +46,12 @@ class _Group(click.Group):
             _fail(str(exc))
         except KeyboardInterrupt:
             _fail("interrupted; what was saved is kept, run the command again to finish", 130)
+        except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
+            raise
+        except Exception as exc:  # a bug: one line, not a traceback, unless debugging
+            if os.environ.get("READER_DEBUG"):
+                raise
+            _fail(f"unexpected error ({type(exc).__name__}: {exc}); set READER_DEBUG=1 for details", 70)
 
 
 @click.group(cls=_Group, invoke_without_command=True, context_settings=CONTEXT)
