@@ -213,7 +213,7 @@ def _bars(timeline: Sequence[Period], undated: int) -> list[str]:
     """Mentions by period as bars, or one sparkline when there are many periods; undated
     mentions on their own line, never folded into a period."""
     lines = []
-    counts = [p.count for p in timeline]
+    counts = [p.mentions for p in timeline]
     if len(timeline) > BAR_PERIODS:
         lines.append(f"{timeline[0].period} {sparkline(counts)} {timeline[-1].period}")
         lines.append(f"(one mark a period; most in one: {max(counts)})")
@@ -221,8 +221,8 @@ def _bars(timeline: Sequence[Period], undated: int) -> list[str]:
         top = max(max(counts), 1)
         width = max(len(p.period) for p in timeline)
         for p in timeline:
-            bar = "█" * max(1, round(p.count * BAR_WIDTH / top)) if p.count else ""
-            lines.append(f"{p.period:<{width}} {bar} {p.count}".rstrip())
+            bar = "█" * max(1, round(p.mentions * BAR_WIDTH / top)) if p.mentions else ""
+            lines.append(f"{p.period:<{width}} {bar} {p.mentions}".rstrip())
     if undated:
         lines.append(f"undated: {undated} (counted apart)")
     return lines
@@ -241,7 +241,7 @@ def render_json(brief: Brief, *, indent: int | None = 2) -> str:
             {"entity": asdict(c.entity), "sentences": c.sentences, "articles": c.articles}
             for c in d.cooccurring
         ]
-        item["timeline"] = [{"period": p.period, "count": p.count} for p in d.timeline]
+        item["timeline"] = [{"period": p.period, "mentions": p.mentions} for p in d.timeline]
         for key in ("roles", "quotes"):
             for part in item[key]:
                 part["source"] = number.get(part["article"])

@@ -18,9 +18,11 @@ from __future__ import annotations
 import re
 import threading
 from collections import OrderedDict, defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from itertools import islice
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from index.models import ArticleSummary, Entity, Mention
@@ -40,6 +42,7 @@ __all__ = [
     "merge_roles",
     "quotes",
     "roles",
+    "roles_and_quotes",
     "sentences",
     "sparkline",
     "timeline",
@@ -85,12 +88,12 @@ class Period(NamedTuple):
     """One bar of a timeline: mentions in the articles dated in ``period``."""
 
     period: str  # "2015", "2015-08" or "2015-08-04"
-    count: int
+    mentions: int
 
 
 @dataclass(frozen=True)
 class Dossier:
-    """Everything the dossier screen and the briefing show about one entity (filled by the Library)."""
+    """Everything the dossier screen and the briefing show about an entity; the Library fills it."""
 
     entity: Entity
     first_seen: str | None = None  # ISO date of the earliest dated article; None when none is dated
@@ -105,15 +108,60 @@ class Dossier:
 
 # --- words -----------------------------------------------------------------------------------
 # Reporting verbs (after textacy's list, less the mental ones: believe, think, hope, fear).
-_SPEECH_BASES = (
-    "acknowledge add admit affirm announce argue ask assert call claim comment complain "
-    "conclude confirm declare deny describe emphasise emphasize explain insist note pledge "
-    "predict promise quote recall remark reply report respond say state stress suggest tell "
-    "testify tweet urge vow warn write"
-).split()
+_SPEECH_BASES = [
+    "acknowledge",
+    "add",
+    "admit",
+    "affirm",
+    "announce",
+    "argue",
+    "ask",
+    "assert",
+    "call",
+    "claim",
+    "comment",
+    "complain",
+    "conclude",
+    "confirm",
+    "declare",
+    "deny",
+    "describe",
+    "emphasise",
+    "emphasize",
+    "explain",
+    "insist",
+    "note",
+    "pledge",
+    "predict",
+    "promise",
+    "quote",
+    "recall",
+    "remark",
+    "reply",
+    "report",
+    "respond",
+    "say",
+    "state",
+    "stress",
+    "suggest",
+    "tell",
+    "testify",
+    "tweet",
+    "urge",
+    "vow",
+    "warn",
+    "write",
+]
 _IRREGULAR = {
-    "said": "say", "says": "say", "saying": "say", "told": "tell", "wrote": "write",
-    "written": "write", "admitted": "admit", "admitting": "admit", "stresses": "stress",
+    "said": "say",
+    "says": "say",
+    "saying": "say",
+    "told": "tell",
+    "wrote": "write",
+    "written": "write",
+    "admitted": "admit",
+    "admitting": "admit",
+    "stresses": "stress",
     "according": "according",
 }
 _PERSONAL = {"he": "PERSON", "she": "PERSON", "it": "ORG"}
@@ -144,8 +192,54 @@ _SPEECH = _speech_forms()
 
 # --- sentences and quotation marks (no model) --------------------------------------------------
 _ABBREVIATIONS = frozenset(
-    "mr mrs ms dr prof gen lt col sgt capt cmdr adm sen rep gov st jr sr inc corp co ltd bros no "
-    "vs etc jan feb mar apr jun jul aug sep sept oct nov dec mt ft rev hon pres supt dept fig".split()
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "prof",
+        "gen",
+        "lt",
+        "col",
+        "sgt",
+        "capt",
+        "cmdr",
+        "adm",
+        "sen",
+        "rep",
+        "gov",
+        "st",
+        "jr",
+        "sr",
+        "inc",
+        "corp",
+        "co",
+        "ltd",
+        "bros",
+        "no",
+        "vs",
+        "etc",
+        "jan",
+        "feb",
+        "mar",
+        "apr",
+        "jun",
+        "jul",
+        "aug",
+        "sep",
+        "sept",
+        "oct",
+        "nov",
+        "dec",
+        "mt",
+        "ft",
+        "rev",
+        "hon",
+        "pres",
+        "supt",
+        "dept",
+        "fig",
+    ]
 )
 _BOUNDARY = re.compile(r"[.!?…]+[\"”’)\]]*(?=\s+[\"“‘(\[]?[A-Z0-9])")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+$")
@@ -165,7 +259,7 @@ def sentences(text: str) -> list[tuple[int, int]]:
         pos = end + 1
         cut = start
         for match in _BOUNDARY.finditer(line):
-            word = line[: match.start() + 1].rsplit(None, 1)[-1].lstrip("\"“‘(")
+            word = line[: match.start() + 1].rsplit(None, 1)[-1].lstrip('"“‘(')
             if line[match.start()] == "." and (
                 word[:-1].lower() in _ABBREVIATIONS or _INITIALS.fullmatch(word)
             ):
@@ -271,7 +365,7 @@ def _trim(text: str, start: int, end: int) -> tuple[int, int]:
 
 # --- parsing, on demand ------------------------------------------------------------------------
 _CACHE: OrderedDict[tuple[int, str], Doc] = OrderedDict()
-_CACHE_SIZE = 256
+_CACHE_SIZE = 512  # more than the windows of one batch of articles (see roles_and_quotes)
 _LOCK = threading.Lock()
 
 
@@ -290,6 +384,22 @@ def _parse(nlp: Any, text: str) -> Doc:
         while len(_CACHE) > _CACHE_SIZE:
             _CACHE.popitem(last=False)
     return doc
+
+
+def _prefetch(nlp: Any, texts: Iterable[str]) -> None:
+    """Parse the stretches not parsed yet in one ``nlp.pipe`` batch: spaCy's cost per call is
+    most of the cost of one short sentence, so a batch is about twice as fast."""
+    with _LOCK:
+        missing = [t for t in dict.fromkeys(texts) if (id(nlp), t) not in _CACHE]
+    if len(missing) < 2:
+        return  # _parse will do the one there is
+    pipe = getattr(nlp, "pipe", None)
+    docs = pipe(missing, batch_size=64) if pipe is not None else map(nlp, missing)
+    for text, doc in zip(missing, docs):
+        with _LOCK:
+            _CACHE[(id(nlp), text)] = doc
+            while len(_CACHE) > _CACHE_SIZE:
+                _CACHE.popitem(last=False)
 
 
 def _sentence_at(spans: list[tuple[int, int]], pos: int) -> int:
@@ -324,16 +434,58 @@ def _window(nlp: Any, text: str, start: int, end: int) -> _Window:
 # index.nlp.load_model(parse=True) keeps the parser but not the tagger (it costs time and the
 # parser does not need it), so a missing tag is worked out from the dependency label.
 _DEP_POS = {
-    "amod": "ADJ", "acomp": "ADJ", "det": "DET", "predet": "DET", "prep": "ADP", "agent": "ADP",
-    "prt": "ADP", "aux": "AUX", "auxpass": "AUX", "nummod": "NUM", "cc": "CCONJ",
-    "preconj": "CCONJ", "mark": "SCONJ", "advmod": "ADV", "neg": "ADV", "case": "PART",
-    "expl": "PRON", "punct": "PUNCT",
+    "amod": "ADJ",
+    "acomp": "ADJ",
+    "det": "DET",
+    "predet": "DET",
+    "prep": "ADP",
+    "agent": "ADP",
+    "prt": "ADP",
+    "aux": "AUX",
+    "auxpass": "AUX",
+    "nummod": "NUM",
+    "cc": "CCONJ",
+    "preconj": "CCONJ",
+    "mark": "SCONJ",
+    "advmod": "ADV",
+    "neg": "ADV",
+    "case": "PART",
+    "expl": "PRON",
+    "punct": "PUNCT",
 }
 _CLAUSE_DEPS = {"ROOT", "ccomp", "xcomp", "advcl", "relcl", "pcomp", "acl", "parataxis", "csubj"}
 _NOMINAL_CHILDREN = {"det", "amod", "compound", "poss", "nummod", "case"}
 _PRONOUNS = frozenset(
-    "i me you he him she her it we us they them who whom which what this that these those "
-    "there myself yourself himself herself itself ourselves themselves".split()
+    [
+        "i",
+        "me",
+        "you",
+        "he",
+        "him",
+        "she",
+        "her",
+        "it",
+        "we",
+        "us",
+        "they",
+        "them",
+        "who",
+        "whom",
+        "which",
+        "what",
+        "this",
+        "that",
+        "these",
+        "those",
+        "there",
+        "myself",
+        "yourself",
+        "himself",
+        "herself",
+        "itself",
+        "ourselves",
+        "themselves",
+    ]
 )
 
 
@@ -385,10 +537,11 @@ def roles(
     spans = sentences(text)
     own = set(mentions)
     others = [m for m in all_mentions if m not in own]
+    planned = _role_windows(text, mentions, spans)
+    _prefetch(nlp, (text[s:e] for _, s, e in planned))
     found: list[Role] = []
-    for m in sorted(mentions, key=lambda m: m.start):
-        first, last = _covering(spans, m.start, m.end)
-        win = _window(nlp, text, spans[first][0], spans[last][1])
+    for m, s, e in planned:
+        win = _window(nlp, text, s, e)
         names = win.tokens(m.start, m.end)
         if not names:
             continue
@@ -396,6 +549,33 @@ def roles(
             if span is not None:
                 found.append(Role(text[span[0] : span[1]], m.doc, span[0], span[1], m.entity))
     return merge_roles(found)
+
+
+_WORD_BEFORE = re.compile(r"[^\W\d_][\w.’'-]*[ \t]+$")
+_COMMA_AFTER = re.compile(
+    r"[ \t]*,[ \t]*(?!(?:who|whom|whose|which|where|when|and|or|but|said|says|told|added|saying|"
+    r"according)\b)[^\W\d_]",
+    re.IGNORECASE,
+)
+
+
+def _role_windows(
+    text: str, mentions: Sequence[Mention], spans: list[tuple[int, int]]
+) -> list[tuple[Mention, int, int]]:
+    """The mentions that may have a role, in reading order, each with its sentence's span."""
+    out = []
+    for m in sorted(mentions, key=lambda m: m.start):
+        if _may_have_role(text, m):  # most mentions cannot: no parse for them
+            first, last = _covering(spans, m.start, m.end)
+            out.append((m, spans[first][0], spans[last][1]))
+    return out
+
+
+def _may_have_role(text: str, m: Mention) -> bool:
+    """A title needs a word right before the name; an apposition a comma and a word after it."""
+    if m.label in _TITLE_LABELS and _WORD_BEFORE.search(text, max(0, m.start - 60), m.start):
+        return True
+    return _COMMA_AFTER.match(text, m.end) is not None
 
 
 def _label(win: _Window, tok: Token, others: Sequence[Mention], *, names: bool = False) -> str:
@@ -429,7 +609,9 @@ def _title_before(
             break
         run.append(tok)
         i -= 1
-    while run and (_hyphen(run[-1]) or run[-1].lower_ in _HONORIFICS):
+    if run and _hyphen(run[-1]):
+        return None  # cut out of a compound: "the 13-nation OPEC" is no title "nation"
+    while run and run[-1].lower_ in _HONORIFICS:
         run.pop()
     if not run:
         return None
@@ -554,11 +736,34 @@ def quotes(
     spans = {(m.start, m.end) for m in mentions}
     known = set(all_mentions)
     every = list(all_mentions) + [m for m in mentions if m not in known]
-    return [
-        q
-        for q in article_quotes(text, every, nlp, article=mentions[0].doc)
-        if q.entity in ids or (q.speaker_start, q.speaker_end) in spans
-    ]
+    found = _article_quotes(text, every, nlp, mentions[0].doc, _concerns(text, mentions))
+    return [q for q in found if q.entity in ids or (q.speaker_start, q.speaker_end) in spans]
+
+
+def _concerns(text: str, mentions: Sequence[Mention]) -> Callable[[int, int], bool]:
+    heads = {m.text.lower().split()[-1] for m in mentions if m.text.strip()}
+    cued = _cued_words(tuple(sorted(h for h in heads if len(h) > 2)))
+
+    def may_concern(start: int, end: int) -> bool:
+        """Could a quotation in text[start:end] be credited to this entity? Only if it is named
+        there, or a pronoun or a noun like its name's last word ("the ministry") is the subject
+        of a reporting verb there."""
+        return any(start <= m.start < end for m in mentions) or bool(cued.search(text, start, end))
+
+    return may_concern
+
+
+@lru_cache(maxsize=256)
+def _cued_words(heads: tuple[str, ...]) -> re.Pattern[str]:
+    """'he said', 'it added', 'said the ministry': a pronoun or one of ``heads`` next to a
+    reporting verb (two words may stand between)."""
+    who = "|".join(["he", "she", "it", *(re.escape(h) for h in heads)])
+    verbs = "|".join(sorted(_SPEECH, key=len, reverse=True))
+    gap = r"(?:[ \t]+[\w.’'-]+){0,2}?[ \t]+"
+    return re.compile(
+        rf"\b(?:{who}){gap}(?:{verbs})\b|\b(?:{verbs}){gap}(?:\w+[ \t]+){{0,2}}?(?:{who})\b",
+        re.IGNORECASE,
+    )
 
 
 def article_quotes(
@@ -572,22 +777,96 @@ def article_quotes(
     """
     if article is None:
         article = all_mentions[0].doc if all_mentions else ""
+    return _article_quotes(text, all_mentions, nlp, article, None)
+
+
+def roles_and_quotes(
+    articles: Iterable[tuple[str, Sequence[Mention], Sequence[Mention]]],
+    nlp: Any,
+    *,
+    batch: int = 16,
+) -> Iterator[tuple[list[Role], list[Quote]]]:
+    """``roles`` and ``quotes`` of one entity in many articles, in the order given.
+
+    Each item is (article text, the entity's mentions in it, every mention in it). The
+    sentences of ``batch`` articles at a time go through the parser together. Results come one
+    article at a time, so the caller can cache each under (article, entity) and stop when its
+    time is up (newest articles first, say).
+    """
+    items = iter(articles)
+    while chunk := list(islice(items, batch)):
+        texts: list[str] = []
+        for text, mentions, _ in chunk:
+            if not mentions:
+                continue
+            spans = sentences(text)
+            texts += [text[s:e] for _, s, e in _role_windows(text, mentions, spans)]
+            marks = _quotations(text)
+            planned = _quote_plan(text, marks, spans, _concerns(text, mentions)) if marks else []
+            texts += [text[spans[p.first][0] : spans[p.last][1]] for p in planned if p.read]
+        _prefetch(nlp, texts)
+        for text, mentions, every in chunk:
+            yield roles(text, mentions, nlp, all_mentions=every), quotes(text, mentions, every, nlp)
+
+
+#: The entity of a quotation left unread by a filter: pronouns and continuations never reach
+#: across it to an earlier speaker.
+_UNREAD = "\x00unread"
+
+
+def _article_quotes(
+    text: str,
+    all_mentions: Sequence[Mention],
+    nlp: Any,
+    article: str,
+    wanted: Callable[[int, int], bool] | None,
+) -> list[Quote]:
     marks = _quotations(text)
     if not marks:
         return []
     spans = sentences(text)
     ments = sorted(all_mentions, key=lambda m: m.start)
+    planned = _quote_plan(text, marks, spans, wanted)
+    _prefetch(nlp, (text[spans[p.first][0] : spans[p.last][1]] for p in planned if p.read))
     found: list[Quote] = []
-    for q in marks:
-        start, end = _trim(text, q.open + 1, q.close)
-        if start >= end or not _worth_quoting(text[start:end]):
+    for q, start, end, first, last, read in planned:
+        if not read:
+            found.append(Quote("", "", article, start, end, "", _UNREAD, q.open, q.open))
             continue
-        quote = _attribute(text, q, start, end, marks, spans, ments, found, nlp, article)
+        quote = _attribute(
+            text, q, start, end, marks, (first, last), spans, ments, found, nlp, article
+        )
         if quote is None:
             quote = _continuation(text, q, start, end, found, article)
         if quote is not None:
             found.append(quote)
-    return found
+    return [q for q in found if q.entity != _UNREAD]
+
+
+class _Planned(NamedTuple):
+    marks: _Marks
+    start: int  # the quoted text, trimmed
+    end: int
+    first: int  # the sentences its cue may be in
+    last: int
+    read: bool  # False: cannot concern the entity asked about, left unparsed
+
+
+def _quote_plan(
+    text: str,
+    marks: list[_Marks],
+    spans: list[tuple[int, int]],
+    wanted: Callable[[int, int], bool] | None,
+) -> list[_Planned]:
+    planned = []
+    for q in marks:
+        start, end = _trim(text, q.open + 1, q.close)
+        if start >= end or not _worth_quoting(text[start:end]):
+            continue
+        first, last = _quote_window(text, q, spans)
+        read = wanted is None or wanted(spans[first][0], spans[last][1])
+        planned.append(_Planned(q, start, end, first, last, read))
+    return planned
 
 
 def _line_start(text: str, pos: int) -> int:
@@ -605,27 +884,35 @@ def _paragraph_before(text: str, para: int) -> int:
     return para
 
 
-def _attribute(
-    text: str,
-    q: _Marks,
-    start: int,
-    end: int,
-    marks: list[_Marks],
-    spans: list[tuple[int, int]],
-    ments: list[Mention],
-    prior: list[Quote],
-    nlp: Any,
-    article: str,
-) -> Quote | None:
+def _quote_window(text: str, q: _Marks, spans: list[tuple[int, int]]) -> tuple[int, int]:
+    """The sentences (first, last) a quotation's cue can be in: its own, the next one on its
+    line ('"...!" Wang said.' split by the rules), the one before if it ends with a colon."""
     first, last = _covering(spans, q.open, q.close + 1)
     line = _line_start(text, q.open)
     line_end = text.find("\n", q.close)
     if line_end < 0:
         line_end = len(text)
     if last + 1 < len(spans) and spans[last + 1][0] < line_end:
-        last += 1  # '"...!" Wang said.' split by the rules
+        last += 1
     if first > 0 and spans[first - 1][0] >= line and text[: spans[first - 1][1]].endswith(":"):
-        first -= 1  # 'Wang said: "..."' in a sentence of its own
+        first -= 1
+    return first, last
+
+
+def _attribute(
+    text: str,
+    q: _Marks,
+    start: int,
+    end: int,
+    marks: list[_Marks],
+    window: tuple[int, int],
+    spans: list[tuple[int, int]],
+    ments: list[Mention],
+    prior: list[Quote],
+    nlp: Any,
+    article: str,
+) -> Quote | None:
+    first, last = window
     win = _window(nlp, text, spans[first][0], spans[last][1])
     cue = _find_cue(win, q, marks)
     if cue is None:
@@ -716,10 +1003,10 @@ def _as_cue(tok: Token) -> _Cue | None:
         tok = tok.head.head  # 'quoted Huang Ming as saying': the verb that names the speaker
         lemma = "quote"
     if lemma == "quote":
-        obj = next((c for c in tok.children if c.dep_ == "dobj"), None)
+        quoted = next((c for c in tok.children if c.dep_ == "dobj"), None)
         said = any(c.lower_ == "as" for c in tok.children)
-        if obj is not None and said:
-            return _Cue(tok, obj, tok.text + " as saying")
+        if quoted is not None and said:
+            return _Cue(tok, quoted, tok.text + " as saying")
         subject = _subject(tok)
         if subject is not None and subject.dep_ == "nsubjpass":  # 'was quoted as saying'
             return _Cue(tok, subject, _verb_phrase(tok) + (" as saying" if said else ""))
@@ -799,12 +1086,16 @@ def _pronoun(
 
     def rivals(since: int, keep: str) -> bool:
         return any(
-            since <= m.start < pos and m.entity != keep and fits(m.entity)
+            since <= m.start < pos
+            and m.entity != keep
+            and fits(m.entity)
             and (person or m.label == "ORG")
             for m in ments
         )
 
     last = next((p for p in reversed(prior) if p.speaker_start >= previous), None)
+    if last is not None and last.entity == _UNREAD:
+        return None  # the last quotation was not read: its speaker may be the one meant
     if last is not None and (last.entity or not person) and fits(last.entity):
         if not rivals(last.speaker_end, last.entity):
             return word, pos, pos + len(word), last.entity
@@ -824,7 +1115,7 @@ def _continuation(
     text: str, q: _Marks, start: int, end: int, prior: list[Quote], article: str
 ) -> Quote | None:
     """'"A," Wang said. "B."': B is Wang's too, when only his cue stands between them."""
-    if not prior:
+    if not prior or prior[-1].entity == _UNREAD:
         return None
     last = prior[-1]
     gap_start = last.end
@@ -834,8 +1125,15 @@ def _continuation(
     if "\n" in gap or len(gap) > 80 or not re.search(r"[.!?:]\s*$", gap.rstrip(" ")):
         return None
     return Quote(
-        text[start:end], last.speaker, article, start, end, last.cue, last.entity,
-        last.speaker_start, last.speaker_end,
+        text[start:end],
+        last.speaker,
+        article,
+        start,
+        end,
+        last.cue,
+        last.entity,
+        last.speaker_start,
+        last.speaker_end,
     )
 
 
@@ -910,7 +1208,7 @@ def timeline(
     counts: dict[str, int] = defaultdict(int)
     for day, count in days:
         counts[_period(day, by)] += count
-    periods = []
+    periods: list[Period] = []
     cur = lo
     while cur <= hi:
         label = _period(cur, by)

@@ -31,41 +31,44 @@ KAIDANOW_ROLE = "Ambassador-At-Large for the U.S. State Department's Bureau of C
 
 
 def wang(**changes) -> Dossier:
-    fields = dict(
-        entity=Entity("wang", "Wang Yi", "PERSON", ("Wang Yi", "Wang"), 5, 1),
-        first_seen="2019-05-31",
-        last_seen="2019-05-31",
-        roles=(Role("Chinese Foreign Minister", "scmp", 120, 144, "wang"),),
-        quotes=(Quote(WANG_QUOTE, "Wang", "scmp", 900, 1080, "said", "wang"),),
-        cooccurring=(Cooccurrence(Entity("atamkulov", "Beibut Atamkulov", "PERSON"), 2, 1),),
-        timeline=(Period("2019-05", 5),),
-        articles=(SCMP,),
-    )
+    fields = {
+        "entity": Entity("wang", "Wang Yi", "PERSON", ("Wang Yi", "Wang"), 5, 1),
+        "first_seen": "2019-05-31",
+        "last_seen": "2019-05-31",
+        "roles": (Role("Chinese Foreign Minister", "scmp", 120, 144, "wang"),),
+        "quotes": (Quote(WANG_QUOTE, "Wang", "scmp", 900, 1080, "said", "wang"),),
+        "cooccurring": (Cooccurrence(Entity("atamkulov", "Beibut Atamkulov", "PERSON"), 2, 1),),
+        "timeline": (Period("2019-05", 5),),
+        "articles": (SCMP,),
+    }
     fields.update(changes)
     return Dossier(**fields)
 
 
 def kaidanow(**changes) -> Dossier:
-    fields = dict(
-        entity=Entity("kaidanow", "Tina Kaidanow", "PERSON", (), 1, 1),
-        first_seen="2015-08-20",
-        last_seen="2015-08-20",
-        roles=(Role(KAIDANOW_ROLE, "reuters", 600, 676, "kaidanow"),),
-        timeline=(Period("2015-08", 1),),
-        undated=2,
-        articles=(REUTERS,),
-    )
+    fields = {
+        "entity": Entity("kaidanow", "Tina Kaidanow", "PERSON", (), 1, 1),
+        "first_seen": "2015-08-20",
+        "last_seen": "2015-08-20",
+        "roles": (Role(KAIDANOW_ROLE, "reuters", 600, 676, "kaidanow"),),
+        "timeline": (Period("2015-08", 1),),
+        "undated": 2,
+        "articles": (REUTERS,),
+    }
     fields.update(changes)
     return Dossier(**fields)
 
 
-def brief(*dossiers: Dossier, pins=(), sources=(Source.of(SCMP), Source.of(REUTERS))) -> Brief:
+SOURCES = (Source.of(SCMP), Source.of(REUTERS))
+
+
+def brief(*dossiers: Dossier, pins=(), sources=SOURCES) -> Brief:
     return Brief("Xinjiang: who said what", date(2024, 1, 2), dossiers, tuple(pins), sources)
 
 
 def numbered_sources(out: str) -> dict[int, str]:
     part = out.split("## Sources", 1)[1]
-    return {int(n): line for n, line in re.findall(r"^(\d+)\. (.*)$", part, re.M)}
+    return {int(n): line for n, line in re.findall(r"^(\d+)\. (.*)$", part, re.MULTILINE)}
 
 
 def test_the_briefing_holds_roles_quotes_and_cites_both_sources():
@@ -77,7 +80,9 @@ def test_the_briefing_holds_roles_quotes_and_cites_both_sources():
     assert f"> “{WANG_QUOTE}”" in lines
     assert "Ambassador-At-Large for the U.S. State Department's Bureau of Counterterrorism" in out
     sources = numbered_sources(out)
-    assert sources[1].startswith(SCMP.title) and "South China Morning Post, 2019-05-31" in sources[1]
+    assert (
+        sources[1].startswith(SCMP.title) and "South China Morning Post, 2019-05-31" in sources[1]
+    )
     assert sources[2].startswith(REUTERS.title) and "Reuters, 2015-08-20" in sources[2]
 
 
@@ -124,7 +129,14 @@ def test_a_long_timeline_becomes_one_sparkline():
 
 def test_only_the_first_key_quotes_are_kept_and_repeats_dropped():
     many = tuple(
-        Quote(f"Statement number {i} about the region and its future", "Wang", "scmp", i, i + 9, "said")
+        Quote(
+            f"Statement number {i} about the region and its future",
+            "Wang",
+            "scmp",
+            i,
+            i + 9,
+            "said",
+        )
         for i in range(9)
     )
     out = render_markdown(brief(wang(quotes=(many[0], many[0], *many[1:]))))
@@ -132,12 +144,17 @@ def test_only_the_first_key_quotes_are_kept_and_repeats_dropped():
     assert out.count("Statement number 0 ") == 1
 
 
-HOSTILE = "\n# Owned\n```\n> fake\n<script>alert(1)</script> \x1b[31mred\x1b[0m \u202eevil [x](http://e.vil) *bold*"
+HOSTILE = (
+    "\n# Owned\n```\n> fake\n<script>alert(1)</script> \x1b[31mred\x1b[0m"
+    " \u202eevil [x](http://e.vil) *bold*"
+)
 
 
 @pytest.mark.parametrize("where", ["quote", "role", "title", "name", "note", "source"])
 def test_article_text_cannot_break_the_document(where):
-    quote = Quote(HOSTILE if where == "quote" else "A long enough statement here", "W", "scmp", 0, 5, "said")
+    quote = Quote(
+        HOSTILE if where == "quote" else "A long enough statement here", "W", "scmp", 0, 5, "said"
+    )
     role = Role(HOSTILE if where == "role" else "Minister", "scmp", 0, 5)
     entity = Entity("wang", HOSTILE if where == "name" else "Wang Yi", "PERSON", (), 1, 1)
     pin = Pin("A pinned passage", "scmp", note=HOSTILE if where == "note" else "")
@@ -159,13 +176,17 @@ def test_article_text_cannot_break_the_document(where):
     assert lines.count("```") == 2  # only the timeline's own fence
     assert not any(line.startswith(("> fake", "# Owned")) for line in lines)
     # nor inside a list item or a block quote: "- # Owned" is a heading in a list
-    assert not re.search(r"^(?:(?:[-*+]|\d+[.)]|>)[ \t]+)+(?:#|>|```|[-*+][ \t])", out, re.M)
+    assert not re.search(
+        r"^(?:(?:[-*+]|\d+[.)]|>)[ \t]+)+(?:#|>|```|[-*+][ \t])", out, re.MULTILINE
+    )
     assert not re.search(r"(?<!\\)<script|(?<!\\)\]\(http|<javascript", out)  # no HTML, no link
     assert "\\*bold\\*" in out
 
 
 def test_json_carries_the_same_numbers_and_is_safe():
-    hostile = wang(quotes=(Quote(WANG_QUOTE + "\x1b[2J\u202e", "Wang", "scmp", 1, 2, "said", "wang"),))
+    hostile = wang(
+        quotes=(Quote(WANG_QUOTE + "\x1b[2J\u202e", "Wang", "scmp", 1, 2, "said", "wang"),)
+    )
     data = json.loads(render_json(brief(kaidanow(), hostile)))
     assert data["made"] == "2024-01-02"
     assert [s["n"] for s in data["sources"]] == [1, 2]
@@ -174,5 +195,5 @@ def test_json_carries_the_same_numbers_and_is_safe():
     assert wang_json["quotes"][0]["text"] == WANG_QUOTE
     assert wang_json["quotes"][0]["source"] == 2 and wang_json["roles"][0]["source"] == 2
     assert data["dossiers"][0]["undated"] == 2
-    assert data["dossiers"][0]["timeline"] == [{"period": "2015-08", "count": 1}]
+    assert data["dossiers"][0]["timeline"] == [{"period": "2015-08", "mentions": 1}]
     assert wang_json["cooccurring"][0]["entity"]["name"] == "Beibut Atamkulov"

