@@ -17,9 +17,11 @@ import os
 import queue
 import re
 import sqlite3
+import sys
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -33,7 +35,7 @@ from index.store import Store, dumps
 
 BATCH = 32  # texts per message to a recognizer process
 IN_FLIGHT = 3  # batches queued per process: enough to keep it busy, little memory
-INDEX_EVERY = 2000  # articles per search-index commit
+INDEX_EVERY = 500  # articles per search-index commit: small enough to overlap the recognizer
 SMALL = 16  # at most this many texts are analysed in-process (a process start costs ~2 s)
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
@@ -411,6 +413,25 @@ def _worker(inbox: mp.Queue, outbox: mp.Queue) -> None:
         outbox.put((seq, found))
 
 
+@contextmanager
+def _main_hidden() -> Iterator[None]:
+    """Start processes without re-running the caller's __main__ in them.
+
+    The recognizer needs nothing from the caller's script, and re-importing it fails when
+    there is no file behind it (stdin, a notebook) and costs time when there is.
+    """
+    main = sys.modules.get("__main__")
+    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in main.__dict__}
+    main.__dict__.pop("__file__", None)
+    main.__dict__["__spec__"] = None
+    try:
+        yield
+    finally:
+        if main is not None:
+            main.__dict__.pop("__spec__", None)
+            main.__dict__.update(saved)
+
+
 class _Pool:
     """``jobs`` spawned recognizer processes fed through bounded queues."""
 
@@ -422,8 +443,9 @@ class _Pool:
             ctx.Process(target=_worker, args=(self.inbox, self.outbox), daemon=True)
             for _ in range(jobs)
         ]
-        for p in self.procs:
-            p.start()
+        with _main_hidden():
+            for p in self.procs:
+                p.start()
         self.limit = jobs * IN_FLIGHT
         self.waiting: dict[int, list[Pending]] = {}
         self.order: deque[int] = deque()
