@@ -1,0 +1,118 @@
+"""Provides a quick benchmark of index.search on Reuters-21578: index time and query latency.
+
+Run: .venv/bin/python bench/search_probe.py [--keep DIR] [--readd]
+Prints the time to index the corpus, to reopen (and verify) it, and p50/p95 over 20 varied
+queries, each returning the top 20 hits with snippets made from the article text.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from index.errors import QueryError  # noqa: E402
+from index.search import IndexDoc, SearchIndex  # noqa: E402
+
+CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl.gz"
+
+QUERIES = [
+    "oil prices",
+    '"interest rates"',
+    "coffee OR cocoa",
+    "bank NOT japan",
+    "title:dollar",
+    "source:reuters opec",
+    "date:1987-03 wheat",
+    "date:[1987-04-01 TO 1987-04-15] trade",
+    "xinjang~ OR brazl~",
+    "terror*",
+    "export* AND grain",
+    '"federal reserve" (rates OR policy)',
+    "said",
+    "gulf iran shipping",
+    "takeover bid shareholders",
+    "stock -split",
+    "comp*",
+    '"bank of england"',
+    "yen~ dollar",
+    "sugar quota",
+]
+
+
+def load() -> list[IndexDoc]:
+    docs = []
+    with gzip.open(CORPUS, "rt", encoding="utf-8") as f:
+        for line in f:
+            d = json.loads(line)
+            docs.append(
+                IndexDoc(d["id"], d.get("title") or "", d.get("body") or "", d.get("source") or "",
+                         d.get("date"))
+            )
+    return docs
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--keep", type=Path, help="index folder to use (kept afterwards)")
+    ap.add_argument("--readd", action="store_true", help="also time re-adding every article")
+    args = ap.parse_args()
+    docs = load()
+    words = sum(len(d.body.split()) for d in docs)
+    print(f"{len(docs):,} articles, {words:,} words")
+    bodies = {d.id: d.body for d in docs}
+    folder = args.keep or Path(tempfile.mkdtemp()) / "index"
+
+    ix = SearchIndex(folder)
+    ix.clear()
+    t = time.perf_counter()
+    n = ix.add(docs)
+    print(f"index {n:,} articles: {time.perf_counter() - t:.1f} s")
+    if args.readd:
+        t = time.perf_counter()
+        ix.add(docs)
+        print(f"re-add (update) all: {time.perf_counter() - t:.1f} s, count {ix.count():,}")
+    ix.close()
+
+    t = time.perf_counter()
+    ix = SearchIndex(folder)
+    print(f"reopen and verify: {(time.perf_counter() - t) * 1000:.0f} ms "
+          f"(rebuilt: {ix.rebuilt_reason})")
+
+    times = []
+    for q in QUERIES + QUERIES:  # first pass warms caches; the second is measured
+        t = time.perf_counter()
+        hits, total, _ = ix.search(q, limit=20, text_of=bodies.__getitem__)
+        ms = (time.perf_counter() - t) * 1000
+        times.append((q, ms, total, hits))
+    measured = times[len(QUERIES):]
+    for q, ms, total, hits in measured:
+        first = hits[0].snippet[:70] if hits else ""
+        print(f"{ms:7.1f} ms {total:6,}  {q:40.40} | {first}")
+    ms_all = sorted(m for _, m, _, _ in measured)
+    p50 = statistics.median(ms_all)
+    p95 = ms_all[min(len(ms_all) - 1, round(0.95 * (len(ms_all) - 1)))]
+    print(f"p50 {p50:.1f} ms, p95 {p95:.1f} ms, max {ms_all[-1]:.1f} ms (top 20 with snippets)")
+    t = time.perf_counter()
+    for _ in range(3):
+        ix.search("oil prices", sort="date", text_of=bodies.__getitem__)
+    print(f"sorted by date: {(time.perf_counter() - t) / 3 * 1000:.1f} ms")
+    for q in ("co*", "(" * 5000, "x" * 100_000):
+        t = time.perf_counter()
+        try:
+            ix.search(q)
+        except QueryError as e:
+            print(f"refused in {(time.perf_counter() - t) * 1000:.1f} ms: {e}")
+    ix.close()
+
+
+if __name__ == "__main__":
+    main()
