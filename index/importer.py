@@ -391,8 +391,13 @@ def _pack(m) -> tuple:
 
 
 # --- the recognizer processes ----------------------------------------------------------------
-def _worker(inbox: mp.Queue, outbox: mp.Queue) -> None:
-    """Entity-recognizer process: load the model once, then analyse batches until told to stop."""
+def _worker(inbox: mp.Queue, outbox: mp.Queue, parent: int) -> None:
+    """Entity-recognizer process: load the model once, then analyse batches until told to stop.
+
+    It ends itself when the importing process dies (kill -9 included): nothing else would ever
+    tell it, and an orphan holds a model's worth of memory for good.
+    """
+    _exit_with_parent(parent)
     from index import nlp
 
     try:
@@ -432,6 +437,21 @@ def _main_hidden() -> Iterator[None]:
             main.__dict__.update(saved)
 
 
+def _exit_with_parent(parent: int) -> None:
+    """A watcher thread ends this process once ``parent`` is gone."""
+    import threading
+
+    if os.getppid() != parent:
+        os._exit(0)
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
 class _Pool:
     """``jobs`` spawned recognizer processes fed through bounded queues."""
 
@@ -440,7 +460,7 @@ class _Pool:
         self.inbox: mp.Queue = ctx.Queue()
         self.outbox: mp.Queue = ctx.Queue()
         self.procs = [
-            ctx.Process(target=_worker, args=(self.inbox, self.outbox), daemon=True)
+            ctx.Process(target=_worker, args=(self.inbox, self.outbox, os.getpid()), daemon=True)
             for _ in range(jobs)
         ]
         with _main_hidden():
