@@ -139,7 +139,8 @@ def trim_signoff(text: str) -> tuple[str, str | None]:
     match = _patterns().signoff.search(text, tail_start)
     if match is None:
         return text, None
-    return text[: match.start()].rstrip(), agency_name(match.group("agency") or match.group("shout"))
+    agency = agency_name(match.group("agency") or match.group("shout"))
+    return text[: match.start()].rstrip(), agency
 
 
 # --- dates ------------------------------------------------------------------------------------
@@ -213,7 +214,8 @@ def iso_date(value: object) -> str | None:
             if number is None:
                 return None
             try:
-                return dt.date(int(match.group("year")), number, int(match.group("day"))).isoformat()
+                day = dt.date(int(match.group("year")), number, int(match.group("day")))
+                return day.isoformat()
             except ValueError:
                 return None
     return None
@@ -244,7 +246,8 @@ _DATE_LABEL = re.compile(
     re.IGNORECASE,
 )
 _CLOCK = re.compile(
-    r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?(?:\s+(?:[A-Z]{2,4}|UTC[+-]?\d*))?",
+    r"\b\d{1,2}[:.]\d{2}(?:[:.]\d{2})?\s*(?:am|pm|a\.m\.|p\.m\.)?"
+    r"(?:\s+(?:[A-Z]{2,4}|UTC[+-]?\d*))?",
     re.IGNORECASE,
 )
 
@@ -327,8 +330,8 @@ def _authors_from_credit(body: str) -> str:
         match = _CREDIT_PART.match(part)
         if match:
             label = match.group("label").casefold()
-            kind = "reporting" if label == "reporting" else "writing" if label.startswith("writ") else ""
-            if kind and kind not in found:
+            kind = "writing" if label.startswith("writ") else label
+            if kind in ("reporting", "writing") and kind not in found:
                 found[kind] = _IN_PLACE.sub("", match.group("names")).strip(" ,")
     return found.get("reporting") or found.get("writing") or ""
 
@@ -364,7 +367,6 @@ class _Line:
     words: int = 0
     drop: bool = False
     caption: bool = False
-    end: bool = False  # an end-of-article marker (print note, credit line)
 
     def __post_init__(self) -> None:
         self.words = self.text.count(" ") + 1
@@ -418,12 +420,7 @@ def clean_text(
     _mark_end_matter(lines, found)
     tags = _repeated_tags(lines)
     if title is not None:
-        found.title = safe_line(title)
-        key = line_key(found.title)
-        for line in lines:
-            if not line.drop and line_key(line.text) == key:
-                line.drop = True
-        start = _body_start(lines, 0)
+        start = _use_given_title(lines, found, safe_line(title))
         _drop_header_tags(lines, 0, start, tags)
     else:
         start = _choose_title(lines, found, tags)
@@ -583,7 +580,7 @@ def _mark_end_matter(lines: list[_Line], found: _Found) -> None:
             continue
         match = _PRINT_EDITION.match(_norm(line.text))
         if match:
-            line.drop = line.end = True
+            line.drop = True
             found.meta["print_edition"] = line.text
             if match.group("pub"):
                 found.source = match.group("pub").strip()
@@ -602,7 +599,6 @@ def _mark_end_matter(lines: list[_Line], found: _Found) -> None:
         found.meta["credit"] = line.text[match.start():].strip()
         found.author = _authors_from_credit(body) or found.author
         line.set_text(line.text[: match.start()].rstrip())
-        line.end = True
         end_at = min(end_at, index)
         break
     # Stray fragments after the end of the story ("Post" left over from a footer logo).
@@ -673,6 +669,25 @@ def _choose_title(lines: list[_Line], found: _Found, tags: set[str]) -> int:
             _drop_copies(lines, line_key(line.text), tags)
     start = _body_start(lines, title_at + 1)
     _drop_header_tags(lines, title_at + 1, start, tags)
+    return start
+
+
+def _use_given_title(lines: list[_Line], found: _Found, title: str) -> int:
+    """Use the caller's title; drop its copy from the body. Page metadata often shortens a
+    headline ("China thanks Kazakhstan"): a fuller headline above the body wins."""
+    found.title = title
+    key = line_key(title)
+    start = _body_start(lines, 0)
+    for index, line in enumerate(lines):
+        if line.drop:
+            continue
+        other = line_key(line.text)
+        if other == key:
+            line.drop = True
+        elif index < start and key and _title_candidate(line) and (key in other or other in key):
+            line.drop = True
+            if len(line.text) > len(found.title):
+                found.title = safe_line(line.text)
     return start
 
 

@@ -20,7 +20,7 @@ import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.clean import agency_name, clean_text, iso_date, trim_signoff
+from index.clean import clean_text, iso_date, trim_signoff
 from index.errors import BadInput
 from index.safe import safe_line, safe_text
 
@@ -97,7 +97,7 @@ def read(path: Path, data: bytes, *, common_lines: frozenset[str] = frozenset())
     if kind is None:
         raise BadInput(f"unsupported file type ({path.suffix or 'no extension'})")
     check_size(kind, len(data))
-    if kind == "feed" and path.name.lower().endswith(".xml") and not _FEED_ROOT.search(data):
+    if kind == "feed" and path.name.lower().endswith(".xml") and not _looks_like_feed(data):
         if not data.strip():
             raise BadInput("empty file")
         raise BadInput("not an RSS or Atom feed")
@@ -234,7 +234,8 @@ def _mess(text: str) -> float:
         from charset_normalizer.md import mess_ratio
     except ImportError:  # an internal helper: without it, count characters outside Latin-1
         sample = text[:65536]
-        return sum(1 for c in sample if ord(c) > 0xFF and c not in "‘’“”–—…€•™") / max(1, len(sample))
+        odd = sum(1 for c in sample if ord(c) > 0xFF and c not in "‘’“”–—…€•™")
+        return odd / max(1, len(sample))
     return mess_ratio(text[:65536], 1.0)
 
 
@@ -256,7 +257,10 @@ _LINK = re.compile(r"\[([^\]\n]+)\]\((?:[^()\n]|\([^)\n]*\))*\)|\[([^\]\n]+)\]\[
 _REF_DEF = re.compile(r"^[ ]{0,3}\[[^\]\n]+\]:[ \t]+\S+.*$", re.MULTILINE)
 _AUTOLINK = re.compile(r"<((?:https?|mailto):[^>\s]+)>")
 _STRONG = re.compile(r"(\*\*|__)(?=\S)(.+?)(?<=\S)\1")
-_EMPHASIS = re.compile(r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)|(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)")
+_EMPHASIS = re.compile(
+    r"(?<![\w*])\*(?=[^\s*])(.+?)(?<=[^\s*])\*(?!\*)"  # *emphasis*
+    r"|(?<!\w)_(?=[^\s_])(.+?)(?<=[^\s_])_(?!\w)"  # _emphasis_, but not snake_case
+)
 _STRIKE = re.compile(r"~~(?=\S)(.+?)(?<=\S)~~")
 _CODE = re.compile(r"`+([^`\n]+)`+")
 _QUOTE = re.compile(r"^[ ]{0,3}>[ \t]?", re.MULTILINE)
@@ -338,7 +342,9 @@ _SOURCE_KEYS = ("source", "publication", "publisher")
 _URL_KEYS = ("url", "link")
 _AUTHOR_KEYS = ("author", "authors", "byline")
 _LIST_KEYS = ("articles", "items", "entries", "docs", "documents", "records", "stories", "data")
-_HTML_HINT = re.compile(r"</?(?:p|div|br|span|a|em|strong|ul|ol|li|h[1-6]|blockquote)\b[^>]*>", re.I)
+_HTML_HINT = re.compile(
+    r"</?(?:p|div|br|span|a|em|strong|ul|ol|li|h[1-6]|blockquote)\b[^>]*>", re.IGNORECASE
+)
 
 
 def _json_file(data: bytes) -> ReadResult:
@@ -554,7 +560,9 @@ def _one_line(exc: BaseException) -> str:
 
 # --- HTML (runs in the sandbox worker) ----------------------------------------------------------
 
-_META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.I)
+_META_CHARSET = re.compile(
+    rb"""<meta[^>]{0,200}?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]{2,40})""", re.IGNORECASE
+)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 
 
@@ -670,6 +678,14 @@ def html_to_text(fragment: str) -> str:
 
 _FEED_ROOT = re.compile(rb"<(?:[\w-]+:)?(?:rss|feed|RDF)\b")
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*?encoding\s*=\s*["']([A-Za-z0-9_.:-]{1,40})["']""")
+
+
+def _looks_like_feed(data: bytes) -> bool:
+    """An .xml file is read as a feed only if an <rss>, <feed> or <rdf:RDF> element opens it."""
+    head = data[: 4 * MB]
+    if b"\x00" in head[:4]:  # UTF-16 or UTF-32: compare the ASCII bytes only
+        head = head.replace(b"\x00", b"")
+    return _FEED_ROOT.search(head) is not None
 
 
 def _feed(data: bytes, common_lines: frozenset[str]) -> ReadResult:

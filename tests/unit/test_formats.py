@@ -313,6 +313,26 @@ def test_html_article(tmp_path):
     assert "Advertisement" not in doc.text and "alert" not in doc.text and "Home" not in doc.text
 
 
+def test_scmp_seed_as_a_web_page(tmp_path):
+    lines = [p for p in (SEEDS / "scmp-china-kazakhstan-xinjiang.txt").read_text().split("\n") if p.strip()]
+    page = (
+        "<html><head><title>China thanks Kazakhstan | SCMP</title>"
+        "<meta property='og:site_name' content='South China Morning Post'></head><body>"
+        "<header><a href='/'>Home</a></header><main><article>"
+        + "".join(f"<p>{line}</p>" for line in lines)
+        + "</article></main></body></html>"
+    )
+    doc = only(write(tmp_path, "scmp.html", page.encode()))
+    # The page's <title> is shortened; the full headline above the body wins.
+    assert doc.title == (
+        "China thanks Kazakhstan for ‘understanding and support’ on Xinjiang de-radicalisation scheme"
+    )
+    assert doc.source == "South China Morning Post"
+    assert doc.text.startswith("Chinese Foreign Minister Wang Yi and his Kazakh counterpart")
+    for furniture in ("Advertisement", "myNEWS", "Learn more", "Photo: Xinhua", "EU rejects", "print edition"):
+        assert furniture not in doc.text
+
+
 def test_html_cp1252_without_declaration(tmp_path):
     page = f"<html><body><article><h1>Café plan</h1><p>{STORY.replace(chr(10), ' ')}</p></article></body></html>"
     doc = only(write(tmp_path, "w.htm", page.encode("cp1252")))
@@ -447,6 +467,22 @@ def test_feed_with_wrong_declared_encoding(tmp_path, declared):
     assert doc.title == "Café ’quoted’ 中文 [/] title"
     assert declared in doc.meta["feed_warning"]
     assert result.warnings
+
+
+def test_utf16_xml_feed(tmp_path):
+    feed = RSS.format(enc="utf-16").encode("utf-16")
+    assert read_file(write(tmp_path, "u16.xml", feed)).docs[0].source == "Café news"
+
+
+def test_two_threads_parse_at_once(tmp_path):
+    path = write(tmp_path, "a.html", ARTICLE_HTML.encode())
+    titles: list[str] = []
+    threads = [threading.Thread(target=lambda: titles.append(only(path).title)) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert titles == ["China appeals for U.S. help"] * 2
 
 
 def test_xml_that_is_not_a_feed(tmp_path):
