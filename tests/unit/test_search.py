@@ -163,6 +163,16 @@ def test_date_ranges(ix, q, expected):
     assert ids(ix, q) == expected
 
 
+def test_date_ranges_skip_deleted_and_undated(ix):
+    assert ids(ix, "date:<2030") == {"reuters", "trade", "scmp"}
+    ix.delete(["trade"])
+    assert ids(ix, "date:2014") == {"reuters"}
+    ix.add([IndexDoc("partial", "Month only", "copper", date="2014-07"),
+            IndexDoc("junk", "Bad date", "copper", date="someday")])
+    assert {h.id for h in ix.search("date:2014-07-01")[0]} == {"partial"}
+    assert {h.id for h in ix.search("copper date:<2100")[0]} == {"partial"}
+
+
 def test_fuzzy_and_wildcards(ix):
     assert ids(ix, "xinjang~") == {"reuters", "scmp"}
     assert ids(ix, "kazakstan~2") == {"scmp"}
