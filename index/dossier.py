@@ -350,7 +350,7 @@ def _worth_quoting(content: str) -> bool:
     words = _WORD.findall(content)
     if len(words) < 3 and content.rstrip()[-1:] not in {",", ".", "!", "?", "…"}:
         return False
-    significant = [w for w in words if len(w) > 3]
+    significant = [w for w in words if len(w) > 3 and not w.isdigit()]
     return not (significant and len(words) <= 6 and all(w[0].isupper() for w in significant))
 
 
@@ -513,6 +513,14 @@ def _hyphen(tok: Token) -> bool:
     return tok.tag_ == "HYPH" or tok.text in {"-", "‐", "–"}
 
 
+def _plural(tok: Token) -> bool:
+    """A plural common noun ("stocks"): never the title of one name."""
+    if tok.tag_:
+        return tok.tag_ == "NNS"
+    word = tok.text
+    return word.islower() and word.endswith("s") and not word.endswith(("ss", "us", "is"))
+
+
 def _possessive(tok: Token) -> bool:
     return tok.tag_ == "POS" or tok.lower_ in {"'s", "’s", "'", "’"}
 
@@ -605,8 +613,8 @@ def _title_before(
         if _pos(tok) in ("ADJ", "NOUN", "PROPN") and tok.dep_ != "poss":
             if label in _NOT_MODIFIERS or (label == "PERSON" and not run):
                 break
-        elif not (_hyphen(tok) and run):
-            break
+        elif not (_hyphen(tok) and run and not tok.whitespace_ and not doc[i - 1].whitespace_):
+            break  # a hyphen joins a title ("Ambassador-At-Large"); a spaced dash ends it
         run.append(tok)
         i -= 1
     if run and _hyphen(run[-1]):
@@ -616,8 +624,12 @@ def _title_before(
     if not run:
         return None
     near = run[0]  # the word next to the name: the title's head
-    if _pos(near) not in ("NOUN", "PROPN") or _label(win, near, others):
+    if _pos(near) not in ("NOUN", "PROPN") or _label(win, near, others) or _plural(near):
         return None
+    before = doc[run[-1].i - 1] if run[-1].i > 0 else None
+    if before is not None and _pos(before) in ("DET", "PRON") and not _possessive(before):
+        if not any(t.text[:1].isupper() for t in run):
+            return None  # "at the right price Wendy's would ...": a phrase, not a title
     if not (near.head in names or any(t.head == near for t in names)):
         return None  # not attached to the name ("on Tuesday Wang said")
     begin = win.at(run[-1])
@@ -642,6 +654,16 @@ def _under_clause(tok: Token, head: Token) -> bool:
         if node.dep_ in ("relcl", "acl", "advcl", "ccomp"):
             return True
         node = node.head
+    return False
+
+
+def _fronted(tok: Token) -> bool:
+    """Is ``tok`` inside a phrase put before the verb it modifies ("In Beijing, ...")?"""
+    node = tok
+    while node.head.i != node.i:
+        node = node.head
+        if node.dep_ in ("prep", "advcl", "npadvmod") and node.head.i > tok.i > node.i:
+            return True
     return False
 
 
@@ -672,6 +694,8 @@ def _apposition_after(
         return None  # "in Beijing, the ministry said": the subject of what follows
     if head.dep_ != "appos" and head.head in names:
         return None
+    if _fronted(names[-1]):
+        return None  # "In a filing with the SEC, the concern, which ...": the comma ends it
     end = head.i
     for tok in head.subtree:
         if tok.i <= head.i:
@@ -917,7 +941,7 @@ def _attribute(
     cue = _find_cue(win, q, marks)
     if cue is None:
         return None
-    speaker = _speaker(win, cue.speaker, text, q, ments, prior)
+    speaker = _speaker(win, cue.speaker, text, q, marks, ments, prior)
     if speaker is None:
         return None
     name, s_start, s_end, entity = speaker
@@ -1039,6 +1063,7 @@ def _speaker(
     tok: Token,
     text: str,
     q: _Marks,
+    marks: list[_Marks],
     ments: list[Mention],
     prior: list[Quote],
 ) -> tuple[str, int, int, str] | None:
@@ -1050,7 +1075,7 @@ def _speaker(
     if m is not None:
         return m.text, m.start, m.end, m.entity
     if tok.lower_ in _PERSONAL:
-        return _pronoun(tok.text, pos, text, q, ments, prior)
+        return _pronoun(tok.text, pos, text, q, marks, ments, prior)
     if _pos(tok) == "PRON":
         return None  # "they", "we", "I": too loose to credit anyone
     left = tok.left_edge
@@ -1071,7 +1096,13 @@ def _speaker(
 
 
 def _pronoun(
-    word: str, pos: int, text: str, q: _Marks, ments: list[Mention], prior: list[Quote]
+    word: str,
+    pos: int,
+    text: str,
+    q: _Marks,
+    marks: list[_Marks],
+    ments: list[Mention],
+    prior: list[Quote],
 ) -> tuple[str, int, int, str] | None:
     """Resolve "he"/"she" to a person and "it" to an organisation, only when nothing else could
     be meant: the last speaker in this or the previous paragraph with no rival named since, or
@@ -1101,7 +1132,11 @@ def _pronoun(
             return word, pos, pos + len(word), last.entity
         return None
     wanted = "PERSON" if person else "ORG"
-    named = [m for m in ments if para <= m.start < pos and m.label == wanted]
+    named = [
+        m
+        for m in ments
+        if para <= m.start < pos and m.label == wanted and not _inside(m.start, marks)
+    ]  # a name inside a quotation is what was said, not who said it
     if not named:
         return None
     spans = sentences(text)

@@ -369,6 +369,8 @@ CASES = {
         ("it", "ministry", "This visit marks a new era")
     ],
     "Wang urged people not to “politicise” the issue.": [],
+    '"The Foreign Ministry could do us all a great service," it said.': [],  # named inside
+    'Huang Ming said the "Sugar Program Improvements Act of 1987" would help.': [],  # a title
 }
 
 
@@ -393,6 +395,14 @@ ROLE_CASES = {
         "spokesman for the Foreign Ministry"
     ],
     ("Huang Ming, 65, said he was tired.", "huang"): [],
+    ("BEIJING - Chinese Vice Foreign Minister Cheng Guoping spoke.", "cheng"): [
+        "Chinese Vice Foreign Minister"
+    ],
+    ("Shares of special situation stocks Xinhua and others rose.", "xinhua"): [],
+    (
+        "In a filing with the U.S. State Department, the concern, which owns a bank, said it sold.",
+        "state-dept",
+    ): [],
 }
 
 
@@ -400,6 +410,13 @@ ROLE_CASES = {
 @pytest.mark.parametrize(("text", "entity"), list(ROLE_CASES))
 def test_role_shapes(text, entity, nlp):
     assert role_texts(text, find_mentions(text, "x"), entity, nlp) == ROLE_CASES[text, entity]
+
+
+@pytest.mark.model
+def test_a_phrase_before_a_company_name_is_not_its_title(nlp):
+    text = "I've always believed at the right price Wendy's would consider an offer."
+    table = {"wendys": ("Wendy's", "ORG", ["Wendy"])}
+    assert role_texts(text, find_mentions(text, "x", table), "wendys", nlp) == []
 
 
 class Spy:
