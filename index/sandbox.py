@@ -31,6 +31,7 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import IO
 
 from index import formats
 from index.errors import BadInput
@@ -45,6 +46,7 @@ START_TIMEOUT = 60.0
 
 _ROOT = str(Path(__file__).resolve().parent.parent)
 _HEADER = struct.Struct("!Q")
+_MAX_REPLY = 16 * formats.MAX_BYTES  # JSON of the largest accepted file, escapes and all
 _lock = threading.Lock()
 _idle: list[_Worker] = []
 _generation = 0
@@ -82,15 +84,25 @@ def parse(
         except OSError:  # it died while idle: start afresh once
             worker.kill()
             worker = _Worker()
-            worker.send(request, data)
+            try:
+                worker.send(request, data)
+            except OSError:
+                raise BadInput(worker.crash_reason()) from None
         reply = worker.receive(limit)
         if reply is None:
             raise BadInput(f"parser timed out after {limit:g} s")
         status = reply.get("status")
-        healthy = status in ("ok", "bad")
         if status == "ok":
-            return _result(reply)
-        if status in ("bad", "fatal"):
+            try:
+                result = _result(reply)
+            except (KeyError, TypeError, ValueError):
+                raise BadInput("parser sent a malformed reply") from None
+            healthy = True
+            return result
+        if status == "bad":
+            healthy = True
+            raise BadInput(str(reply.get("message") or "parser failed"))
+        if status == "fatal":
             raise BadInput(str(reply.get("message") or "parser failed"))
         raise BadInput(worker.crash_reason())
     finally:
@@ -178,7 +190,10 @@ class _Worker:
             if not selector.select(timeout):
                 return None
         size = _read_exact(self.stdout, _HEADER.size)
-        body = _read_exact(self.stdout, _HEADER.unpack(size)[0]) if size else b""
+        length = _HEADER.unpack(size)[0] if size else 0
+        if not 0 < length <= _MAX_REPLY:
+            return {}  # dead, or talking nonsense: treated as a crash
+        body = _read_exact(self.stdout, length)
         if not body:
             return {}
         try:
@@ -223,7 +238,7 @@ class _Worker:
                 pass
 
 
-def _read_exact(stream, size: int) -> bytes:  # type: ignore[no-untyped-def]
+def _read_exact(stream: IO[bytes], size: int) -> bytes:
     chunks: list[bytes] = []
     while size:
         chunk = stream.read(min(size, 1 << 20))
@@ -272,7 +287,7 @@ def _worker_main() -> None:
             return
 
 
-def _reply(stream, reply: dict) -> None:  # type: ignore[no-untyped-def]
+def _reply(stream: IO[bytes], reply: dict) -> None:
     body = json.dumps(reply).encode("utf-8")
     stream.write(_HEADER.pack(len(body)) + body)
 
