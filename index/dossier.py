@@ -627,9 +627,9 @@ def _title_before(
     if _pos(near) not in ("NOUN", "PROPN") or _label(win, near, others) or _plural(near):
         return None
     before = doc[run[-1].i - 1] if run[-1].i > 0 else None
-    if before is not None and _pos(before) in ("DET", "PRON") and not _possessive(before):
-        if not any(t.text[:1].isupper() for t in run):
-            return None  # "at the right price Wendy's would ...": a phrase, not a title
+    lowercase = not any(t.text[:1].isupper() for t in run)
+    if lowercase and before is not None and _pos(before) in ("DET", "PRON"):
+        return None  # "at the right price Wendy's would ...": a phrase, not a title
     if not (near.head in names or any(t.head == near for t in names)):
         return None  # not attached to the name ("on Tuesday Wang said")
     begin = win.at(run[-1])
