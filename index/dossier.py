@@ -628,7 +628,7 @@ def _title_before(
         return None
     before = doc[run[-1].i - 1] if run[-1].i > 0 else None
     lowercase = not any(t.text[:1].isupper() for t in run)
-    if lowercase and before is not None and _pos(before) in ("DET", "PRON"):
+    if lowercase and before is not None and _pos(before) == "DET":
         return None  # "at the right price Wendy's would ...": a phrase, not a title
     if not (near.head in names or any(t.head == near for t in names)):
         return None  # not attached to the name ("on Tuesday Wang said")

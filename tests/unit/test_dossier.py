@@ -395,6 +395,7 @@ ROLE_CASES = {
         "spokesman for the Foreign Ministry"
     ],
     ("Huang Ming, 65, said he was tired.", "huang"): [],
+    ("Wang Yi sent his deputy Cheng Guoping.", "cheng"): ["deputy"],
     ("BEIJING - Chinese Vice Foreign Minister Cheng Guoping spoke.", "cheng"): [
         "Chinese Vice Foreign Minister"
     ],
