@@ -25,8 +25,10 @@ from index.errors import BadInput
 from index.safe import safe_line, safe_text
 
 MB = 1024 * 1024
-#: Text, Markdown, HTML, feeds and single .json files larger than this are refused unread.
+#: Text, Markdown, HTML and feeds larger than this are refused unread.
 MAX_BYTES = 20 * MB
+#: A .json file is parsed whole (a list of articles may be big, but json.loads holds it all).
+MAX_JSON_BYTES = 64 * MB
 #: JSON lines are many small records: a larger cap, applied before and after decompression.
 MAX_RECORDS_BYTES = 256 * MB
 
@@ -84,7 +86,9 @@ def kind_of(path: Path) -> str | None:
 
 def size_limit(kind: str) -> int:
     """The most bytes read() accepts for a file of this kind."""
-    return MAX_RECORDS_BYTES if kind == "jsonl" else MAX_BYTES
+    if kind == "jsonl":
+        return MAX_RECORDS_BYTES
+    return MAX_JSON_BYTES if kind == "json" else MAX_BYTES
 
 
 def read(path: Path, data: bytes, *, common_lines: frozenset[str] = frozenset()) -> ReadResult:
