@@ -197,3 +197,44 @@ def test_json_carries_the_same_numbers_and_is_safe():
     assert data["dossiers"][0]["undated"] == 2
     assert data["dossiers"][0]["timeline"] == [{"period": "2015-08", "mentions": 1}]
     assert wang_json["cooccurring"][0]["entity"]["name"] == "Beibut Atamkulov"
+
+
+@pytest.mark.model
+def test_a_briefing_of_the_seed_library_for_wang_yi_and_tina_kaidanow(seed_library_master):
+    from index import Library
+    from index.dossier import merge_roles, roles_and_quotes
+    from index.nlp import load_model
+
+    nlp = load_model(parse=True)
+    dossiers, sources = [], {}
+    with Library.open(seed_library_master, create=False) as lib:
+        for name in ("Wang Yi", "Tina Kaidanow"):
+            entity = lib.entity(name)
+            ids = sorted({m.doc for m in lib.mentions(entity=entity.id)})
+            items = []
+            for article in ids:
+                every = lib.mentions(article=article)
+                own = [m for m in every if m.entity == entity.id]
+                items.append((lib.article(article).text, own, every))
+                sources[article] = Source.of(lib.article(article))
+            found = list(roles_and_quotes(items, nlp))
+            dossiers.append(
+                Dossier(
+                    entity,
+                    roles=tuple(merge_roles(r for rs, _ in found for r in rs)),
+                    quotes=tuple(q for _, qs in found for q in qs),
+                    articles=tuple(lib.article(a).summary() for a in ids),
+                )
+            )
+    out = render_markdown(
+        Brief("Seeds", date(2024, 1, 2), tuple(dossiers), (), tuple(sources.values()))
+    )
+    lines = out.splitlines()
+    assert "Chinese Foreign Minister" in out and KAIDANOW_ROLE in out
+    i = lines.index(f"> “{WANG_QUOTE}”")
+    assert re.fullmatch(r"> — South China Morning Post, \S+ \[\d\]", lines[i + 1])
+    cited = numbered_sources(out)
+    assert sorted(line.split(" — ")[1].split(",")[0] for line in cited.values()) == [
+        "Reuters",
+        "South China Morning Post",
+    ]

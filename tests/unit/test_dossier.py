@@ -471,3 +471,43 @@ def test_many_articles_at_once_give_the_same_answers_in_few_parser_calls(reuters
     assert together == one_by_one
     assert [len(q) for _, q in together] == [3, 1, 2, 0]
     assert spy.calls == 1  # one batch through the parser for all of them
+
+
+def library_findings(library_path, name, nlp):
+    """What the Library will do for a dossier: the entity's articles, their roles and quotes."""
+    from index import Library
+
+    with Library.open(library_path, create=False) as lib:
+        entity = lib.entity(name)
+        articles = sorted({m.doc for m in lib.mentions(entity=entity.id)})
+        items = []
+        for article in articles:
+            every = lib.mentions(article=article)
+            own = [m for m in every if m.entity == entity.id]
+            items.append((lib.article(article).text, own, every))
+    found = list(roles_and_quotes(items, nlp))
+    return (
+        merge_roles(r for rs, _ in found for r in rs),
+        [q for _, qs in found for q in qs],
+    )
+
+
+@pytest.mark.model
+def test_through_the_library_the_seeds_give_roles_and_quotes(seed_library_master, nlp):
+    wang_roles, wang_quotes = library_findings(seed_library_master, "Wang Yi", nlp)
+    assert [r.text for r in wang_roles] == ["Chinese Foreign Minister"]
+    assert WANG_QUOTE in [q.text for q in wang_quotes]
+    assert len(wang_quotes) == 3  # "Wang" resolved to Wang Yi by the Library; "he" too
+    huang_roles, huang_quotes = library_findings(seed_library_master, "Huang Ming", nlp)
+    assert [r.text for r in huang_roles] == ["deputy public security minister"]
+    (huang_quote,) = huang_quotes
+    assert huang_quote.text.startswith(
+        "The bottom line is anti-terrorism work must be implemented well"
+    )
+    kaidanow_roles, kaidanow_quotes = library_findings(seed_library_master, "Tina Kaidanow", nlp)
+    assert [r.text for r in kaidanow_roles] == [
+        "Ambassador-At-Large for the U.S. State Department's Bureau of Counterterrorism"
+    ]
+    cheng_roles, cheng_quotes = library_findings(seed_library_master, "Cheng Guoping", nlp)
+    assert [r.text for r in cheng_roles] == ["Chinese Vice Foreign Minister"]
+    assert kaidanow_quotes == [] and cheng_quotes == []  # the ministry's words are its own
