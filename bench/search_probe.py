@@ -11,16 +11,14 @@ import argparse
 import gzip
 import json
 import statistics
-import sys
 import tempfile
 import time
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
+from index.errors import QueryError
+from index.search import IndexDoc, SearchIndex
 
-from index.errors import QueryError  # noqa: E402
-from index.search import IndexDoc, SearchIndex  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 CORPUS = ROOT.parent / "shared" / "corpora" / "reuters21578.jsonl.gz"
 
@@ -99,8 +97,8 @@ def main() -> None:
     for q, ms, cpu, total, hits in measured:
         first = hits[0].snippet[:60] if hits else ""
         print(f"{ms:7.1f} ms {cpu:6.1f} cpu {total:6,}  {q:36.36} | {first}")
-    for label, k in (("wall", 1), ("CPU", 2)):
-        got = sorted(m[k] for m in measured)
+    for label, got in (("wall", sorted(m[1] for m in measured)),
+                       ("CPU", sorted(m[2] for m in measured))):
         p95 = got[min(len(got) - 1, round(0.95 * (len(got) - 1)))]
         print(f"{label}: p50 {statistics.median(got):.1f} ms, p95 {p95:.1f} ms, "
               f"max {got[-1]:.1f} ms (top 20 with snippets)")

@@ -33,6 +33,7 @@ from dataclasses import dataclass, field
 from functools import partial
 from importlib import resources
 from pathlib import Path
+from typing import Any, Self
 
 from whoosh import columns, fields, formats, matching, query, sorting
 from whoosh.analysis import STOP_WORDS, Tokenizer
@@ -138,7 +139,7 @@ class _Analyzer(Tokenizer):
     def __hash__(self) -> int:
         return hash(type(self))
 
-    def __call__(  # type: ignore[override]
+    def __call__(
         self,
         value: str,
         positions: bool = False,
@@ -174,7 +175,7 @@ class _Analyzer(Tokenizer):
 class _Positions(formats.Positions):
     """Positions format that analyzes with :func:`analyze` directly (no Token objects)."""
 
-    def word_values(self, value, analyzer, **kwargs):  # type: ignore[no-untyped-def]
+    def word_values(self, value, analyzer, **kwargs):
         poses: dict[str, list[int]] = {}
         pos = 0
         for m in _WORD.finditer(value):
@@ -264,7 +265,7 @@ _ISO = re.compile(
 
 
 def _date_key(value: str | None) -> int | None:
-    """YYYYMMDDhhmmss for an ISO date or datetime (its wall clock); None if missing or unreadable."""
+    """YYYYMMDDhhmmss of an ISO date or datetime (its wall clock); None if missing or unreadable."""
     if not value:
         return None
     m = _ISO.match(value)
@@ -595,7 +596,8 @@ class _Parser:
         label = nxt.value.strip().upper()
         if label not in _LABELS:
             raise QueryError(
-                f"unknown entity type {_quote(nxt.value, 30)} (use one of {', '.join(ENTITY_LABELS)})"
+                f"unknown entity type {_quote(nxt.value, 30)} "
+                f"(use one of {', '.join(ENTITY_LABELS)})"
             )
         return self._leaf(("type", label))
 
@@ -637,7 +639,7 @@ def _anchor(term: str) -> str:
 class _Compiler:
     def __init__(
         self,
-        reader: object,
+        reader: Any,  # a whoosh IndexReader
         entity_keys: Callable[[str], list[str] | None],
         expand: Callable[[str], list[str]] | None,
         q: str,
@@ -665,7 +667,8 @@ class _Compiler:
             parts = [p for p in (self.compile(c, negated) for c in node[1]) if p is not None]
             if not parts:
                 return None
-            parts = [query.And([query.Every(), p]) if isinstance(p, query.Not) else p for p in parts]
+            every = query.Every()
+            parts = [query.And([every, p]) if isinstance(p, query.Not) else p for p in parts]
             return parts[0] if len(parts) == 1 else query.Or(parts)
         if kind == "not":
             inner = self.compile(node[1], not negated)
@@ -794,7 +797,7 @@ class _Compiler:
         clauses = []
         for f in fieldnames:
             words: set[str] = set()
-            for h, rx in zip(heads, regexes):
+            for h, rx in zip(heads, regexes, strict=True):
                 words |= self._expanded(partial(_matching, self.reader, f, h, rx), value)
             if len(words) > MAX_EXPANSION:
                 raise self._too_many(value)
@@ -826,7 +829,7 @@ class _Compiler:
             found: set[str] = set()
             for form in {low, term}:
                 if dist:
-                    near = partial(self.reader.terms_within, f, form, dist, prefix=1)  # type: ignore[attr-defined]
+                    near = partial(self.reader.terms_within, f, form, dist, prefix=1)
                     found |= self._expanded(near, value)
                 else:
                     found.add(form)
@@ -851,9 +854,9 @@ class _Compiler:
         return qs[0] if len(qs) == 1 else query.Or(qs)
 
 
-def _matching(reader: object, fieldname: str, head: str, rx: re.Pattern[str]) -> Iterator[str]:
+def _matching(reader: Any, fieldname: str, head: str, rx: re.Pattern[str]) -> Iterator[str]:
     """Indexed words of a field that start with ``head`` and match ``rx`` entirely."""
-    words = reader.expand_prefix(fieldname, head) if head else reader.lexicon(fieldname)  # type: ignore[attr-defined]
+    words = reader.expand_prefix(fieldname, head) if head else reader.lexicon(fieldname)
     for w in words:
         text = w.decode("utf-8") if isinstance(w, bytes) else w
         if rx.fullmatch(text):
@@ -875,9 +878,9 @@ class _AnyTerm(query.Query):
     def __eq__(self, other: object) -> bool:
         return (
             type(other) is type(self)
-            and self.fieldname == other.fieldname  # type: ignore[attr-defined]
-            and self.words == other.words  # type: ignore[attr-defined]
-            and self.boost == other.boost  # type: ignore[attr-defined]
+            and self.fieldname == other.fieldname
+            and self.words == other.words
+            and self.boost == other.boost
         )
 
     def __hash__(self) -> int:
@@ -891,10 +894,10 @@ class _AnyTerm(query.Query):
     def field(self) -> str:
         return self.fieldname
 
-    def estimate_size(self, ixreader) -> int:  # type: ignore[no-untyped-def]
+    def estimate_size(self, ixreader) -> int:
         return sum(ixreader.doc_frequency(self.fieldname, w) for w in self.words)
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher, context=None):
         reader = searcher.reader()
         ids: set[int] = set()
         for w in self.words:
@@ -909,14 +912,14 @@ _WHEN: weakref.WeakKeyDictionary[object, list[int]] = weakref.WeakKeyDictionary(
 _WHEN_LOCK = threading.Lock()
 
 
-def _when_values(reader: object) -> list[int]:
+def _when_values(reader: Any) -> list[int]:
     """The ``when`` column of one segment, read once per segment reader (about 1 ms per 20,000)."""
     with _WHEN_LOCK:
         got = _WHEN.get(reader)
     if got is not None:
         return got
-    cr = reader.column_reader("when", translate=False)  # type: ignore[attr-defined]
-    doccount = reader.doc_count_all()  # type: ignore[attr-defined]
+    cr = reader.column_reader("when", translate=False)
+    doccount = reader.doc_count_all()
     try:  # one read and one unpack instead of a Python call per document
         count = cr._count
         data = cr._dbfile.get(cr._basepos, count * 8)
@@ -940,7 +943,7 @@ class _DateIn(query.Query):
         return (
             type(other) is type(self)
             and (self.first, self.last, self.boost)
-            == (other.first, other.last, other.boost)  # type: ignore[attr-defined]
+            == (other.first, other.last, other.boost)
         )
 
     def __hash__(self) -> int:
@@ -954,10 +957,10 @@ class _DateIn(query.Query):
     def field(self) -> str:
         return "when"
 
-    def estimate_size(self, ixreader) -> int:  # type: ignore[no-untyped-def]
+    def estimate_size(self, ixreader) -> int:
         return int(ixreader.doc_count())
 
-    def matcher(self, searcher, context=None):  # type: ignore[no-untyped-def]
+    def matcher(self, searcher, context=None):
         reader = searcher.reader()
         lo = (self.first or 0) * 1_000_000 or 1  # undated documents (0) never match
         hi = (self.last + 1) * 1_000_000 - 1 if self.last is not None else 2**64
@@ -995,9 +998,8 @@ def _is_token_start(text: str, p: int) -> bool:
     prev = text[p - 1]
     if prev.isalnum() or prev == "_":
         return False
-    if prev == "." and p >= 2 and (text[p - 2].isalnum() or text[p - 2] == "_"):
-        return False  # inside "U.S." or "3.5"
-    return True
+    # inside "U.S." or "3.5"
+    return not (prev == "." and p >= 2 and (text[p - 2].isalnum() or text[p - 2] == "_"))
 
 
 class _Highlighter:
@@ -1043,6 +1045,7 @@ class _Highlighter:
         if self.marks.empty():
             return []
         spans: list[tuple[int, int]] = []
+        tokens: Iterable[re.Match[str] | None]
         if self.candidates is not None:
             tokens = (
                 _WORD.match(text, m.start())
@@ -1146,7 +1149,7 @@ def _fragments(
         b = min(len(text), last + max(room - (first - a), 20))
         if b < len(text):
             space = text.rfind(" ", last, b)
-            b = space if space > last else last
+            b = max(space, last)
         while a < first and text[a].isspace():
             a += 1
         while b > last and text[b - 1].isspace():
@@ -1157,11 +1160,11 @@ def _fragments(
 
 # --- the index -----------------------------------------------------------------------------------
 
-_TOC_RE = re.compile(r"^_%s_(\d+)\.toc$" % _INDEXNAME)
-_TOC_TEMP_RE = re.compile(r"^_%s_(\d+)\.toc\..+$" % _INDEXNAME)
-_SEGMENT_RE = re.compile(r"^(%s_[0-9a-z]+)\.[A-Za-z0-9_.]+$" % _INDEXNAME)
-_WRITER_TEMP = "%s.tmp" % _INDEXNAME
-_LOCK_FILE = "%s_WRITELOCK" % _INDEXNAME
+_TOC_RE = re.compile(rf"^_{_INDEXNAME}_(\d+)\.toc$")
+_TOC_TEMP_RE = re.compile(rf"^_{_INDEXNAME}_(\d+)\.toc\..+$")
+_SEGMENT_RE = re.compile(rf"^({_INDEXNAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
+_WRITER_TEMP = f"{_INDEXNAME}.tmp"
+_LOCK_FILE = f"{_INDEXNAME}_WRITELOCK"
 
 
 class _Writer(SegmentWriter):
@@ -1182,15 +1185,15 @@ class _Writer(SegmentWriter):
 
 
 class _Lengths:
-    def __init__(self, pdr: object) -> None:
+    def __init__(self, pdr: Any) -> None:
         self._pdr = pdr
         self._cache: dict[str, list[int]] = {}
 
     def doc_field_length(self, docnum: int, fieldname: str, default: int = 0) -> int:
         lengths = self._cache.get(fieldname)
         if lengths is None:
-            get = self._pdr.doc_field_length  # type: ignore[attr-defined]
-            count = self._pdr.doc_count_all()  # type: ignore[attr-defined]
+            get = self._pdr.doc_field_length
+            count = self._pdr.doc_count_all()
             lengths = self._cache[fieldname] = [get(i, fieldname) or 0 for i in range(count)]
         return lengths[docnum] if docnum < len(lengths) else default
 
@@ -1227,12 +1230,14 @@ class SearchIndex:
         self.lock_timeout = lock_timeout
         self.rebuilt_reason: str | None = None
         self._lock = threading.RLock()
-        self._searcher: object | None = None
+        self._searcher: Any = None
         self._searcher_gen = -2
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as e:
-            raise LibraryError(f"cannot create the search index folder: {e.strerror or e}") from None
+            raise LibraryError(
+                f"cannot create the search index folder: {e.strerror or e}"
+            ) from None
         self._storage = FileStorage(str(self.folder))
         self._ix = self._open()
 
@@ -1458,7 +1463,7 @@ class SearchIndex:
 
     # --- searcher --------------------------------------------------------------------------------
 
-    def _get_searcher(self):  # type: ignore[no-untyped-def]
+    def _get_searcher(self):
         """A searcher on the newest generation: a fresh one whenever any process committed."""
         gen = self._latest_gen()
         if self._searcher is None or gen != self._searcher_gen:
@@ -1470,12 +1475,12 @@ class SearchIndex:
     def _drop_searcher(self) -> None:
         if self._searcher is not None:
             with contextlib.suppress(Exception):
-                self._searcher.close()  # type: ignore[attr-defined]
+                self._searcher.close()
             self._searcher = None
             self._searcher_gen = -2
 
     @contextlib.contextmanager
-    def _reading(self, action: str) -> Iterator[object]:
+    def _reading(self, action: str) -> Iterator[Any]:
         """A current searcher; a Whoosh failure while reading becomes a LibraryError."""
         try:
             yield self._get_searcher()
@@ -1568,11 +1573,11 @@ class SearchIndex:
     def ids(self) -> set[str]:
         """Every indexed document id."""
         with self._lock, self._reading("listing ids") as s:
-            return {f["id"] for f in s.all_stored_fields() if "id" in f}  # type: ignore[attr-defined]
+            return {f["id"] for f in s.all_stored_fields() if "id" in f}
 
     def count(self) -> int:
         with self._lock, self._reading("counting") as s:
-            return int(s.doc_count())  # type: ignore[attr-defined]
+            return int(s.doc_count())
 
     def leftovers(self, remove: bool = False) -> int:
         """Stray files a killed or crashed writer left in the folder; ``remove`` deletes them."""
@@ -1612,7 +1617,7 @@ class SearchIndex:
         tree = _Parser(_lex(q), q).parse()
         with self._lock:
             with self._reading("searching") as s:
-                reader = s.reader()  # type: ignore[attr-defined]
+                reader = s.reader()
             compiler = _Compiler(reader, entity_keys, expand, q)
             compiled = compiler.compile(tree)
             if compiled is None:
@@ -1621,7 +1626,7 @@ class SearchIndex:
                 kwargs: dict[str, object] = {"limit": max(1, limit)}
                 if sort == "date":
                     kwargs["sortedby"] = sorting.FieldFacet("when", reverse=True)
-                results = s.search(compiled, **kwargs)  # type: ignore[attr-defined]
+                results = s.search(compiled, **kwargs)
                 total = len(results)
                 found = [
                     (r["id"], float(r.score) if r.score is not None else 0.0)
@@ -1639,7 +1644,7 @@ class SearchIndex:
         with self._lock:
             self._drop_searcher()
 
-    def __enter__(self) -> SearchIndex:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:
