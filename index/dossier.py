@@ -2,9 +2,11 @@
 and mentions over time, as pure functions over an article's text and its mentions.
 
 Nothing here touches the store: the Library decides what to read, calls these functions and
-caches what they return per (article, entity) or per article. spaCy is never imported here; the
-caller passes a loaded pipeline (``nlp``, with the tagger and the parser) and only the sentences
-involved are parsed, on demand, so importing this module stays cheap.
+caches what they return per (article, entity), or per article for ``article_quotes``. spaCy is
+never imported here; the caller passes a loaded pipeline with the parser
+(``index.nlp.load_model(parse=True)``; a tagger is used when present, never needed). Only the
+sentences that can hold a role or a quotation of the entity are parsed, in one ``nlp.pipe``
+batch, and remembered for the next call; ``roles_and_quotes`` batches many articles.
 
 Why not textacy's ``direct_quotations``: it gives up on a whole document when one quotation
 mark is unbalanced, takes the grammatical subject as the speaker (so "Xinhua quoted Huang Ming
