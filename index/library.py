@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+from index.briefing import BriefingMixin
 from index.errors import LibraryBusy, LibraryError, NotFound
 from index.models import (
     AddReport,
@@ -40,7 +41,7 @@ _MENTION = (
 )
 SENTENCE_CAP = 400  # characters of context shown around a cross-referenced mention
 
-class Library:
+class Library(BriefingMixin):
     """A library folder: ``library.db`` (SQLite, the source of truth) and ``index/`` (Whoosh).
 
     Reading never imports spaCy. Every method is safe to call from a worker thread; each thread

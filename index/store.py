@@ -88,6 +88,24 @@ CREATE TABLE IF NOT EXISTS decisions (
     made TEXT NOT NULL,
     UNIQUE (kind, a, b)
 );
+-- Passages the user pinned for the briefing, in the user's order; a pin outlives its article's
+-- re-import (it keeps its own copy of the passage and citation).
+CREATE TABLE IF NOT EXISTS pins (
+    id       INTEGER PRIMARY KEY,
+    article  TEXT NOT NULL,
+    start    INTEGER NOT NULL,
+    end      INTEGER NOT NULL,
+    passage  TEXT NOT NULL,
+    note     TEXT NOT NULL DEFAULT '',
+    position REAL NOT NULL,
+    made     TEXT NOT NULL
+);
+-- Dossier analysis (roles, quotes) cached per article text hash; cheap to lose.
+CREATE TABLE IF NOT EXISTS analysis (
+    hash    TEXT PRIMARY KEY,
+    version INTEGER NOT NULL,
+    payload TEXT NOT NULL
+);
 """
 
 
