@@ -18,6 +18,7 @@ import queue
 import re
 import sqlite3
 import sys
+import threading
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -273,7 +274,7 @@ class Importer:
     def _analyse_here(self, batch: list[Pending]) -> None:
         from index import nlp
 
-        model = nlp.load_model()
+        model = _local_model()
         results = nlp.analyse(model, [p.doc.text for p in batch])
         self._write(batch, [[_pack(m) for m in ms] for ms in results])
 
@@ -368,6 +369,21 @@ class Importer:
             db.executemany("UPDATE articles SET indexed = 1 WHERE rowid = ?", [(r,) for r in rowids])
 
 
+_MODEL_LOCK = threading.Lock()
+_MODEL: list = []
+
+
+def _local_model():
+    """The model for small imports in this process, loaded once: a TUI or a script that adds a
+    file at a time would otherwise pay a second of loading for every file."""
+    from index import nlp
+
+    with _MODEL_LOCK:
+        if not _MODEL:
+            _MODEL.append(nlp.load_model())
+        return _MODEL[0]
+
+
 def _meta(meta: dict) -> str:
     clean = {safe_line(k): _clean_value(v) for k, v in (meta or {}).items()}
     return dumps(clean)
@@ -439,8 +455,6 @@ def _main_hidden() -> Iterator[None]:
 
 def _exit_with_parent(parent: int) -> None:
     """A watcher thread ends this process once ``parent`` is gone."""
-    import threading
-
     if os.getppid() != parent:
         os._exit(0)
 
