@@ -106,6 +106,8 @@ class Dossier:
     timeline: tuple[Period, ...] = ()  # mentions by article date, oldest first, gaps as zeros
     undated: int = 0  # mentions in articles with no date: counted apart, never given one
     articles: tuple[ArticleSummary, ...] = ()  # newest first
+    analysed: int = 0  # articles whose roles and quotes are in; the rest wait for the parser
+    of: int = 0  # articles that mention the entity (analysed == of: the dossier is complete)
 
 
 # --- words -----------------------------------------------------------------------------------
