@@ -184,6 +184,8 @@ class Library(BriefingMixin):
             )
             db.execute("DELETE FROM entities WHERE mentions = 0")
             self.store.set_meta(db, "entities_stale", "0")
+            db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE"
+                       " SET value = CAST(value AS INTEGER) + 1")  # dossiers cached before are stale
 
     def _decisions(self):
         from index import resolve
