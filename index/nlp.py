@@ -117,7 +117,7 @@ def analyse(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterat
 def _ready(waiting: deque[list]) -> Iterator[list[RawMention]]:
     while waiting and waiting[0][1] == 0:
         text, _, found = waiting.popleft()
-        found = _finish(found)
+        found = _finish(text, found)
         keys = local_keys(text, found)
         yield [RawMention(*m, key) for m, key in zip(found, keys)]
 
@@ -202,6 +202,26 @@ def _extract(doc: Doc, piece: str, offset: int, out: list) -> None:
 _LEAD = re.compile(r"(?:['’]s\b|(?:the|The|THE)\s|[^\w\s]|\s)+")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
 _WORDS = re.compile(r"\S+")
+#: Where a span breaks in two: a line break, a spaced dash or bar ("Reuters — China").
+_BREAK = re.compile(r"\s*\n\s*|\s+[–—|]{1,2}\s+")
+_URL = re.compile(r"\s/\s|/\S|www\.|https?:")
+_TRAIL_LOWER = re.compile(r"(?:\s+[a-z]+)+$")
+_TRAIL_SMALL = re.compile(
+    r"(?:\s+(?:in|and|of|the|for|to|at|on|by|with|from|as|is|was|doesn|don|didn|isn|wasn|aren"
+    r"|weren|won|wouldn|couldn|shouldn|hasn|haven|hadn|can))+$"
+)
+_NAMED_ONLY = frozenset({"PERSON", "GPE", "NORP"})
+_SCORE = re.compile(r"\s+\d+\s*-\s*\d+$")
+#: Degrees after a person's name ("Regina Benjamin, MD") are not entities.
+_DEGREES = frozenset({"MD", "M.D.", "PhD", "Ph.D.", "MBA", "M.B.A.", "DDS", "Esq", "Esq."})
+#: Lowercase even in title case: "Lohan Checks into Betty Ford".
+_SMALL_WORDS = frozenset("into with from over after about than that this upon onto amid near".split())
+_ALNUM = re.compile(r"\w")
+#: Sentence-initial words that are no part of a following name ("Considering Lionsgate").
+_FLUFF = re.compile(r"[A-Z][a-z]+(?:ing|ly|ed)")
+#: Two names run together: "Philly and Cheeks", "Computerworld - Microsoft".
+_JOINED = re.compile(r"\s+(?:and|&|-)\s+")
+_HEADLINE_WORDS = re.compile(r"(?<![\w'’])[^\W\d_][\w'’-]{3,}")
 #: Abbreviations whose dot belongs to a name's last word ("Acme Inc.", "Martin Luther King Jr.").
 _ABBREVIATIONS = frozenset(
     "inc corp co cos ltd plc llc jr sr bros st mt ft dept univ assn intl pty ave blvd".split()
@@ -224,17 +244,19 @@ def _titles() -> frozenset[str]:
 
 def _clean(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     """The name inside an entity span: one line, no stray words or punctuation."""
-    if "\n" not in text[s:e]:
+    if _BREAK.search(text, s, e) is None:
+        if _URL.search(text, s, e) is not None:
+            return []
         return _trim(text, s, e, label)
     out = []
     pos = s
-    for part in text[s:e].split("\n"):
-        end = pos + len(part)
-        for a, b, lb in _trim(text, pos, end, label):
-            if text[a].isupper() or text[a].isdigit():  # keep the name-like pieces
-                out.append((a, b, lb))
-        pos = end + 1
-    return out
+    for brk in _BREAK.finditer(text, s, e):
+        out += _trim(text, pos, brk.start(), label)
+        pos = brk.end()
+    out += _trim(text, pos, e, label)
+    # Keep the name-like pieces.
+    return [(a, b, lb) for a, b, lb in out if (text[a].isupper() or text[a].isdigit())
+            and _URL.search(text, a, b) is None]
 
 
 def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
@@ -257,6 +279,16 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         return []
     if "(" in text[s:e]:
         return _split_parenthesis(text, s, e, label)
+    if text[e - 1].isdigit():
+        score = _SCORE.search(text, s, e)  # "Evansville 51-50", "Bengals 13 - 10"
+        if score is not None and score.start() > s:
+            e = score.start()
+    elif label in _DESCRIBED and text[e - 1].islower():
+            # "Thompson in", "Ross doesn": a name does not end in a small word; a person's or
+            # a place's name does not end in any lowercase word.
+            tail = (_TRAIL_LOWER if label in _NAMED_ONLY else _TRAIL_SMALL).search(text, s, e)
+            if tail is not None and tail.start() > s:
+                e = tail.start()
     if label in _DESCRIBED and " " in text[s:e]:
         s, label = _drop_descriptor(text, s, e, label)
     return [(s, e, label)]
@@ -297,22 +329,130 @@ def _drop_descriptor(text: str, s: int, e: int, label: str) -> tuple[int, str]:
     return s, label
 
 
-def _finish(found: list[_Found]) -> list[_Found]:
-    """Cross-mention fixes: a span ending in a name this text calls PERSON elsewhere is that
-    person ("Foreign Minister Wang Yi" tagged ORG, "Beibut Atamkulov" left from an ORG)."""
-    people = {m.text for m in found if m.label == "PERSON" and " " in m.text}
-    if not people:
+def _finish(text: str, found: list[_Found]) -> list[_Found]:
+    """Fixes that need the whole text: cut a span down to the names the text uses elsewhere.
+
+    - A span ending in a name this text calls PERSON elsewhere is that person ("Foreign
+      Minister Wang Yi" tagged ORG; "Beibut Atamkulov" left over from an ORG span).
+    - In a headline spaCy runs names into the words around them: "Lindsay Lohan Checks Into",
+      "Obama Overturns" become the name the text uses elsewhere, when the words dropped
+      belong to no other mention.
+    - At a sentence start or after titles, leading words before a name go the same way
+      ("Comedian Ellen DeGeneres", "Considering Lionsgate").
+    - Two names run together are split: "Philly and Cheeks", "Computerworld - Microsoft".
+    - A degree after a person ("Regina Benjamin, MD") is dropped.
+    """
+    if len(found) < 2:
         return found
-    out = []
+    ctx = _Context(text, found)
+    out: list[_Found] = []
     for m in found:
-        if m.label != "PERSON":
-            if m.text in people:
-                m = m._replace(label="PERSON")
-            elif m.text.count(" ") >= 2:
-                for w in list(_WORDS.finditer(m.text))[1:-1]:
-                    tail = m.text[w.start() :]
-                    if tail in people:
-                        m = m._replace(start=m.start + w.start(), text=tail, label="PERSON")
-                        break
-        out.append(m)
+        if m.text in _DEGREES and out and out[-1].label == "PERSON" and (
+            text[out[-1].end : m.start].strip() in (",", "")
+        ):
+            continue
+        if " " in m.text:
+            out += ctx.cut(m)
+        else:
+            out.append(m)
     return out
+
+
+class _Context:
+    """What one text says about its names, for ``_finish``."""
+
+    def __init__(self, text: str, found: list[_Found]) -> None:
+        self.text = text
+        names: dict[str, str] = {}
+        counts: dict[str, int] = {}
+        for m in found:
+            if m.label == "PERSON" or m.text not in names:
+                names[m.text] = m.label
+            for w in m.text.split():
+                w = w.lower()
+                counts[w] = counts.get(w, 0) + 1
+        self.names = names
+        self.counts = counts
+        self.people = {t for t, lb in names.items() if lb == "PERSON" and " " in t}
+        self.surnames: dict[str, set[str]] = {}  # last word -> the people's names
+        for t in self.people:
+            if " - " not in t:
+                self.surnames.setdefault(t.rsplit(" ", 1)[1], set()).add(t)
+        self.headlines: dict[int, bool] = {}
+        self.titles = _titles()
+
+    def label_of(self, name: str, within: str = "") -> str | None:
+        """The label this text gives ``name`` elsewhere (a surname of a person counts, unless
+        the only person is the span ``within`` being cut)."""
+        label = self.names.get(name)
+        if label is None and self.surnames.get(name, {within}) - {within}:
+            return "PERSON"
+        return label
+
+    def cut(self, m: _Found) -> list[_Found]:
+        if m.label != "PERSON" and m.text in self.people:
+            return [m._replace(label="PERSON")]
+        split = _JOINED.search(m.text)
+        if split is not None:
+            left, right = m.text[: split.start()], m.text[split.end() :]
+            known = self.label_of(left, m.text), self.label_of(right, m.text)
+            if left != right and any(known):
+                parts = [
+                    m._replace(end=m.start + split.start(), text=left, label=known[0] or m.label),
+                    m._replace(start=m.start + split.end(), text=right, label=known[1] or m.label),
+                ]
+                return [p for part in parts for p in (self.cut(part) if " " in part.text else [part])]
+        return [self._cut_to_name(m)]
+
+    def _cut_to_name(self, m: _Found) -> _Found:
+        text, names = self.text, self.names
+        words = list(_WORDS.finditer(m.text))
+        n = len(words)
+        own: dict[str, int] = {}
+        for w in words:
+            key = w.group().lower()
+            own[key] = own.get(key, 0) + 1
+        counts = self.counts
+
+        def free(dropped: list[re.Match]) -> bool:
+            """No other mention uses these words."""
+            return all(counts.get(w.group().lower(), 0) <= own[w.group().lower()] for w in dropped)
+
+        line = text.rfind("\n", 0, m.start) + 1
+        headline = self.headlines.get(line)
+        if headline is None:
+            headline = self.headlines[line] = _is_headline(text, line)
+        initial = _ALNUM.search(text, m.sent_start, m.start) is None
+        for k in range(n - 1, 0, -1):  # the longest name first
+            tail = m.text[words[n - k].start() :]
+            lead = words[: n - k]
+            label = self.label_of(tail, m.text)
+            if label is not None and (
+                (m.label != "PERSON" and k >= 2 and tail in self.people)
+                or (headline and free(lead))
+                or (
+                    free(lead)
+                    and (
+                        (initial and (label == "PERSON" or _FLUFF.fullmatch(lead[0].group())))
+                        or all(w.group().lower().rstrip(".") in self.titles for w in lead)
+                    )
+                )
+            ):
+                return m._replace(start=m.start + words[n - k].start(), text=tail, label=label)
+            if headline and free(words[k:]):
+                head = m.text[: words[k - 1].end()]
+                label = self.label_of(head, m.text)
+                if label is not None:
+                    return m._replace(end=m.start + len(head), text=head, label=label)
+                if k >= 2 and self.label_of(words[k - 1].group(), m.text) is not None:
+                    # "Lindsay Lohan Checks Into Rehab" where the text says "Lohan".
+                    return m._replace(end=m.start + len(head), text=head, label="PERSON")
+        return m
+
+
+def _is_headline(text: str, line: int) -> bool:
+    """A line whose longer words are all capitalized: a title, where spaCy's spans run long."""
+    end = text.find("\n", line)
+    long = [w for w in _HEADLINE_WORDS.findall(text, line, end if end != -1 else len(text))
+            if w not in _SMALL_WORDS]
+    return len(long) >= 2 and all(w[0].isupper() for w in long)

@@ -85,6 +85,15 @@ _CORPORATE = frozenset(
     {"inc", "incorporated", "corp", "corporation", "co", "ltd", "limited", "plc", "llc", "ag",
      "gmbh", "sa", "nv", "bv"}
 )
+#: "Arcade Joseph Comeaux Jr" = "Arcade Joseph Comeaux".
+_GENERATION = frozenset({"jr", "sr"})  # not "II": "John Paul II" is not "John Paul I"
+_SPACED_INITIALS = re.compile(r"\b([a-z])\.\s+(?=[a-z]\.)")
+#: British spellings and abbreviations inside names: "Betty Ford Centre", "Mt Cook".
+_SPELLING = {
+    "centre": "center", "theatre": "theater", "defence": "defense", "organisation": "organization",
+    "programme": "program", "harbour": "harbor", "labour": "labor", "honour": "honor",
+    "mt": "mount", "ft": "fort",
+}
 #: Variant folding only ever maps a word onto a listed demonym, so it cannot join two names
 #: that merely look alike ("Kennedy", "Apple" stay as they are).
 _VARIANT_MIN = 4
@@ -97,11 +106,16 @@ def _fold(name: str) -> str:
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     s = _THE.sub("", s)
     s = _POSSESSIVE.sub("", s)
+    s = _SPACED_INITIALS.sub(r"\1.", s)  # "U. S." = "U.S."
     s = s.replace(".", "").replace("'", "").replace("&", " and ")
     s = _NON_WORD.sub(" ", s).replace("_", " ").strip()
-    words = s.split()
+    words = [_SPELLING.get(w, w) for w in s.split()]
     while len(words) > 1 and words[-1] in _CORPORATE:
         words.pop()
+    while len(words) > 2 and words[-1] in _GENERATION:
+        words.pop()
+    if len(words) > 2 and words[0] == "us":  # "U.S. Surgeon General" = "Surgeon General"
+        del words[0]
     return " ".join(words)
 
 
@@ -205,7 +219,10 @@ def local_keys(text: str, mentions: Sequence[_Named]) -> list[str]:
     """One key per mention, using what this article says about its names.
 
     - "Wang" after "Wang Yi" in the same article (whatever spaCy called "Wang") gets the key of
-      "Wang Yi", when exactly one multi-word PERSON name in the article starts or ends with it.
+      "Wang Yi", when exactly one multi-word PERSON name in the article ends with it (or, for
+      two-word names such as Chinese ones, starts with it and none ends with it).
+    - "Mark Heller" after "Mark Jay Heller" gets the longer name's key, when only one fits.
+    - "Saints" after "New Orleans Saints" gets the ORG's key, when only one ORG ends with it.
     - An acronym defined here ("East Turkestan Islamic Movement (ETIM)") gets the long form's key
       wherever it appears in the article.
     """
@@ -213,33 +230,61 @@ def local_keys(text: str, mentions: Sequence[_Named]) -> list[str]:
     if not keys:
         return keys
     acronyms: dict[str, str] = {}
-    people: dict[str, set[str]] = {}
+    last: dict[str, set[str]] = {}
+    first: dict[str, set[str]] = {}
+    org_last: dict[str, set[str]] = {}
     for i, m in enumerate(mentions):
         key = keys[i]
-        if " " in key:
-            after = _ACRONYM_AFTER.match(text, m.end, min(len(text), m.end + 20))
-            if after and _is_acronym_of(after.group(1), m.text):
-                acronyms.setdefault(normalize(after.group(1)), key)
-            before = _ACRONYM_BEFORE.search(text, max(0, m.start - 20), m.start)
-            if before and _is_acronym_of(before.group(1), m.text):
-                acronyms.setdefault(normalize(before.group(1)), key)
-            if m.label in _PERSON_LABELS:
-                words = key.split()
-                for word in {words[0], words[-1]}:
-                    people.setdefault(normalize(word), set()).add(key)
-    if not acronyms and not people:
+        if " " not in key:
+            continue
+        after = _ACRONYM_AFTER.match(text, m.end, min(len(text), m.end + 20))
+        if after and _is_acronym_of(after.group(1), m.text):
+            acronyms.setdefault(normalize(after.group(1)), key)
+        before = _ACRONYM_BEFORE.search(text, max(0, m.start - 20), m.start)
+        if before and _is_acronym_of(before.group(1), m.text):
+            acronyms.setdefault(normalize(before.group(1)), key)
+        words = key.split()
+        if m.label in _PERSON_LABELS:
+            last.setdefault(normalize(words[-1]), set()).add(key)
+            if len(words) == 2:
+                first.setdefault(normalize(words[0]), set()).add(key)
+        elif m.label == "ORG":
+            org_last.setdefault(normalize(words[-1]), set()).add(key)
+    if not acronyms and not last and not org_last:
         return keys
+    people = {k for ks in last.values() for k in ks}
     for i, key in enumerate(keys):
         if " " in key:
+            if key in people:
+                keys[i] = _longer_name(key, last.get(normalize(key.rsplit(" ", 1)[1]), ()))
             continue
         long = acronyms.get(key)
         if long is not None:
             keys[i] = long
             continue
-        full = people.get(key)
-        if full is not None and len(full) == 1 and not is_demonym(key):
+        if is_demonym(key):
+            continue
+        full = last.get(key) or first.get(key)
+        if full is not None and len(full) == 1:
             keys[i] = next(iter(full))
+            continue
+        orgs = org_last.get(key)
+        if orgs is not None and len(orgs) == 1 and mentions[i].label not in ("GPE", "LOC"):
+            keys[i] = next(iter(orgs))
     return keys
+
+
+def _is_subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(any(w == x for x in it) for w in short)
+
+
+def _longer_name(key: str, candidates: Iterable[str]) -> str:
+    """The one longer person name that holds every word of ``key`` in order, else ``key``."""
+    words = key.split()
+    found = [c for c in candidates if c != key and c.count(" ") > key.count(" ")
+             and _is_subsequence(words, c.split())]
+    return found[0] if len(found) == 1 else key
 
 
 # --- the library -------------------------------------------------------------------------------
@@ -336,33 +381,70 @@ class _Groups:
 def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
     """Group the library's keys into entities; the user's merges and ignores come last.
 
-    Across articles a one-word key ("wang") joins the one multi-word PERSON entity it can
-    stand for: the one whose last word it is, or whose articles used it as a short name (their
-    local keys put "Wang" under "wang yi"), when there is exactly one such entity and the word
-    is not mostly a place or a people. A one-word acronym key ("etim") joins the long form an
-    article defined it for, when only one did.
+    Automatic joins, each only when one candidate fits (or one outweighs all the others
+    together ``DOMINANCE`` times over):
+
+    - a multi-word person name joins the longer one holding its words in order ("mark felt"
+      -> "w mark felt", "vincent gigante" -> "vincent the chin gigante");
+    - a one-word key joins the person whose last word it is, or whose articles used it as a
+      short name (their local keys put "Wang" under "wang yi"), unless the word is a people or
+      mostly a place nobody used it for;
+    - else the one-word key joins the ORG whose last word it is ("saints" -> "new orleans
+      saints");
+    - a one-word acronym ("etim") joins the long form an article defined it for.
     """
     table = {s.key: s for s in stats if s.key}
     groups = _Groups()
     top = {k: "PERSON" if _is_person_name(s) else _top_label(s.labels) for k, s in table.items()}
 
-    # Candidates each short word could stand for.
-    by_word: dict[str, set[str]] = {}
+    # Who each short word could stand for, with how often an article used it so.
+    person_word: dict[str, dict[str, int]] = {}
+    org_word: dict[str, dict[str, int]] = {}
     by_acronym: dict[str, set[str]] = {}
+    by_last: dict[str, list[str]] = {}
     for key, s in table.items():
-        if " " in key:
-            if top[key] == "PERSON":
-                by_word.setdefault(normalize(key.rsplit(" ", 1)[1]), set()).add(key)
-                for form in s.forms:
-                    if " " not in form.strip():
-                        short = normalize(form)
-                        if short != key:
-                            by_word.setdefault(short, set()).add(key)
-            for form in s.forms:
-                if _ACRONYM_FORM.match(form):
+        if " " not in key:
+            continue
+        label = top[key]
+        if label == "PERSON" or label == "ORG":
+            words = person_word if label == "PERSON" else org_word
+            last = normalize(key.rsplit(" ", 1)[1])
+            words.setdefault(last, {}).setdefault(key, 0)
+            if label == "PERSON":
+                by_last.setdefault(last, []).append(key)
+            for form, n in s.forms.items():
+                if " " not in form.strip():
                     short = normalize(form)
-                    if short != key:
-                        by_acronym.setdefault(short, set()).add(key)
+                    if short and short != key:
+                        home = words.setdefault(short, {})
+                        home[key] = home.get(key, 0) + n
+        for form in s.forms:
+            if _ACRONYM_FORM.match(form):
+                short = normalize(form)
+                if short != key:
+                    by_acronym.setdefault(short, set()).add(key)
+
+    # Shorter full names into longer ones, the longest first so that the names a short one
+    # could stand for are already grouped ("vincent chin gigante" before "vincent gigante").
+    for keys in by_last.values():
+        if len(keys) < 2 or len(keys) > 300:
+            continue
+        keys.sort(key=lambda k: (-k.count(" "), k))
+        for short in keys:
+            words = short.split()
+            longer: dict[str, int] = {}
+            for k in keys:
+                if k.count(" ") > short.count(" ") and _is_subsequence(words, k.split()):
+                    root = groups.find(k)
+                    longer[root] = longer.get(root, 0) + table[k].mentions
+            home = _dominant(longer)
+            if home is not None:
+                groups.join(home, short)
+
+    weight: dict[str, int] = {}
+    for key in table:
+        root = groups.find(key)
+        weight[root] = weight.get(root, 0) + table[key].mentions
 
     for key, s in table.items():
         if " " in key:
@@ -371,17 +453,31 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         if homes is not None and len(homes) == 1:
             groups.join(next(iter(homes)), key)
             continue
-        homes = by_word.get(key)
-        if homes is None or len(homes) != 1 or is_demonym(key):
+        if is_demonym(key):
             continue
         place = sum(n for lb, n in s.labels.items() if lb in _PLACE_LIKE)
-        if place * 2 > s.mentions:
-            continue
-        home = next(iter(homes))
-        # A one-word name far more frequent than the full name lives its own life ("Jordan").
-        if s.labels.get("PERSON", 0) == 0 and s.mentions > 4 * table[home].mentions:
-            continue
-        groups.join(home, key)
+        for words, label in ((person_word, "PERSON"), (org_word, "ORG")):
+            candidates = words.get(key)
+            if not candidates:
+                continue
+            evidence: dict[str, int] = {}
+            for home, n in candidates.items():
+                root = groups.find(home)
+                evidence[root] = evidence.get(root, 0) + n
+            root = _dominant({r: weight[r] for r in evidence})
+            if root is None:
+                continue
+            used = evidence[root]  # how often articles used this word for that entity
+            if used < s.mentions:
+                if place * 2 > s.mentions:
+                    continue  # mostly a place, and mostly not used for the name
+                if label == "ORG" and top[key] == "PERSON":
+                    continue
+                # A one-word name far more frequent than the full name lives its own life.
+                if s.labels.get("PERSON", 0) == 0 and s.mentions > 4 * weight[root]:
+                    continue
+            groups.join(root, key)
+            break
 
     # Representatives before the user's merges, so "b is a" keeps a's id.
     members: dict[str, list[str]] = {}
@@ -442,6 +538,21 @@ def key_stats(articles: Iterable[Iterable[_Keyed]]) -> list[KeyStats]:
                 seen.add(m.key)
                 s.articles += 1
     return list(table.values())
+
+
+#: A candidate wins a contested short name when it outweighs all the others this many times.
+DOMINANCE = 4
+
+
+def _dominant(weights: dict[str, int]) -> str | None:
+    """The only candidate, or the one that outweighs the rest together ``DOMINANCE`` times."""
+    if not weights:
+        return None
+    if len(weights) == 1:
+        return next(iter(weights))
+    best = max(weights, key=lambda k: (weights[k], k))
+    rest = sum(weights.values()) - weights[best]
+    return best if weights[best] >= DOMINANCE * rest else None
 
 
 def _key_for(name: str, table: dict[str, KeyStats], ids: dict[str, str], groups: _Groups) -> str | None:

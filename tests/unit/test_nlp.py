@@ -31,13 +31,17 @@ MESSY = {
 }
 
 
-@pytest.fixture(scope="module")
-def ruled():
+def ruler_pipeline(patterns: dict[str, list[str]]):
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     ruler = nlp.add_pipe("entity_ruler")
-    ruler.add_patterns([{"label": lb, "pattern": p} for lb, ps in MESSY.items() for p in ps])
+    ruler.add_patterns([{"label": lb, "pattern": p} for lb, ps in patterns.items() for p in ps])
     return nlp
+
+
+@pytest.fixture(scope="module")
+def ruled():
+    return ruler_pipeline(MESSY)
 
 
 def run(nlp, *texts):
@@ -89,6 +93,45 @@ def test_acronym_in_the_span_is_split_and_linked(ruled):
     check_offsets(text, found)
     assert [m.text for m in found] == ["East Turkestan Islamic Movement", "ETIM", "ETIM"]
     assert len({m.key for m in found}) == 1
+
+
+def test_spans_cut_to_the_names_the_text_uses_elsewhere():
+    nlp = ruler_pipeline({
+        "WORK_OF_ART": ["Lindsay Lohan Checks Into", "Colts Clinch Playoff Spot"],
+        "PERSON": ["Lindsay Lohan", "Lohan", "Cheeks", "Regina Benjamin", "Comedian Ellen DeGeneres",
+                   "Ellen DeGeneres"],
+        "ORG": ["Philly and Cheeks", "Thompson in", "Colts", "Considering Lionsgate", "Lionsgate",
+                "MD"],
+        "PRODUCT": ["Evansville 51 - 50"],
+    })
+    text = (
+        "Lindsay Lohan Checks Into Betty Ford\n"
+        "Colts Clinch Playoff Spot with Win Over Chiefs\n"
+        "Lindsay Lohan went to rehab. The Colts won. Lohan said so.\n"
+        "The Blazers fired Cheeks. Philly and Cheeks hooked up again. He beat Thompson in Berne.\n"
+        "The score was Evansville 51 - 50 at the half.\n"
+        "Comedian Ellen DeGeneres will host. Ellen DeGeneres laughed. Considering Lionsgate absorbed Summit, fine.\n"
+        "Lionsgate agreed. Regina Benjamin, MD, spoke."
+    )
+    (found,) = run(nlp, text)
+    check_offsets(text, found)
+    assert [(m.text, m.label) for m in found] == [
+        ("Lindsay Lohan", "PERSON"),
+        ("Colts", "ORG"),
+        ("Lindsay Lohan", "PERSON"),
+        ("Colts", "ORG"),
+        ("Lohan", "PERSON"),
+        ("Cheeks", "PERSON"),
+        ("Philly", "ORG"),
+        ("Cheeks", "PERSON"),
+        ("Thompson", "ORG"),
+        ("Evansville", "PRODUCT"),
+        ("Ellen DeGeneres", "PERSON"),
+        ("Ellen DeGeneres", "PERSON"),
+        ("Lionsgate", "ORG"),
+        ("Lionsgate", "ORG"),
+        ("Regina Benjamin", "PERSON"),
+    ]
 
 
 def test_order_empty_texts_and_many_batches(ruled):

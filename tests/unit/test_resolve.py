@@ -58,6 +58,11 @@ def stats(key: str, forms: dict[str, int], labels: dict[str, int], articles: int
         ["al-Qaeda", "Al Qaeda", "al Qaida"],
         ["São Paulo", "Sao Paulo"],
         ["Kazakhstan’s", "Kazakhstan's", "Kazakhstan"],
+        ["Arcade Joseph Comeaux Jr.", "Arcade Joseph Comeaux Jr", "Arcade Joseph Comeaux"],
+        ["U. S. Surgeon General", "U.S. Surgeon General", "Surgeon General"],
+        ["Betty Ford Centre", "Betty Ford Center"],
+        ["Mt Cook", "Mount Cook", "Mt. Cook"],
+        ["George H. W. Bush", "George H.W. Bush"],
     ],
 )
 def test_normalize_folds_variants_to_one_key(names):
@@ -66,7 +71,8 @@ def test_normalize_folds_variants_to_one_key(names):
 
 @pytest.mark.parametrize(
     "a, b",
-    [("Kennedy", "Kenedy"), ("Apple", "Aple"), ("Kazakh", "Kazakhstan"), ("China", "Chinese"),
+    [("Kennedy", "Kenedy"), ("Apple", "Aple"), ("John Paul II", "John Paul I"),
+     ("George W. Bush", "George H. W. Bush"), ("U.S. Open", "Open"), ("Kazakh", "Kazakhstan"), ("China", "Chinese"),
      ("Wang Yi", "Wang"), ("East Turkestan", "East Turkestan Islamic Movement")],
 )
 def test_normalize_keeps_different_names_apart(a, b):
@@ -95,6 +101,13 @@ def test_surname_rule_needs_a_person_and_no_ambiguity():
     text = "Bank of America said. Bank shares fell. America grew."
     ms = mentions(text, ("Bank of America", "ORG"), ("Bank", "ORG"), ("America", "GPE"))
     assert local_keys(text, ms) == ["bank of america", "bank", "united states"]
+
+
+def test_shorter_full_names_and_team_names_take_the_longer_key():
+    text = "Mark Jay Heller said. Mark Heller left. The New Orleans Saints won; the Saints cheered."
+    ms = mentions(text, ("Mark Jay Heller", "PERSON"), ("Mark Heller", "PERSON"),
+                  ("New Orleans Saints", "ORG"), ("Saints", "ORG"))
+    assert local_keys(text, ms) == ["mark jay heller"] * 2 + ["new orleans saints"] * 2
 
 
 def test_acronym_defined_in_the_text_takes_the_long_form_key():
@@ -153,6 +166,30 @@ def test_ambiguous_or_place_like_short_names_stay_alone():
     assert len({res.entity_of[k] for k in ("george bush", "jeb bush", "bush")}) == 3
     assert res.entity_of["washington"] != res.entity_of["george washington"]
     assert res.entities[res.entity_of["washington"]].label == "GPE"
+
+
+def test_full_names_join_longer_ones_and_dominant_candidates_win():
+    res = resolve(
+        [
+            stats("mark felt", {"Mark Felt": 41}, {"PERSON": 41}, 10),
+            stats("w mark felt", {"W. Mark Felt": 38}, {"PERSON": 38}, 10),
+            stats("william mark felt", {"William Mark Felt": 1}, {"PERSON": 1}),
+            stats("joan felt", {"Joan Felt": 3}, {"PERSON": 3}),
+            stats("felt", {"Felt": 98}, {"PERSON": 98}, 20),
+            stats("louis gigante", {"Louis Gigante": 3, "Gigante": 27}, {"PERSON": 30}),
+            stats("vincent gigante", {"Vincent Gigante": 30, "Gigante": 25}, {"PERSON": 55}),
+            stats("gigante", {"Gigante": 80}, {"PERSON": 80}),
+            stats("new orleans saints", {"New Orleans Saints": 16, "Saints": 20}, {"ORG": 36}),
+            stats("saints", {"Saints": 74}, {"ORG": 70, "PRODUCT": 4}),
+        ],
+        Decisions(),
+    )
+    felt = res.entity_of["w mark felt"]
+    assert res.entity_of["mark felt"] == res.entity_of["felt"] == felt
+    assert res.entity_of["joan felt"] != felt
+    assert res.entities[felt].name == "Mark Felt"  # the most frequent full name
+    assert len({res.entity_of[k] for k in ("louis gigante", "vincent gigante", "gigante")}) == 3
+    assert res.entity_of["saints"] == res.entity_of["new orleans saints"]
 
 
 def test_acronym_used_elsewhere_joins_its_defined_long_form():
