@@ -8,11 +8,14 @@ Each thread gets its own connection.
 from __future__ import annotations
 
 import json
+import os
+import re
 import sqlite3
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import quote
 
 from index.errors import LibraryBusy, LibraryError
 
@@ -109,13 +112,30 @@ CREATE TABLE IF NOT EXISTS analysis (
 """
 
 
+#: Every table and index the schema creates: a database that has them all needs no migration.
+_SCHEMA_OBJECTS = frozenset(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
+#: Seconds a writer waits for another process's write lock (READER_LOCK_WAIT overrides).
+BUSY_TIMEOUT = 10.0
+
+
+def lock_wait() -> float:
+    """How long to wait for another process's lock: READER_LOCK_WAIT seconds, else 10."""
+    try:
+        return max(0.0, float(os.environ.get("READER_LOCK_WAIT", "") or BUSY_TIMEOUT))
+    except ValueError:
+        return BUSY_TIMEOUT
+
+
 class Store:
     """The SQLite database of one library."""
 
-    def __init__(self, path: Path, *, readonly: bool = False, busy_timeout: float = 10.0) -> None:
+    def __init__(
+        self, path: Path, *, readonly: bool = False, busy_timeout: float | None = None
+    ) -> None:
         self.path = path
         self.readonly = readonly
-        self.busy_timeout = busy_timeout
+        self.busy_timeout = lock_wait() if busy_timeout is None else busy_timeout
+        self._immutable = False
         self._local = threading.local()
         self._all: list[sqlite3.Connection] = []
         self._lock = threading.Lock()
@@ -126,9 +146,7 @@ class Store:
     def _connect(self) -> sqlite3.Connection:
         try:
             if self.readonly:
-                uri = f"file:{self.path}?mode=ro"
-                db = sqlite3.connect(uri, uri=True, timeout=self.busy_timeout,
-                                     isolation_level=None, check_same_thread=False)
+                db = self._connect_readonly()
             else:
                 db = sqlite3.connect(self.path, timeout=self.busy_timeout,
                                      isolation_level=None, check_same_thread=False)
@@ -142,6 +160,25 @@ class Store:
         with self._lock:
             self._all.append(db)
         return db
+
+    def _connect_readonly(self) -> sqlite3.Connection:
+        """A read-only connection. A WAL database on read-only media cannot be opened plainly
+        (SQLite must create its -shm file): then it is opened as immutable, which is true there."""
+        tries = ("mode=ro&immutable=1",) if self._immutable else ("mode=ro", "mode=ro&immutable=1")
+        for flags in tries:
+            db = sqlite3.connect(f"file:{quote(str(self.path))}?{flags}", uri=True,
+                                 timeout=self.busy_timeout, isolation_level=None,
+                                 check_same_thread=False)
+            try:
+                db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            except sqlite3.OperationalError:
+                db.close()
+                if "immutable" in flags:
+                    raise
+                continue
+            self._immutable = "immutable" in flags
+            return db
+        raise sqlite3.OperationalError("unable to open database file")  # pragma: no cover
 
     @property
     def db(self) -> sqlite3.Connection:
@@ -184,7 +221,17 @@ class Store:
                 raise _translate(exc, self.path) from None
 
     def _migrate(self) -> None:
-        """Create the tables (idempotent) in one transaction of its own."""
+        """Create the tables (idempotent) in one transaction of its own.
+
+        Skipped when every table and index is there already, so that opening a library to read
+        it never waits for the write lock of another process (a long import, say).
+        """
+        try:
+            have = {r[0] for r in self.db.execute("SELECT name FROM sqlite_master")}
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+        if _SCHEMA_OBJECTS <= have:
+            return
         script = (
             "BEGIN IMMEDIATE;" + SCHEMA
             + f"INSERT OR IGNORE INTO meta (key, value) VALUES ('schema', '{SCHEMA_VERSION}');"
