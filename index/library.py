@@ -66,6 +66,8 @@ class Library(BriefingMixin):
         self.store = Store(db_file, readonly=readonly)
         self._search = None
         self._search_lock = threading.RLock()
+        #: Set when opening found the search index unusable and rebuilt it: say so to the user.
+        self.index_notice: str | None = None
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True, readonly: bool = False) -> Library:
@@ -144,9 +146,14 @@ class Library(BriefingMixin):
     # --- entity resolution -----------------------------------------------------------------
     def relink(self) -> None:
         """Resolve every mention key to an entity, applying the user's decisions last."""
+        with self.store.write() as db:
+            self._relink(db)
+
+    def _relink(self, db) -> None:
+        """relink() inside the caller's write transaction: a decision and the entities it
+        changes commit together, so a kill at any moment leaves both or neither."""
         from index import resolve
 
-        db = self.store.db
         stats: dict[str, resolve.KeyStats] = {}
         for key, text, label, count in db.execute(
             "SELECT key, text, label, count(*) FROM mentions GROUP BY key, text, label"
@@ -162,30 +169,29 @@ class Library(BriefingMixin):
         ):
             stats[key].articles = articles
         resolution = resolve.resolve(stats.values(), self._decisions())
-        with self.store.write() as db:
-            db.execute("DELETE FROM entity_of")
-            db.executemany(
-                "INSERT INTO entity_of (key, entity) VALUES (?, ?)", resolution.entity_of.items()
-            )
-            db.execute("DELETE FROM entities")
-            db.executemany(
-                "INSERT INTO entities (id, name, label, aliases) VALUES (?, ?, ?, ?)",
-                [
-                    (e.id, safe_line(e.name), e.label, json.dumps([safe_line(a) for a in e.aliases],
-                                                                 ensure_ascii=False))
-                    for e in resolution.entities.values()
-                ],
-            )
-            db.execute(
-                "UPDATE entities SET mentions = c.n, articles = c.a FROM ("
-                " SELECT e.entity AS id, count(*) AS n, count(DISTINCT m.article) AS a"
-                " FROM mentions m JOIN entity_of e ON e.key = m.key GROUP BY e.entity) AS c"
-                " WHERE entities.id = c.id"
-            )
-            db.execute("DELETE FROM entities WHERE mentions = 0")
-            self.store.set_meta(db, "entities_stale", "0")
-            db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE"
-                       " SET value = CAST(value AS INTEGER) + 1")  # dossiers cached before are stale
+        db.execute("DELETE FROM entity_of")
+        db.executemany(
+            "INSERT INTO entity_of (key, entity) VALUES (?, ?)", resolution.entity_of.items()
+        )
+        db.execute("DELETE FROM entities")
+        db.executemany(
+            "INSERT INTO entities (id, name, label, aliases) VALUES (?, ?, ?, ?)",
+            [
+                (e.id, safe_line(e.name), e.label, json.dumps([safe_line(a) for a in e.aliases],
+                                                             ensure_ascii=False))
+                for e in resolution.entities.values()
+            ],
+        )
+        db.execute(
+            "UPDATE entities SET mentions = c.n, articles = c.a FROM ("
+            " SELECT e.entity AS id, count(*) AS n, count(DISTINCT m.article) AS a"
+            " FROM mentions m JOIN entity_of e ON e.key = m.key GROUP BY e.entity) AS c"
+            " WHERE entities.id = c.id"
+        )
+        db.execute("DELETE FROM entities WHERE mentions = 0")
+        self.store.set_meta(db, "entities_stale", "0")
+        db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE"
+                   " SET value = CAST(value AS INTEGER) + 1")  # dossiers cached before are stale
 
     def _decisions(self):
         from index import resolve
@@ -226,8 +232,7 @@ class Library(BriefingMixin):
                 "INSERT OR IGNORE INTO decisions (kind, a, b, made) VALUES ('merge', ?, ?, ?)",
                 (key_a, key_b, _now()),
             )
-            self.store.set_meta(db, "entities_stale", "1")
-        self.relink()
+            self._relink(db)
         return self.entity(key_a)
 
     def split(self, entity: str) -> list[Entity]:
@@ -243,8 +248,7 @@ class Library(BriefingMixin):
             raise NotFound(f"'{target.name}' holds no merge of yours to undo")
         with self.store.write() as db:
             db.executemany("DELETE FROM decisions WHERE id = ?", [(r[0],) for r in rows])
-            self.store.set_meta(db, "entities_stale", "1")
-        self.relink()
+            self._relink(db)
         parts = {self.entity(k).id: self.entity(k) for r in rows for k in (r[1], r[2]) if self._has_key(k)}
         return list(parts.values())
 
@@ -266,8 +270,7 @@ class Library(BriefingMixin):
                 "INSERT OR IGNORE INTO decisions (kind, a, b, made) VALUES ('ignore', ?, '', ?)",
                 (key, _now()),
             )
-            self.store.set_meta(db, "entities_stale", "1")
-        self.relink()
+            self._relink(db)
         return int(hidden)
 
     # --- reading ---------------------------------------------------------------------------
@@ -427,7 +430,14 @@ class Library(BriefingMixin):
             if self._search is None:
                 self._search = SearchIndex(self.path / "index")
                 if not self.readonly:
-                    self._catch_up(self._search)
+                    done = self._catch_up(self._search)
+                    reason = self._search.rebuilt_reason
+                    if reason is not None:
+                        why = reason.split("; it was emptied")[0].rstrip(".")
+                        self.index_notice = (
+                            f"{why[:1].lower()}{why[1:]}; it was rebuilt from the library"
+                            f" ({done} articles indexed again)"
+                        )
             return self._search
 
     def _catch_up(self, search) -> int:
