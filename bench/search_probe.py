@@ -62,6 +62,7 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--keep", type=Path, help="index folder to use (kept afterwards)")
     ap.add_argument("--readd", action="store_true", help="also time re-adding every article")
+    ap.add_argument("--batch", type=int, default=0, help="commit every BATCH articles")
     args = ap.parse_args()
     docs = load()
     words = sum(len(d.body.split()) for d in docs)
@@ -72,9 +73,10 @@ def main() -> None:
     ix = SearchIndex(folder)
     ix.clear()
     t, c = time.perf_counter(), time.process_time()
-    n = ix.add(docs)
-    print(f"index {n:,} articles: {time.perf_counter() - t:.1f} s "
-          f"({time.process_time() - c:.1f} s CPU)")
+    step = args.batch or len(docs)
+    n = sum(ix.add(docs[i : i + step]) for i in range(0, len(docs), step))
+    print(f"index {n:,} articles in commits of {step:,}: {time.perf_counter() - t:.1f} s "
+          f"({time.process_time() - c:.1f} s CPU), {len(list(folder.glob('*.seg')))} segments")
     if args.readd:
         t = time.perf_counter()
         ix.add(docs)
