@@ -26,9 +26,17 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 def _library(ctx: click.Context, *, create: bool = True) -> Library:
     path = ctx.obj["library"]
     try:
-        return Library.open(path, create=create)
+        lib = Library.open(path, create=create)
     except ReaderError as exc:
         _fail(str(exc))
+    ctx.call_on_close(lambda: _notice(lib))
+    return lib
+
+
+def _notice(lib: Library) -> None:
+    """Tell the user what the library repaired on its own while the command ran."""
+    if lib.index_notice:
+        click.echo(f"reader: note: {safe_line(lib.index_notice)}", err=True)
 
 
 def _fail(message: str, code: int = 1) -> None:
@@ -330,3 +338,6 @@ def _safe(value):
     if isinstance(value, (list, tuple)):
         return [_safe(v) for v in value]
     return value
+
+
+from reader import cli_brief as _cli_brief  # noqa: E402,F401  (registers dossier/brief/pins)
