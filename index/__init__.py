@@ -12,6 +12,9 @@ from index.errors import (
     QueryError,
     ReaderError,
 )
+from index.brief import Brief, Pin, Source, render_json, render_markdown
+from index.briefing import DOSSIER_BUDGET, Pinned, dossier_json, render_dossier
+from index.dossier import Cooccurrence, Dossier, Period, Quote, Role, sparkline
 from index.library import Library
 from index.models import (
     ENTITY_LABELS,
@@ -39,13 +42,17 @@ def query_help() -> str:
 
 
 __all__ = [
+    "DOSSIER_BUDGET",
     "ENTITY_LABELS",
     "AddReport",
     "Article",
     "ArticleSummary",
     "BadInput",
+    "Brief",
     "CheckReport",
+    "Cooccurrence",
     "CrossRef",
+    "Dossier",
     "Entity",
     "Hit",
     "Library",
@@ -54,12 +61,23 @@ __all__ = [
     "Mention",
     "ModelMissing",
     "NotFound",
+    "Period",
+    "Pin",
+    "Pinned",
     "QueryError",
+    "Quote",
     "ReaderError",
+    "Role",
     "SearchResult",
+    "Source",
     "Span",
     "Stats",
+    "dossier_json",
     "query_help",
+    "render_dossier",
+    "render_json",
+    "render_markdown",
     "safe_line",
     "safe_text",
+    "sparkline",
 ]
