@@ -22,6 +22,7 @@ import contextlib
 import datetime as _dt
 import json
 import os
+import random
 import re
 import shutil
 import struct
@@ -38,6 +39,7 @@ from typing import Any, Self
 from whoosh import columns, fields, formats, matching, query, sorting
 from whoosh.analysis import STOP_WORDS, Tokenizer
 from whoosh.analysis.acore import Token
+from whoosh.codec.whoosh3 import W3Codec, W3Segment
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC, FileIndex
 from whoosh.lang.porter import stem as _porter_stem
@@ -491,6 +493,8 @@ class _Parser:
         return self.toks[self.i].kind if self.i < len(self.toks) else None
 
     def take(self) -> _Tok:
+        if self.i >= len(self.toks):  # "merkel(", "paris AND (": the query stops too soon
+            raise QueryError(f"unbalanced parentheses in {_quote(self.q)}: a '(' has no ')'")
         tok = self.toks[self.i]
         self.i += 1
         return tok
@@ -1167,6 +1171,25 @@ _WRITER_TEMP = f"{_INDEXNAME}.tmp"
 _LOCK_FILE = f"{_INDEXNAME}_WRITELOCK"
 
 
+_ID_CHARS = "0123456789abcdefghijklmnopqrstuvwxyz"
+_system_random = random.SystemRandom()
+
+
+class _Codec(W3Codec):
+    """Whoosh's codec, naming new segments from the OS's randomness.
+
+    Whoosh names segments with the global ``random`` module: after a caller's ``random.seed(0)``
+    two commits chose the same name and the second failed. Pickles as a plain W3Codec.
+    """
+
+    def new_segment(self, storage: Any, indexname: str) -> W3Segment:
+        segid = "".join(_system_random.choice(_ID_CHARS) for _ in range(16))
+        return W3Segment(self, indexname, segid=segid)
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (W3Codec, (self._blocklimit, self._compression, self._inlinelimit))
+
+
 class _Writer(SegmentWriter):
     """SegmentWriter whose commit reads each document's field lengths once, not per posting.
 
@@ -1499,7 +1522,7 @@ class SearchIndex:
         with self._write_lock():
             old = set(self._listdir())
             try:
-                writer = _Writer(self._ix, _lk=False, limitmb=_WRITER_MB)
+                writer = _Writer(self._ix, _lk=False, limitmb=_WRITER_MB, codec=_Codec())
             except Exception as e:  # noqa: BLE001
                 raise LibraryError(
                     f"cannot write the search index while {action}: {_describe(e)}"
@@ -1562,7 +1585,7 @@ class SearchIndex:
         with self._lock, self._write_lock():
             self._drop_searcher()
             try:
-                writer = _Writer(self._ix, _lk=False)
+                writer = _Writer(self._ix, _lk=False, codec=_Codec())
                 writer.commit(mergetype=CLEAR)
                 self._sync_new(set())
             except ReaderError:

@@ -277,6 +277,11 @@ def test_no_text_callback_gives_empty_snippets(ix):
         ('"', "no searchable terms"),
         ('"china', "unclosed quote"),
         ("(china", "'(' has no ')'"),
+        ("merkel(", "'(' has no ')'"),
+        ("x (", "'(' has no ')'"),
+        ("0(", "'(' has no ')'"),
+        ("paris AND (", "'(' has no ')'"),
+        ("title:(china", "'(' has no ')'"),
         ("china)", "')' has no '('"),
         ("title:", "nothing after 'title:'"),
         ("title: china", "nothing after 'title:'"),
@@ -361,6 +366,22 @@ def test_lone_surrogates_and_nul_are_indexed_cleanly(folder):
     ix.add([IndexDoc("odd", "bad \ud800 title", "text with \x00 nul and copper")])
     assert {h.id for h in ix.search("copper")[0]} == {"odd"}
     ix.close()
+
+
+def test_a_seeded_global_random_does_not_clash_segment_names(folder):
+    import random
+
+    state = random.getstate()
+    ix = SearchIndex(folder)
+    try:
+        for n in range(3):
+            random.seed(0)  # a caller's script may well do this
+            ix.add([IndexDoc(f"s{n}", "Story", f"the mayor spoke on day {n}")])
+    finally:
+        random.setstate(state)
+    assert ix.count() == 3 and ix.leftovers() == 0
+    ix.close()
+    assert SearchIndex(folder).rebuilt_reason is None
 
 
 def test_a_held_write_lock_is_reported_as_busy(ix, folder):
