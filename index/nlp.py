@@ -217,14 +217,19 @@ _DEGREES = frozenset({"MD", "M.D.", "PhD", "Ph.D.", "MBA", "M.B.A.", "DDS", "Esq
 #: Lowercase even in title case: "Lohan Checks into Betty Ford".
 _SMALL_WORDS = frozenset("into with from over after about than that this upon onto amid near".split())
 _ALNUM = re.compile(r"\w")
-#: Sentence-initial words that are no part of a following name ("Considering Lionsgate").
-_FLUFF = re.compile(r"[A-Z][a-z]+(?:ing|ly|ed)")
 #: Two names run together: "Philly and Cheeks", "Computerworld - Microsoft".
 _JOINED = re.compile(r"\s+(?:and|&|-)\s+")
 _HEADLINE_WORDS = re.compile(r"(?<![\w'’])[^\W\d_][\w'’-]{3,}")
 #: Abbreviations whose dot belongs to a name's last word ("Acme Inc.", "Martin Luther King Jr.").
 _ABBREVIATIONS = frozenset(
-    "inc corp co cos ltd plc llc jr sr bros st mt ft dept univ assn intl pty ave blvd".split()
+    "inc corp co cos ltd plc llc jr sr bros st mt ft dept univ assn intl pty ave blvd"
+    " ala ariz ark calif colo conn del fla ga ill ind kan ky la mass md mich minn miss mo mont"
+    " neb nev okla ore pa tenn tex va vt wash wis wyo".split()
+)
+#: Names that end in a possessive: the "'s" stays.
+_POSSESSIVE_NAMES = frozenset(
+    "moody mcdonald macy sotheby christie lloyd wendy denny domino kohl lowe sainsbury"
+    " dillard applebee hardee carl friendly".split()
 )
 #: Lowercase words that belong inside names ("Bank of England", "Tour de France").
 _PARTICLES = frozenset(
@@ -267,6 +272,8 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         c = text[e - 1]
         if c.isalnum():
             if (c == "s" or c == "S") and e - s > 2 and text[e - 2] in "'’":
+                if text[s : e - 2].rsplit(None, 1)[-1].lower() in _POSSESSIVE_NAMES:
+                    break  # "Moody's", "McDonald's"
                 e -= 2  # possessive
                 continue
             break
@@ -279,6 +286,8 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         return []
     if "(" in text[s:e]:
         return _split_parenthesis(text, s, e, label)
+    if label == "PERSON" and text[s:e].islower():
+        return []  # "dlrs vs": no name is all lowercase
     if text[e - 1].isdigit():
         score = _SCORE.search(text, s, e)  # "Evansville 51-50", "Bengals 13 - 10"
         if score is not None and score.start() > s:
@@ -381,6 +390,15 @@ class _Context:
         self.headlines: dict[int, bool] = {}
         self.titles = _titles()
 
+    def common(self, words: list[re.Match]) -> bool:
+        """Whether the text also writes these words in lowercase: ordinary words, not names
+        ("Considering Lionsgate", but not "Alan Cranston")."""
+        return all(
+            w.group().isalpha()
+            and re.search(r"\b" + w.group().lower() + r"\b", self.text) is not None
+            for w in words
+        )
+
     def label_of(self, name: str, within: str = "") -> str | None:
         """The label this text gives ``name`` elsewhere (a surname of a person counts, unless
         the only person is the span ``within`` being cut)."""
@@ -433,7 +451,7 @@ class _Context:
                 or (
                     free(lead)
                     and (
-                        (initial and (label == "PERSON" or _FLUFF.fullmatch(lead[0].group())))
+                        (initial and ((label == "PERSON" and k >= 2) or self.common(lead)))
                         or all(w.group().lower().rstrip(".") in self.titles for w in lead)
                     )
                 )

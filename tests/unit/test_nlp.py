@@ -99,7 +99,7 @@ def test_spans_cut_to_the_names_the_text_uses_elsewhere():
     nlp = ruler_pipeline({
         "WORK_OF_ART": ["Lindsay Lohan Checks Into", "Colts Clinch Playoff Spot"],
         "PERSON": ["Lindsay Lohan", "Lohan", "Cheeks", "Regina Benjamin", "Comedian Ellen DeGeneres",
-                   "Ellen DeGeneres"],
+                   "Ellen DeGeneres", "Alan Cranston", "Cranston", "dlrs vs"],
         "ORG": ["Philly and Cheeks", "Thompson in", "Colts", "Considering Lionsgate", "Lionsgate",
                 "MD"],
         "PRODUCT": ["Evansville 51 - 50"],
@@ -111,7 +111,8 @@ def test_spans_cut_to_the_names_the_text_uses_elsewhere():
         "The Blazers fired Cheeks. Philly and Cheeks hooked up again. He beat Thompson in Berne.\n"
         "The score was Evansville 51 - 50 at the half.\n"
         "Comedian Ellen DeGeneres will host. Ellen DeGeneres laughed. Considering Lionsgate absorbed Summit, fine.\n"
-        "Lionsgate agreed. Regina Benjamin, MD, spoke."
+        "Lionsgate agreed, considering the offer. Regina Benjamin, MD, spoke. Alan Cranston spoke; "
+        "Cranston agreed. Fell 5 dlrs vs 6."
     )
     (found,) = run(nlp, text)
     check_offsets(text, found)
@@ -131,6 +132,8 @@ def test_spans_cut_to_the_names_the_text_uses_elsewhere():
         ("Lionsgate", "ORG"),
         ("Lionsgate", "ORG"),
         ("Regina Benjamin", "PERSON"),
+        ("Alan Cranston", "PERSON"),  # a first name at a sentence start stays
+        ("Cranston", "PERSON"),
     ]
 
 
