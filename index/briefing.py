@@ -4,9 +4,9 @@ How a dossier stays fast (the target: 1 s the first time, 100 ms after):
 
 - The counts, the timeline, who appears with the entity and its articles are SQL over the
   mentions table: no model.
-- Roles and quotations need spaCy's parser. It is loaded once per Library, in a background
-  thread, the first time a dossier has something to analyse; reading never imports spaCy
-  otherwise.
+- Roles and quotations need spaCy's parser. It is loaded once per process, in a background
+  thread, the first time a dossier has something to analyse (the dossier shows what the cache
+  has meanwhile); reading never imports spaCy otherwise.
 - What the parser finds is cached per article text (the ``analysis`` table, keyed by
   ``articles.hash``) as offsets, each role or quotation anchored to the mention it belongs to.
   The entity is looked up through the mentions table when the dossier is read, so merges,
@@ -31,7 +31,7 @@ import zlib
 from collections import OrderedDict, deque
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
@@ -134,16 +134,48 @@ class _Payload:
         )
 
 
+class _Parser:
+    """The parser pipeline, loaded at most once per process, in a background thread, so a
+    dossier can show what the cache has while it loads (about 1.5 s with spaCy's import)."""
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()  # guards starting the loader
+        self.using = threading.Lock()  # one thread parses at a time: spaCy's vocab is shared
+        self.loaded = threading.Event()
+        self.loader: threading.Thread | None = None
+        self.nlp: Any = None
+        self.error: BaseException | None = None
+
+    def get(self, timeout: float | None) -> Any:
+        with self.lock:
+            if self.loader is None:
+                self.loader = threading.Thread(target=self._load, name="reader-parser", daemon=True)
+                self.loader.start()
+        if not self.loaded.wait(None if timeout is None else max(0.0, timeout)):
+            return None
+        if self.error is not None:
+            raise self.error
+        return self.nlp
+
+    def _load(self) -> None:
+        try:
+            from index.nlp import load_model
+
+            self.nlp = load_model(parse=True)
+        except Exception as exc:  # noqa: BLE001 - handed to the thread waiting for the parser
+            self.error = exc
+        finally:
+            self.loaded.set()
+
+
+PARSER = _Parser()
+
+
 class _State:
     """Per-Library state of the mixin (the Library's __init__ stays as it is)."""
 
     def __init__(self) -> None:
         self.lock = threading.Lock()  # guards the fields below
-        self.analysing = threading.Lock()  # one analysis at a time: one parser, one cache writer
-        self.loaded = threading.Event()
-        self.loader: threading.Thread | None = None
-        self.nlp: Any = None
-        self.error: BaseException | None = None
         self.dossiers: OrderedDict[tuple[str, str], Dossier] = OrderedDict()
         self.citation_column: bool | None = None
 
@@ -198,7 +230,9 @@ class BriefingMixin:
         periods, undated = _dossier.timeline((r.date, r.mentions) for r in rows)
         dated = sorted(r.date[:10] for r in rows if r.date and _DATED.match(r.date))
         payloads = self._payloads({r.hash for r in rows})
-        pending = [r for r in _by_relevance(rows) if not r.starts <= payloads.get(r.hash, _EMPTY).checked]
+        pending = [
+            r for r in _by_relevance(rows) if not r.starts <= payloads.get(r.hash, _EMPTY).checked
+        ]
         if pending and (deadline is None or time.monotonic() < deadline):
             self._analyse(entity.id, pending, payloads, deadline)
         analysed = sum(1 for r in rows if r.starts <= payloads.get(r.hash, _EMPTY).checked)
@@ -212,7 +246,9 @@ class BriefingMixin:
             cooccurring=tuple(self._cooccurring(entity.id)),
             timeline=tuple(periods),
             undated=undated,
-            articles=tuple(ArticleSummary(r.id, r.title, r.source, r.date, r.author) for r in newest),
+            articles=tuple(
+                ArticleSummary(r.id, r.title, r.source, r.date, r.author) for r in newest
+            ),
             analysed=analysed,
             of=len(rows),
         )
@@ -227,7 +263,10 @@ class BriefingMixin:
             (entity_id,),
         )
         return [
-            _Row(*r[:8], frozenset(int(s) for s in r[8].split(","))) for r in rows  # type: ignore[call-arg]
+            _Row(
+                rowid, aid, title, source, day, author, h, n, frozenset(map(int, starts.split(",")))
+            )
+            for rowid, aid, title, source, day, author, h, n, starts in rows
         ]
 
     def _cooccurring(self, entity_id: str) -> list[Cooccurrence]:
@@ -287,12 +326,12 @@ class BriefingMixin:
             if payload is None:
                 continue
             roles = sorted(r for r in payload.roles if r[2] in row.starts)
-            said = sorted(
-                (span, q) for span, q in payload.quotes.items() if q[2] in row.starts
-            )
+            said = sorted((span, q) for span, q in payload.quotes.items() if q[2] in row.starts)
             if not roles and not said:
                 continue
-            (text,) = db.execute("SELECT text FROM articles WHERE rowid = ?", (row.rowid,)).fetchone()
+            (text,) = db.execute(
+                "SELECT text FROM articles WHERE rowid = ?", (row.rowid,)
+            ).fetchone()
             found += [Role(text[s:e], row.id, s, e, entity_id) for s, e, _ in roles]
             for (s, e), (ss, se, _, cue) in said:
                 words = " ".join(text[s:e].lower().split())
@@ -303,16 +342,19 @@ class BriefingMixin:
         return _ranked_roles(found), quotes
 
     def _analyse(
-        self, entity_id: str, pending: list[_Row], payloads: dict[str, _Payload], deadline: float | None
+        self,
+        entity_id: str,
+        pending: list[_Row],
+        payloads: dict[str, _Payload],
+        deadline: float | None,
     ) -> None:
         """Parse the pending articles' sentences about the entity, most relevant first, until
         the deadline; the results go into ``payloads`` and the cache table."""
-        state = self._briefing()
         nlp = self._parser(None if deadline is None else deadline - time.monotonic())
         if nlp is None:
             return
         wait = -1.0 if deadline is None else max(0.0, deadline - time.monotonic())
-        if not state.analysing.acquire(timeout=wait):
+        if not PARSER.using.acquire(timeout=wait):
             return  # another thread is analysing: this call shows what the cache has
         fed: deque[tuple[_Row, list[Mention]]] = deque()
         done: dict[str, _Payload] = {}
@@ -344,7 +386,7 @@ class BriefingMixin:
             try:
                 self._save(done)
             finally:
-                state.analysing.release()
+                PARSER.using.release()
 
     def _article_mentions(self, row: _Row) -> tuple[str, list[Mention]]:
         db = self.store.db
@@ -397,18 +439,7 @@ class BriefingMixin:
     def _parser(self, timeout: float | None) -> Any:
         """The parser pipeline, or None if it is still loading after ``timeout`` seconds (it
         keeps loading for the next call). Raises ModelMissing if it cannot be loaded."""
-        state = self._briefing()
-        with state.lock:
-            if state.loader is None:
-                state.loader = threading.Thread(
-                    target=_load, args=(state,), name="reader-parser", daemon=True
-                )
-                state.loader.start()
-        if not state.loaded.wait(None if timeout is None else max(0.0, timeout)):
-            return None
-        if state.error is not None:
-            raise state.error
-        return state.nlp
+        return PARSER.get(timeout)
 
     # --- pins -------------------------------------------------------------------------------------
     def pin(self, article_id: str, start: int, end: int, note: str = "") -> Pinned:
@@ -427,7 +458,7 @@ class BriefingMixin:
             end -= 1
         passage = art.text[start:end]
         source = Source.of(art)
-        made = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        made = datetime.now(UTC).isoformat(timespec="seconds")
         note = safe_text(note).strip()
         cited = self._citation_column()
         with self.store.write() as db:
@@ -570,7 +601,8 @@ class BriefingMixin:
             chunk = list(article_ids[i : i + 500])
             marks = ",".join("?" * len(chunk))
             for aid, title, source, day, path, url in db.execute(
-                f"SELECT id, title, source, date, path, url FROM articles WHERE id IN ({marks})", chunk
+                f"SELECT id, title, source, date, path, url FROM articles WHERE id IN ({marks})",
+                chunk,
             ):
                 out[aid] = Source(aid, title, source, day, path, url)
         return out
@@ -578,17 +610,6 @@ class BriefingMixin:
 
 # --- helpers ---------------------------------------------------------------------------------------
 _EMPTY = _Payload()
-
-
-def _load(state: _State) -> None:
-    try:
-        from index.nlp import load_model
-
-        state.nlp = load_model(parse=True)
-    except BaseException as exc:  # handed to the caller waiting for the parser
-        state.error = exc
-    finally:
-        state.loaded.set()
 
 
 def _by_relevance(rows: list[_Row]) -> list[_Row]:
@@ -755,8 +776,9 @@ def render_dossier(brief: Brief) -> str:
         for article, n in numbers.items():
             s = sources.get(article) or Source(article, article)
             where = s.url or s.path
-            line = f"  [{n}] {s.title} — {s.source or 'unknown source'}, {(s.date or 'undated')[:10]}"
+            line = (
+                f"  [{n}] {s.title} — {s.source or 'unknown source'}, {(s.date or 'undated')[:10]}"
+            )
             out.append(line + (f". {where}" if where else ""))
     flat = [line[: len(line) - len(line.lstrip(" "))] + safe_line(line) for line in out]
     return safe_text("\n".join(flat) + "\n")
-
