@@ -29,6 +29,7 @@ import struct
 import threading
 import weakref
 import zlib
+from bisect import bisect_left
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from functools import partial
@@ -986,8 +987,9 @@ def _wild_regex(pattern: str) -> str:
 
 # --- snippets -------------------------------------------------------------------------------------
 
-_FRAGMENT = 200  # characters a fragment spans at most
-_CONTEXT = 70  # characters of context before the first mark of a fragment
+_FRAGMENT = 120  # marks within this many characters are shown in one window
+_CONTEXT = 60  # characters of context before the first mark of a window, at most
+_SNIPPET = 300  # characters the windows of one snippet share
 _LEAD = 200  # characters shown when nothing in the body matched (a title-only hit)
 _MAX_FRAGMENTS = 3
 _MAX_TERMS = 40
@@ -1123,43 +1125,65 @@ def _lead(text: str) -> str:
 def _fragments(
     text: str, spans: list[tuple[int, int]]
 ) -> list[tuple[int, int, list[tuple[int, int]]]]:
-    """Up to three (start, end, spans inside) windows, the best-scoring ones, in text order."""
+    """Up to three (start, end, marks inside) windows of the text, in text order, not overlapping.
+
+    Marks close together form a group; groups are taken best first (most words of the query not
+    yet shown, then most marks), a later one only if it shows a word the others do not; the
+    windows share about ``_SNIPPET`` characters.
+    """
     groups: list[list[tuple[int, int]]] = []
     for s, e in spans:
-        if groups and e - groups[-1][0][0] <= _FRAGMENT - _CONTEXT:
+        if groups and e - groups[-1][0][0] <= _FRAGMENT:
             groups[-1].append((s, e))
         else:
             groups.append([(s, e)])
 
-    def score(group: list[tuple[int, int]]) -> tuple[int, int]:
-        distinct = len({_SPACE.sub(" ", text[s:e]).casefold() for s, e in group})
-        return distinct * 10 + len(group), -group[0][0]
+    def words(group: list[tuple[int, int]]) -> set[tuple[str, ...]]:
+        return {tuple(analyze(text[s:e])) for s, e in group}
 
-    best = sorted(groups, key=score, reverse=True)[:_MAX_FRAGMENTS]
-    best.sort(key=lambda g: g[0][0])
-    out = []
-    for group in best:
+    chosen: list[list[tuple[int, int]]] = []
+    shown: set[tuple[str, ...]] = set()
+    left = list(groups)
+    while left and len(chosen) < _MAX_FRAGMENTS:
+        best = max(left, key=lambda g: (len(words(g) - shown), len(g), -g[0][0]))
+        if chosen and not words(best) - shown:
+            break
+        chosen.append(best)
+        shown |= words(best)
+        left.remove(best)
+    chosen.sort(key=lambda g: g[0][0])
+
+    per = _SNIPPET // len(chosen)
+    out: list[tuple[int, int, list[tuple[int, int]]]] = []
+    for group in chosen:
         first, last = group[0][0], group[-1][1]
-        room = max(_FRAGMENT - (last - first), 0)
-        a = max(0, first - min(_CONTEXT, room // 2 + 10))
-        # Start at a sentence if one begins in the context, else at a word.
-        if a > 0:
+        room = max(per - (last - first), 0)
+        a = max(0, first - min(_CONTEXT, room // 3))
+        if a > 0:  # start at a sentence if one begins in the context, else at a word
             sentence = max(text.rfind(". ", a, first), text.rfind("\n", a, first))
             if sentence >= 0:
                 a = sentence + 1
             else:
                 space = text.find(" ", a, first)
                 a = space + 1 if space >= 0 else first
-        b = min(len(text), last + max(room - (first - a), 20))
-        if b < len(text):
-            space = text.rfind(" ", last, b)
-            b = max(space, last)
         while a < first and text[a].isspace():
             a += 1
+        b = min(len(text), max(last, a + per))
+        if b < len(text):  # end at a word
+            space = text.rfind(" ", last, b)
+            b = max(space, last)
         while b > last and text[b - 1].isspace():
             b -= 1
-        out.append((a, b, group))
-    return out
+        if out and a <= out[-1][1] + 1:  # touches the previous window: one window
+            out[-1] = (out[-1][0], max(out[-1][1], b), [])
+        else:
+            out.append((a, b, []))
+    # Mark everything a window shows, also matches of groups that were not chosen.
+    starts = [s for s, _ in spans]
+    return [
+        (a, b, [sp for sp in spans[bisect_left(starts, a) : bisect_left(starts, b)] if sp[1] <= b])
+        for a, b, _ in out
+    ]
 
 
 # --- the index -----------------------------------------------------------------------------------

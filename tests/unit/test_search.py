@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -230,14 +229,21 @@ def test_snippet_spans_slice_to_the_matched_words(ix):
     assert "\n" not in hit.snippet and "<" not in hit.snippet
 
 
-def test_snippet_of_a_long_text_has_fragments_around_the_matches():
+def test_snippet_of_a_long_text_has_fragments_around_the_matches(folder):
     filler = "Nothing happened on this day in the capital. " * 40
-    body = filler + "The envoy met Wang Yi in Astana. " + filler + "Later the envoy left. " + filler
-    ix = SearchIndex(Path(os.environ["READER_CACHE_DIR"]) / "long")
+    body = (filler + "The envoy met Wang Yi in Astana. " + filler + "The envoy left Astana. "
+            + filler + "Later the envoy flew home. " + filler)
+    ix = SearchIndex(folder)
     ix.add([IndexDoc("long", "t", body)])
-    (hit,), _, _ = ix.search("envoy", text_of=lambda _id: body)
-    assert " … " in hit.snippet and len(hit.snippet) < 500
-    assert [hit.snippet[s:e] for s, e in hit.highlights] == ["envoy", "envoy"]
+    (hit,), _, _ = ix.search("envoy OR met OR left OR flew", text_of=lambda _id: body)
+    assert hit.snippet.count(" … ") == 2 and len(hit.snippet) < 400
+    marked = [hit.snippet[s:e] for s, e in hit.highlights]
+    assert marked == ["envoy", "met", "envoy", "left", "envoy", "flew"]
+    assert hit.terms == ("envoy", "met", "left", "flew")
+    (hit,), _, _ = ix.search("envoy OR flew", text_of=lambda _id: body)  # the best group first
+    assert hit.snippet.startswith("Later the envoy flew home.")
+    (hit,), _, _ = ix.search("envoy", text_of=lambda _id: body)  # one word: one window
+    assert " … " not in hit.snippet and hit.snippet.startswith("The envoy met")
     ix.close()
 
 
