@@ -74,7 +74,7 @@ def link(docs: list[dict], found: list[list[tuple]]) -> list[dict]:
     from index.resolve import Decisions, KeyStats, key_stats, resolve
 
     class _M:
-        __slots__ = ("start", "end", "text", "label", "key")
+        __slots__ = ("end", "key", "label", "start", "text")
 
         def __init__(self, start: int, end: int, text: str, label: str, key: str) -> None:
             self.start, self.end, self.text, self.label, self.key = start, end, text, label, key
@@ -89,8 +89,14 @@ def link(docs: list[dict], found: list[list[tuple]]) -> list[dict]:
             if entity is None:
                 continue
             lines.append(
-                {"doc": doc["id"], "start": m.start, "end": m.end, "text": m.text,
-                 "entity": entity, "label": res.entities[entity].label}
+                {
+                    "doc": doc["id"],
+                    "start": m.start,
+                    "end": m.end,
+                    "text": m.text,
+                    "entity": entity,
+                    "label": res.entities[entity].label,
+                }
             )
     return lines
 
@@ -103,7 +109,9 @@ def score(gold: Path, lines: list[dict], work: Path) -> tuple[str, dict]:
             fh.write(json.dumps(line, ensure_ascii=False) + "\n")
     done = subprocess.run(
         [sys.executable, str(SCORER), str(gold), str(mentions)],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     figures: dict = {}
     for name, pattern in _FIGURES:
@@ -119,7 +127,9 @@ def run(jobs: int = 1, limit: int | None = None, quiet: bool = False) -> dict:
     """The whole benchmark; prints the scorer's report unless ``quiet`` and returns its figures
     (``recall``, ``system``/``exact``/``last_token`` as {"p", "r", "f1"}, ``seconds``)."""
     if not GOLD.exists() or not SCORER.exists():
-        raise SystemExit(f"bench.ecb: {GOLD} or {SCORER} not found (the shared corpora sit beside the repo)")
+        raise SystemExit(
+            f"bench.ecb: {GOLD} or {SCORER} not found (the shared corpora sit beside the repo)"
+        )
     started = time.perf_counter()
     docs = load_docs(limit=limit)
     found = analyse([d["text"] for d in docs], jobs)
@@ -140,8 +150,10 @@ def run(jobs: int = 1, limit: int | None = None, quiet: bool = False) -> dict:
     figures["analyse_seconds"] = round(analysed - started, 1)
     if not quiet:
         print(report, end="")
-        print(f"{len(docs)} articles, {len(lines)} mentions, {figures['seconds']} s "
-              f"({figures['analyse_seconds']} s in the model), jobs={jobs}")
+        print(
+            f"{len(docs)} articles, {len(lines)} mentions, {figures['seconds']} s "
+            f"({figures['analyse_seconds']} s in the model), jobs={jobs}"
+        )
     return figures
 
 

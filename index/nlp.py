@@ -13,7 +13,6 @@ from collections.abc import Iterable, Iterator
 from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
-from pathlib import Path
 from typing import TYPE_CHECKING, NamedTuple
 from weakref import WeakKeyDictionary
 
@@ -86,7 +85,9 @@ class _Found(NamedTuple):
     sent_end: int
 
 
-def analyse(nlp: Language, texts: Iterable[str], batch_size: int = 64) -> Iterator[list[RawMention]]:
+def analyse(
+    nlp: Language, texts: Iterable[str], batch_size: int = 64
+) -> Iterator[list[RawMention]]:
     """Yield, for each text in order, its named mentions (no dates or numbers).
 
     Long texts are cut at paragraph breaks into pieces of about ``PIECE`` characters and their
@@ -193,9 +194,7 @@ def _extract(doc: Doc, piece: str, offset: int, out: list) -> None:
             se = min(max(sent_end, b), line_end)
             if ss > a:
                 ss = line_start
-            out.append(
-                _Found(a + offset, b + offset, piece[a:b], label, ss + offset, se + offset)
-            )
+            out.append(_Found(a + offset, b + offset, piece[a:b], label, ss + offset, se + offset))
 
 
 # --- trimming a span to the name -----------------------------------------------------------------
@@ -215,26 +214,155 @@ _SCORE = re.compile(r"\s+\d+\s*-\s*\d+$")
 #: Degrees after a person's name ("Regina Benjamin, MD") are not entities.
 _DEGREES = frozenset({"MD", "M.D.", "PhD", "Ph.D.", "MBA", "M.B.A.", "DDS", "Esq", "Esq."})
 #: Lowercase even in title case: "Lohan Checks into Betty Ford".
-_SMALL_WORDS = frozenset("into with from over after about than that this upon onto amid near".split())
+_SMALL_WORDS = frozenset(
+    [
+        "into",
+        "with",
+        "from",
+        "over",
+        "after",
+        "about",
+        "than",
+        "that",
+        "this",
+        "upon",
+        "onto",
+        "amid",
+        "near",
+    ]
+)
 _ALNUM = re.compile(r"\w")
 #: Two names run together: "Philly and Cheeks", "Computerworld - Microsoft".
 _JOINED = re.compile(r"\s+(?:and|&|-)\s+")
 _HEADLINE_WORDS = re.compile(r"(?<![\w'’])[^\W\d_][\w'’-]{3,}")
 #: Abbreviations whose dot belongs to a name's last word ("Acme Inc.", "Martin Luther King Jr.").
 _ABBREVIATIONS = frozenset(
-    "inc corp co cos ltd plc llc jr sr bros st mt ft dept univ assn intl pty ave blvd"
-    " ala ariz ark calif colo conn del fla ga ill ind kan ky la mass md mich minn miss mo mont"
-    " neb nev okla ore pa tenn tex va vt wash wis wyo".split()
+    [
+        "inc",
+        "corp",
+        "co",
+        "cos",
+        "ltd",
+        "plc",
+        "llc",
+        "jr",
+        "sr",
+        "bros",
+        "st",
+        "mt",
+        "ft",
+        "dept",
+        "univ",
+        "assn",
+        "intl",
+        "pty",
+        "ave",
+        "blvd",
+        "ala",
+        "ariz",
+        "ark",
+        "calif",
+        "colo",
+        "conn",
+        "del",
+        "fla",
+        "ga",
+        "ill",
+        "ind",
+        "kan",
+        "ky",
+        "la",
+        "mass",
+        "md",
+        "mich",
+        "minn",
+        "miss",
+        "mo",
+        "mont",
+        "neb",
+        "nev",
+        "okla",
+        "ore",
+        "pa",
+        "tenn",
+        "tex",
+        "va",
+        "vt",
+        "wash",
+        "wis",
+        "wyo",
+    ]
 )
 #: Names that end in a possessive: the "'s" stays.
 _POSSESSIVE_NAMES = frozenset(
-    "moody mcdonald macy sotheby christie lloyd wendy denny domino kohl lowe sainsbury"
-    " dillard applebee hardee carl friendly".split()
+    [
+        "moody",
+        "mcdonald",
+        "macy",
+        "sotheby",
+        "christie",
+        "lloyd",
+        "wendy",
+        "denny",
+        "domino",
+        "kohl",
+        "lowe",
+        "sainsbury",
+        "dillard",
+        "applebee",
+        "hardee",
+        "carl",
+        "friendly",
+    ]
 )
 #: Lowercase words that belong inside names ("Bank of England", "Tour de France").
 _PARTICLES = frozenset(
-    "of the and for in on at to a an de du des da di del della dos das do la le les van von der"
-    " den ter al el bin ibn bint ben y e et und upon by with from over under".split()
+    [
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "at",
+        "to",
+        "a",
+        "an",
+        "de",
+        "du",
+        "des",
+        "da",
+        "di",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "do",
+        "la",
+        "le",
+        "les",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ter",
+        "al",
+        "el",
+        "bin",
+        "ibn",
+        "bint",
+        "ben",
+        "y",
+        "e",
+        "et",
+        "und",
+        "upon",
+        "by",
+        "with",
+        "from",
+        "over",
+        "under",
+    ]
 )
 _DESCRIBED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 
@@ -260,8 +388,11 @@ def _clean(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         pos = brk.end()
     out += _trim(text, pos, e, label)
     # Keep the name-like pieces.
-    return [(a, b, lb) for a, b, lb in out if (text[a].isupper() or text[a].isdigit())
-            and _URL.search(text, a, b) is None]
+    return [
+        (a, b, lb)
+        for a, b, lb in out
+        if (text[a].isupper() or text[a].isdigit()) and _URL.search(text, a, b) is None
+    ]
 
 
 def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
@@ -293,11 +424,11 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         if score is not None and score.start() > s:
             e = score.start()
     elif label in _DESCRIBED and text[e - 1].islower():
-            # "Thompson in", "Ross doesn": a name does not end in a small word; a person's or
-            # a place's name does not end in any lowercase word.
-            tail = (_TRAIL_LOWER if label in _NAMED_ONLY else _TRAIL_SMALL).search(text, s, e)
-            if tail is not None and tail.start() > s:
-                e = tail.start()
+        # "Thompson in", "Ross doesn": a name does not end in a small word; a person's or
+        # a place's name does not end in any lowercase word.
+        tail = (_TRAIL_LOWER if label in _NAMED_ONLY else _TRAIL_SMALL).search(text, s, e)
+        if tail is not None and tail.start() > s:
+            e = tail.start()
     if label in _DESCRIBED and " " in text[s:e]:
         s, label = _drop_descriptor(text, s, e, label)
     return [(s, e, label)]
@@ -356,8 +487,11 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
     ctx = _Context(text, found)
     out: list[_Found] = []
     for m in found:
-        if m.text in _DEGREES and out and out[-1].label == "PERSON" and (
-            text[out[-1].end : m.start].strip() in (",", "")
+        if (
+            m.text in _DEGREES
+            and out
+            and out[-1].label == "PERSON"
+            and (text[out[-1].end : m.start].strip() in (",", ""))
         ):
             continue
         if " " in m.text:
@@ -419,11 +553,13 @@ class _Context:
                     m._replace(end=m.start + split.start(), text=left, label=known[0] or m.label),
                     m._replace(start=m.start + split.end(), text=right, label=known[1] or m.label),
                 ]
-                return [p for part in parts for p in (self.cut(part) if " " in part.text else [part])]
+                return [
+                    p for part in parts for p in (self.cut(part) if " " in part.text else [part])
+                ]
         return [self._cut_to_name(m)]
 
     def _cut_to_name(self, m: _Found) -> _Found:
-        text, names = self.text, self.names
+        text = self.text
         words = list(_WORDS.finditer(m.text))
         n = len(words)
         own: dict[str, int] = {}
@@ -471,6 +607,9 @@ class _Context:
 def _is_headline(text: str, line: int) -> bool:
     """A line whose longer words are all capitalized: a title, where spaCy's spans run long."""
     end = text.find("\n", line)
-    long = [w for w in _HEADLINE_WORDS.findall(text, line, end if end != -1 else len(text))
-            if w not in _SMALL_WORDS]
+    long = [
+        w
+        for w in _HEADLINE_WORDS.findall(text, line, end if end != -1 else len(text))
+        if w not in _SMALL_WORDS
+    ]
     return len(long) >= 2 and all(w[0].isupper() for w in long)

@@ -41,7 +41,9 @@ __all__ = [
 # --- data files --------------------------------------------------------------------------------
 def _lines(name: str) -> list[str]:
     text = (DATA / name).read_text(encoding="utf-8")
-    return [line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")]
+    return [
+        line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
 
 
 @lru_cache(maxsize=1)
@@ -82,17 +84,38 @@ _NON_WORD = re.compile(r"[^\w]+")
 _DOUBLE = re.compile(r"(\w)\1+")
 #: Company-form words dropped from the end of a multi-word name ("Apple Inc." = "Apple").
 _CORPORATE = frozenset(
-    {"inc", "incorporated", "corp", "corporation", "co", "ltd", "limited", "plc", "llc", "ag",
-     "gmbh", "sa", "nv", "bv"}
+    {
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "ltd",
+        "limited",
+        "plc",
+        "llc",
+        "ag",
+        "gmbh",
+        "sa",
+        "nv",
+        "bv",
+    }
 )
 #: "Arcade Joseph Comeaux Jr" = "Arcade Joseph Comeaux".
 _GENERATION = frozenset({"jr", "sr"})  # not "II": "John Paul II" is not "John Paul I"
 _SPACED_INITIALS = re.compile(r"\b([a-z])\.\s+(?=[a-z]\.)")
 #: British spellings and abbreviations inside names: "Betty Ford Centre", "Mt Cook".
 _SPELLING = {
-    "centre": "center", "theatre": "theater", "defence": "defense", "organisation": "organization",
-    "programme": "program", "harbour": "harbor", "labour": "labor", "honour": "honor",
-    "mt": "mount", "ft": "fort",
+    "centre": "center",
+    "theatre": "theater",
+    "defence": "defense",
+    "organisation": "organization",
+    "programme": "program",
+    "harbour": "harbor",
+    "labour": "labor",
+    "honour": "honor",
+    "mt": "mount",
+    "ft": "fort",
 }
 #: Variant folding only ever maps a word onto a listed demonym, so it cannot join two names
 #: that merely look alike ("Kennedy", "Apple" stay as they are).
@@ -185,8 +208,32 @@ class _Keyed(_Named, Protocol):
 _ACRONYM_AFTER = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*[)\]]")
 _ACRONYM_BEFORE = re.compile(r"([A-Z][A-Za-z0-9&.\-]{1,11})\s*[(\[]\s*$")
 _PARTICLES = frozenset(
-    {"of", "the", "and", "for", "in", "on", "at", "to", "a", "an", "de", "du", "des", "la", "le",
-     "da", "di", "del", "van", "von", "der", "y", "et", "und"}
+    {
+        "of",
+        "the",
+        "and",
+        "for",
+        "in",
+        "on",
+        "at",
+        "to",
+        "a",
+        "an",
+        "de",
+        "du",
+        "des",
+        "la",
+        "le",
+        "da",
+        "di",
+        "del",
+        "van",
+        "von",
+        "der",
+        "y",
+        "et",
+        "und",
+    }
 )
 _PERSON_LABELS = ("PERSON",)
 
@@ -282,8 +329,11 @@ def _is_subsequence(short: list[str], long: list[str]) -> bool:
 def _longer_name(key: str, candidates: Iterable[str]) -> str:
     """The one longer person name that holds every word of ``key`` in order, else ``key``."""
     words = key.split()
-    found = [c for c in candidates if c != key and c.count(" ") > key.count(" ")
-             and _is_subsequence(words, c.split())]
+    found = [
+        c
+        for c in candidates
+        if c != key and c.count(" ") > key.count(" ") and _is_subsequence(words, c.split())
+    ]
     return found[0] if len(found) == 1 else key
 
 
@@ -326,8 +376,18 @@ class Resolution:
 
 
 #: Order that breaks label ties: the more specific reading first.
-_LABEL_ORDER = ("PERSON", "GPE", "ORG", "NORP", "LOC", "FAC", "EVENT", "LAW", "PRODUCT",
-                "WORK_OF_ART")
+_LABEL_ORDER = (
+    "PERSON",
+    "GPE",
+    "ORG",
+    "NORP",
+    "LOC",
+    "FAC",
+    "EVENT",
+    "LAW",
+    "PRODUCT",
+    "WORK_OF_ART",
+)
 _RANK = {label: i for i, label in enumerate(_LABEL_ORDER)}
 _PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _ACRONYM_FORM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,11}$")
@@ -407,16 +467,16 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             continue
         label = top[key]
         if label == "PERSON" or label == "ORG":
-            words = person_word if label == "PERSON" else org_word
+            short_names = person_word if label == "PERSON" else org_word
             last = normalize(key.rsplit(" ", 1)[1])
-            words.setdefault(last, {}).setdefault(key, 0)
+            short_names.setdefault(last, {}).setdefault(key, 0)
             if label == "PERSON":
                 by_last.setdefault(last, []).append(key)
             for form, n in s.forms.items():
                 if " " not in form.strip():
                     short = normalize(form)
                     if short and short != key:
-                        home = words.setdefault(short, {})
+                        home = short_names.setdefault(short, {})
                         home[key] = home.get(key, 0) + n
         for form in s.forms:
             if _ACRONYM_FORM.match(form):
@@ -431,20 +491,20 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             continue
         keys.sort(key=lambda k: (-k.count(" "), k))
         for short in keys:
-            words = short.split()
+            parts = short.split()
             longer: dict[str, int] = {}
             for k in keys:
-                if k.count(" ") > short.count(" ") and _is_subsequence(words, k.split()):
+                if k.count(" ") > short.count(" ") and _is_subsequence(parts, k.split()):
                     root = groups.find(k)
                     longer[root] = longer.get(root, 0) + table[k].mentions
-            home = _dominant(longer)
-            if home is not None:
-                groups.join(home, short)
+            target = _dominant(longer)
+            if target is not None:
+                groups.join(target, short)
 
     weight: dict[str, int] = {}
-    for key in table:
+    for key, s in table.items():
         root = groups.find(key)
-        weight[root] = weight.get(root, 0) + table[key].mentions
+        weight[root] = weight.get(root, 0) + s.mentions
 
     for key, s in table.items():
         if " " in key:
@@ -456,17 +516,18 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         if is_demonym(key):
             continue
         place = sum(n for lb, n in s.labels.items() if lb in _PLACE_LIKE)
-        for words, label in ((person_word, "PERSON"), (org_word, "ORG")):
-            candidates = words.get(key)
+        for short_names, label in ((person_word, "PERSON"), (org_word, "ORG")):
+            candidates = short_names.get(key)
             if not candidates:
                 continue
             evidence: dict[str, int] = {}
-            for home, n in candidates.items():
-                root = groups.find(home)
-                evidence[root] = evidence.get(root, 0) + n
-            root = _dominant({r: weight[r] for r in evidence})
-            if root is None:
+            for candidate, n in candidates.items():
+                r = groups.find(candidate)
+                evidence[r] = evidence.get(r, 0) + n
+            best = _dominant({r: weight[r] for r in evidence})
+            if best is None:
                 continue
+            root = best
             used = evidence[root]  # how often articles used this word for that entity
             if used < s.mentions:
                 if place * 2 > s.mentions:
@@ -508,7 +569,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
 
     entity_of: dict[str, str] = {}
     entities: dict[str, EntityInfo] = {}
-    for root in sorted(members, key=lambda r: (rep_of_root.get(r) or r)):
+    for root in sorted(members, key=lambda r: rep_of_root.get(r) or r):
         keys = members[root]
         rep = rep_of_root.get(root)
         if rep is None or rep in ignored:
@@ -555,7 +616,9 @@ def _dominant(weights: dict[str, int]) -> str | None:
     return best if weights[best] >= DOMINANCE * rest else None
 
 
-def _key_for(name: str, table: dict[str, KeyStats], ids: dict[str, str], groups: _Groups) -> str | None:
+def _key_for(
+    name: str, table: dict[str, KeyStats], ids: dict[str, str], groups: _Groups
+) -> str | None:
     """A decision's name as a key: a key, an entity id, or a name to normalize."""
     if name in table:
         return name
@@ -581,7 +644,9 @@ def _representative(keys: list[str], table: dict[str, KeyStats], top: dict[str, 
     )
 
 
-def _entity(rep: str, keys: list[str], table: dict[str, KeyStats], top: dict[str, str]) -> EntityInfo:
+def _entity(
+    rep: str, keys: list[str], table: dict[str, KeyStats], top: dict[str, str]
+) -> EntityInfo:
     if len(keys) == 1:
         labels, forms = table[rep].labels, table[rep].forms
     else:
@@ -617,9 +682,8 @@ def _decide_label(keys: list[str], labels: dict[str, int], top: dict[str, str]) 
     if any(" " in k and top[k] == "PERSON" for k in keys):
         return "PERSON"
     total = sum(labels.values())
-    if any(is_demonym(k) for k in keys):
-        if labels.get("PERSON", 0) < 0.8 * total:
-            return "NORP"
+    if any(is_demonym(k) for k in keys) and labels.get("PERSON", 0) < 0.8 * total:
+        return "NORP"
     return _top_label(labels)
 
 
@@ -634,6 +698,7 @@ def _display_name(rep: str, forms: dict[str, int], own: dict[str, int], label: s
     if len(forms) == 1:
         best = next(iter(forms))
     else:
+
         def score(f: str) -> tuple:
             shouting = f.isupper() and len(f) > 5 and any(len(w) > 5 for w in f.split())
             return (

@@ -71,9 +71,17 @@ def test_normalize_folds_variants_to_one_key(names):
 
 @pytest.mark.parametrize(
     "a, b",
-    [("Kennedy", "Kenedy"), ("Apple", "Aple"), ("John Paul II", "John Paul I"),
-     ("George W. Bush", "George H. W. Bush"), ("U.S. Open", "Open"), ("Kazakh", "Kazakhstan"), ("China", "Chinese"),
-     ("Wang Yi", "Wang"), ("East Turkestan", "East Turkestan Islamic Movement")],
+    [
+        ("Kennedy", "Kenedy"),
+        ("Apple", "Aple"),
+        ("John Paul II", "John Paul I"),
+        ("George W. Bush", "George H. W. Bush"),
+        ("U.S. Open", "Open"),
+        ("Kazakh", "Kazakhstan"),
+        ("China", "Chinese"),
+        ("Wang Yi", "Wang"),
+        ("East Turkestan", "East Turkestan Islamic Movement"),
+    ],
 )
 def test_normalize_keeps_different_names_apart(a, b):
     assert normalize(a) != normalize(b)
@@ -105,8 +113,13 @@ def test_surname_rule_needs_a_person_and_no_ambiguity():
 
 def test_shorter_full_names_and_team_names_take_the_longer_key():
     text = "Mark Jay Heller said. Mark Heller left. The New Orleans Saints won; the Saints cheered."
-    ms = mentions(text, ("Mark Jay Heller", "PERSON"), ("Mark Heller", "PERSON"),
-                  ("New Orleans Saints", "ORG"), ("Saints", "ORG"))
+    ms = mentions(
+        text,
+        ("Mark Jay Heller", "PERSON"),
+        ("Mark Heller", "PERSON"),
+        ("New Orleans Saints", "ORG"),
+        ("Saints", "ORG"),
+    )
     assert local_keys(text, ms) == ["mark jay heller"] * 2 + ["new orleans saints"] * 2
 
 
@@ -195,8 +208,11 @@ def test_full_names_join_longer_ones_and_dominant_candidates_win():
 def test_acronym_used_elsewhere_joins_its_defined_long_form():
     res = resolve(
         [
-            stats("national front for liberation",
-                  {"National Front for Liberation": 1, "NFL": 3}, {"ORG": 4}),
+            stats(
+                "national front for liberation",
+                {"National Front for Liberation": 1, "NFL": 3},
+                {"ORG": 4},
+            ),
             stats("nfl", {"NFL": 2}, {"ORG": 2}),
         ],
         Decisions(),
@@ -236,8 +252,9 @@ def test_user_merges_chain_and_ignores_win():
     assert len(set(auto.entity_of.values())) == 4
     res = resolve(
         table,
-        Decisions(merges=[("acme", "acme widgets"), ("acme widgets", "WidgetCo")],
-                  ignored={"Monday Club"}),
+        Decisions(
+            merges=[("acme", "acme widgets"), ("acme widgets", "WidgetCo")], ignored={"Monday Club"}
+        ),
     )
     assert res.entity_of["acme"] == res.entity_of["acme widgets"] == res.entity_of["widgetco"]
     assert res.entity_of["acme"] == "acme"  # "b is a": a keeps its id
@@ -266,7 +283,11 @@ def test_key_stats_counts_forms_labels_and_articles():
     ]
     (s,) = key_stats(arts)
     assert (s.forms, s.labels, s.mentions, s.articles) == (
-        {"Wang": 1, "Wang Yi": 2}, {"ORG": 1, "PERSON": 2}, 3, 2)
+        {"Wang": 1, "Wang Yi": 2},
+        {"ORG": 1, "PERSON": 2},
+        3,
+        2,
+    )
 
 
 def test_sixty_thousand_keys_in_about_a_second():
