@@ -216,7 +216,10 @@ def test_pins_survive_reopening_and_reorder_annotate_delete_work(seed_library):
         assert lib.annotate(second.id, "ask about this").note == "ask about this"
         lib.unpin(first.id)
     with Library.open(seed_library) as lib:
-        assert [(p.id, p.note) for p in lib.pins()] == [(second.id, "ask about this"), (third.id, "")]
+        assert [(p.id, p.note) for p in lib.pins()] == [
+            (second.id, "ask about this"),
+            (third.id, ""),
+        ]
         with pytest.raises(NotFound):
             lib.unpin(first.id)
         with pytest.raises(NotFound):
