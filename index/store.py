@@ -210,14 +210,17 @@ class Store:
             raise _translate(exc, self.path) from None
         try:
             yield db
+        except sqlite3.Error as exc:  # disk full, I/O error, ...: one readable line
+            _rollback(db)
+            raise _translate(exc, self.path) from None
         except BaseException:
-            db.execute("ROLLBACK")
+            _rollback(db)
             raise
         else:
             try:
                 db.execute("COMMIT")
             except sqlite3.Error as exc:
-                db.execute("ROLLBACK")
+                _rollback(db)
                 raise _translate(exc, self.path) from None
 
     def _migrate(self) -> None:
@@ -240,8 +243,7 @@ class Store:
         try:
             self.db.executescript(script)
         except sqlite3.Error as exc:
-            if self.db.in_transaction:
-                self.db.execute("ROLLBACK")
+            _rollback(self.db)
             raise _translate(exc, self.path) from None
 
     # --- meta ------------------------------------------------------------------------------
@@ -262,6 +264,16 @@ class Store:
         return "; ".join(str(r[0]) for r in rows)
 
 
+def _rollback(db: sqlite3.Connection) -> None:
+    """Roll back what is left of a transaction: after SQLITE_FULL or an I/O error SQLite may
+    have rolled it back already, and a second ROLLBACK would raise."""
+    if db.in_transaction:
+        try:
+            db.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
+
+
 def _translate(exc: sqlite3.Error, path: Path) -> Exception:
     message = str(exc)
     if "locked" in message or "busy" in message:
@@ -269,7 +281,10 @@ def _translate(exc: sqlite3.Error, path: Path) -> Exception:
     if "readonly" in message or "read-only" in message:
         return LibraryError(f"the library {path.parent} is read-only")
     if "disk is full" in message or "full" in message:
-        return LibraryError(f"the disk is full: nothing was written to {path.parent}")
+        return LibraryError(
+            f"the disk is full where the library lives ({path.parent}): the last change was not"
+            " saved; free some space and run the command again (what was saved is kept)"
+        )
     return LibraryError(f"{path.parent}: {message}")
 
 
