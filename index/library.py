@@ -5,6 +5,7 @@ from __future__ import annotations
 import fcntl
 import json
 import os
+import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -12,7 +13,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from index.briefing import BriefingMixin
-from index.errors import LibraryBusy, LibraryError, NotFound
+from index.errors import LibraryBusy, LibraryError, NotFound, ReaderError
 from index.models import (
     AddReport,
     Article,
@@ -27,7 +28,7 @@ from index.models import (
     Stats,
 )
 from index.safe import safe_line
-from index.store import Store
+from index.store import Store, lock_wait
 
 #: progress(done, total, label) is called from the importing thread; total may grow.
 Progress = Callable[[int, int, str], None]
@@ -68,6 +69,21 @@ class Library(BriefingMixin):
         self._search_lock = threading.RLock()
         #: Set when opening found the search index unusable and rebuilt it: say so to the user.
         self.index_notice: str | None = None
+        self._finish_interrupted()
+
+    def _finish_interrupted(self) -> None:
+        """An import killed before its end left entities to relink: do it now, unless an import
+        is running (it relinks when it ends). Opening never fails for this; check reports it."""
+        if self.readonly:
+            return
+        try:
+            if self.store.get_meta("entities_stale") != "1":
+                return
+            with self._import_lock(wait=0.0):
+                if self.store.get_meta("entities_stale") == "1":
+                    self.relink()
+        except (ReaderError, sqlite3.Error, OSError):
+            pass
 
     @classmethod
     def open(cls, path: Path, *, create: bool = True, readonly: bool = False) -> Library:
@@ -121,11 +137,12 @@ class Library(BriefingMixin):
             self.relink()
 
     @contextmanager
-    def _import_lock(self) -> Iterator[None]:
+    def _import_lock(self, wait: float | None = None) -> Iterator[None]:
         """One writer of articles at a time; a second waits a bounded time, then says so."""
         if self.readonly:
             raise LibraryError(f"the library {self.path} is read-only")
-        wait = float(os.environ.get("READER_LOCK_WAIT", "10"))
+        if wait is None:
+            wait = lock_wait()
         handle = open(self.path / "import.lock", "a+")
         try:
             deadline = time.monotonic() + wait
