@@ -72,6 +72,29 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], int, list[tuple[str, st
     return found, skipped, missing
 
 
+COMMON_SCAN = 5000  # text files sampled for lines that recur across the library
+
+
+def _common_lines(files: list[Path]) -> frozenset[str]:
+    """Short lines that recur across the plain-text files of an import: page furniture that no
+    data file lists (a site's own "Share this story" or section names)."""
+    from index.clean import find_common_lines
+
+    texts = [f for f in files if formats.kind_of(f) in ("text", "markdown")][:COMMON_SCAN]
+    if len(texts) < 3:
+        return frozenset()
+
+    def decoded():
+        for f in texts:
+            try:
+                if f.stat().st_size <= 2 * 1024 * 1024:
+                    yield formats.decode(f.read_bytes())
+            except (OSError, ReaderError, ValueError):
+                continue
+
+    return find_common_lines(decoded())
+
+
 def slug(text: str) -> str:
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:60] or "article"
 
@@ -129,6 +152,7 @@ class Importer:
         """Import; returns the report and whether anything in the store changed."""
         files, skipped, missing = discover(paths)
         self.failed.extend(missing)
+        self._common = _common_lines(files)
         buffer: list[Pending] = []
         changed = False
         try:
@@ -188,7 +212,7 @@ class Importer:
             self.progress(self.done, self.total, path.name)
             return
         try:
-            result = formats.read(path, data)
+            result = formats.read(path, data, common_lines=self._common)
         except BadInput as exc:
             self.failed.append((name, str(exc)))
             return
