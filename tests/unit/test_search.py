@@ -247,6 +247,19 @@ def test_snippet_of_a_long_text_has_fragments_around_the_matches(folder):
     ix.close()
 
 
+def test_a_huge_article_gets_its_snippet_quickly(folder):
+    import time
+
+    body = "Nothing said happened on this day in the capital.\n" * 60_000 + "The envoy left."
+    ix = SearchIndex(folder)
+    ix.add([IndexDoc("huge", "t", body)])
+    t = time.perf_counter()
+    (hit,), _, _ = ix.search("envoy OR said", text_of=lambda _id: body)
+    assert time.perf_counter() - t < 2.0
+    assert "envoy" in [hit.snippet[s:e] for s, e in hit.highlights]
+    ix.close()
+
+
 def test_title_only_hit_shows_the_start_of_the_text(ix):
     (hit,), _, _ = ix.search("title:appeals", text_of=TEXT.__getitem__)
     assert hit.snippet.startswith("BEIJING (Reuters)") and hit.highlights == () and hit.terms == ()
