@@ -462,6 +462,39 @@ def test_missing_segment_is_rebuilt(ix, folder):
     again.close()
 
 
+KILL_BEFORE_TOC_RENAME = """
+import os, sys
+from whoosh.filedb.filestore import FileStorage
+from index.search import IndexDoc, SearchIndex
+
+def die(*args, **kwargs):
+    os._exit(9)  # killed after the segment and the temporary TOC are written
+
+ix = SearchIndex(sys.argv[1])
+FileStorage.rename_file = die
+ix.add([IndexDoc("lost", "Lost", "this copper never lands")])
+"""
+
+
+def test_a_writer_killed_before_its_toc_rename_leaves_only_leftovers(ix, folder):
+    import subprocess
+    import sys
+
+    ix.close()
+    run = subprocess.run(
+        [sys.executable, "-c", KILL_BEFORE_TOC_RENAME, str(folder)], timeout=60, check=False
+    )
+    assert run.returncode == 9
+    again = SearchIndex(folder, lock_timeout=1)
+    assert again.rebuilt_reason is None  # the previous generation is intact
+    assert again.ids() == {d.id for d in DOCS}
+    assert again.leftovers() >= 2  # the new segment and the temporary TOC
+    assert again.leftovers(remove=True) >= 2 and again.leftovers() == 0
+    assert again.add([IndexDoc("lost", "Lost", "this copper lands now")]) == 1
+    assert {h.id for h in again.search("copper")[0]} == {"lost"}
+    again.close()
+
+
 def test_leftovers_are_counted_and_removed(ix, folder):
     gen = int(newest_toc(folder).stem.split("_")[-1])
     (folder / f"_MAIN_{gen + 1}.toc.1712345678.5").write_bytes(b"half a toc")
