@@ -93,12 +93,12 @@ def analyse(
     Long texts are cut at paragraph breaks into pieces of about ``PIECE`` characters and their
     offsets shifted back; nothing is refused for its size.
     """
-    waiting: deque[list] = deque()  # [text, pieces still in the model, found]
+    waiting: deque[list] = deque()  # [text, pieces still in the model, found, all cut]
     batch: list[tuple[list, int, str]] = []
     chars = 0
     size = max(1, min(PIECE, nlp.max_length - 1))
     for text in texts:
-        entry: list = [text, 0, []]
+        entry: list = [text, 0, [], False]
         waiting.append(entry)
         for offset, piece in _pieces(text, size):
             entry[1] += 1
@@ -108,6 +108,7 @@ def analyse(
                 _run(nlp, batch)
                 batch, chars = [], 0
                 yield from _ready(waiting)
+        entry[3] = True  # a text is ready only when every piece of it went through the model
         if not batch:
             yield from _ready(waiting)  # texts with nothing to analyse
     if batch:
@@ -116,8 +117,8 @@ def analyse(
 
 
 def _ready(waiting: deque[list]) -> Iterator[list[RawMention]]:
-    while waiting and waiting[0][1] == 0:
-        text, _, found = waiting.popleft()
+    while waiting and waiting[0][1] == 0 and waiting[0][3]:
+        text, _, found, _ = waiting.popleft()
         found = _finish(text, found)
         keys = local_keys(text, found)
         yield [RawMention(*m, key) for m, key in zip(found, keys)]

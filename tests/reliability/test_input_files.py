@@ -222,7 +222,7 @@ NLP_LOSES_LATER_PIECES = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=NLP_LOSES_LATER_PIECES)
+
 def test_case_10_entity_near_the_end_of_a_text_longer_than_one_batch(monkeypatch):
     """The same path as the 5 MB article, made small: pieces of 1,000 characters, batches of
     2,500, so a 12,000-character paragraph spans five batches."""
@@ -240,7 +240,7 @@ def test_case_10_entity_near_the_end_of_a_text_longer_than_one_batch(monkeypatch
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=True, reason=NLP_LOSES_LATER_PIECES)
+
 def test_case_10_five_megabyte_paragraph(tmp_path, library):
     # Ordinary English prose with longish words: the model's time goes by tokens, so this keeps
     # the test near a minute on one core while the article is a real 5 MB paragraph.
