@@ -119,6 +119,10 @@ def run(library_path: Path) -> dict:
         f"   the session's first dossier (the parser loads meanwhile): {first[0] * 1000:.0f} ms;"
         f" it was still loading {cold['parser_wait_after'] * 1000:.0f} ms after the 20th"
     )
+    slowest = sorted(zip(first, cold["names"], cold["analysed"]), reverse=True)[:3]
+    print(
+        "   slowest: " + ", ".join(f"{n} {t * 1000:.0f} ms ({a}/{o})" for t, n, (a, o) in slowest)
+    )
     partial = [(n, a, o) for n, (a, o) in zip(cold["names"], cold["analysed"]) if a < o]
     shown = ", ".join(f"{n} {a}/{o}" for n, a, o in partial[:6])
     print(
