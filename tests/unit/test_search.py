@@ -108,6 +108,12 @@ def test_phrases_need_adjacent_words(ix):
     assert ids(ix, '"trade talks" steel') == {"trade"}
 
 
+def test_proximity_counts_positions_in_order(ix):
+    assert ids(ix, '"china thursday"') == set()
+    assert ids(ix, '"china thursday"~2') == {"reuters"}  # "on" is not counted
+    assert ids(ix, '"thursday china"~2') == set()
+
+
 def test_words_match_by_stem_and_case(ix):
     assert ids(ix, "MILITANT") == {"reuters"}
     assert ids(ix, "stalling") == {"trade"}
