@@ -635,6 +635,12 @@ class _Marks:
         return not (self.words or self.phrases or self.patterns)
 
 
+def _contains(longer: tuple[str, ...], part: tuple[str, ...]) -> bool:
+    """Whether ``part`` occurs in ``longer`` as a run of consecutive terms."""
+    n = len(part)
+    return any(longer[i : i + n] == part for i in range(len(longer) - n + 1))
+
+
 def _anchor(term: str) -> str:
     # A Porter stem is the word with its ending cut or changed (y -> i): all but its last letter
     # is a prefix of every word that stems to it.
@@ -734,8 +740,8 @@ class _Compiler:
                 continue
             alias_terms = analyze(name)
             key = tuple(alias_terms)
-            if not alias_terms or key in seen:
-                continue  # adds nothing the word itself does not already find
+            if not alias_terms or key in seen or _contains(key, tuple(terms)):
+                continue  # finds nothing the words typed do not already find ("Xi Jinping")
             seen.add(key)
             out.append(alias_terms)
             shown = safe_line(name)

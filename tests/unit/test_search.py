@@ -200,6 +200,13 @@ def test_alias_expansion_reports_what_it_added(ix):
     assert marked == {"Uighurs", "Uygurs"}
 
 
+def test_aliases_that_only_narrow_are_not_reported(ix):
+    names = {"wang": ["Wang Yi", "Foreign Minister Wang", "Mr Wang"]}
+    hits, _, also = ix.search("wang", expand=lambda t: names.get(t.lower(), []))
+    assert {h.id for h in hits} == {"reuters"}
+    assert also == ()  # every one of them contains "wang": nothing new was searched
+
+
 def test_no_expansion_without_the_callback(ix):
     hits, total, also = ix.search("uyghurs")
     assert hits == [] and total == 0 and also == ()
