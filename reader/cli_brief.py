@@ -17,9 +17,15 @@ from reader.cli import _json_lines, _library, main
 
 @main.command()
 @click.argument("name")
-@click.option("--json", "as_json", is_flag=True, help="One JSON object: roles, quotes, ... and sources.")
-@click.option("--budget", type=click.FloatRange(0), default=None,
-              help="Seconds to spend parsing articles not analysed yet (default: all of them).")
+@click.option(
+    "--json", "as_json", is_flag=True, help="One JSON object: roles, quotes, ... and sources."
+)
+@click.option(
+    "--budget",
+    type=click.FloatRange(0),
+    default=None,
+    help="Seconds to spend parsing articles not analysed yet (default: all of them).",
+)
 @click.pass_context
 def dossier(ctx: click.Context, name: str, as_json: bool, budget: float | None) -> None:
     """Who or what NAME is: roles, quotes, who appears with it, when, and its articles."""
@@ -33,25 +39,46 @@ def dossier(ctx: click.Context, name: str, as_json: bool, budget: float | None) 
 
 @main.command()
 @click.argument("entities", nargs=-1)
-@click.option("--pins", "with_pins", is_flag=True,
-              help="Add the pinned passages (the default when no entity is named).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
-              help="Write to this file instead of the terminal.")
-@click.option("--format", "fmt", type=click.Choice(["md", "json"]), default=None,
-              help="Markdown or JSON (default: from the file's suffix, else md).")
+@click.option(
+    "--pins",
+    "with_pins",
+    is_flag=True,
+    help="Add the pinned passages (the default when no entity is named).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file instead of the terminal.",
+)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["md", "json"]),
+    default=None,
+    help="Markdown or JSON (default: from the file's suffix, else md).",
+)
 @click.option("--title", help="The briefing's title (default: 'Briefing: ' and the names).")
 @click.pass_context
-def brief(ctx: click.Context, entities: tuple[str, ...], with_pins: bool, output: Path | None,
-          fmt: str | None, title: str | None) -> None:
+def brief(
+    ctx: click.Context,
+    entities: tuple[str, ...],
+    with_pins: bool,
+    output: Path | None,
+    fmt: str | None,
+    title: str | None,
+) -> None:
     """A Markdown briefing: each ENTITY's dossier in short, pinned passages, sources."""
     pins = with_pins or not entities
     with _library(ctx, create=False) as lib:
         if output is not None:
             made = lib.export_brief(output, entities, pins=pins, title=title, format=fmt)
-            click.echo(safe_text(
-                f"wrote {output}: {len(made.dossiers)} dossiers, {len(made.pins)} pinned passages,"
-                f" {len(made.sources)} sources"
-            ))
+            click.echo(
+                safe_text(
+                    f"wrote {output}: {len(made.dossiers)} dossiers, {len(made.pins)} pinned passages,"
+                    f" {len(made.sources)} sources"
+                )
+            )
             return
         made = lib.brief(entities, pins=pins, title=title)
     if fmt == "json":
@@ -69,11 +96,25 @@ def pins(ctx: click.Context, as_json: bool) -> None:
         found = lib.pins()
     if as_json:
         _json_lines(
-            {"id": p.id, "position": n, "article": p.article, "start": p.start, "end": p.end,
-             "passage": p.passage, "note": p.note, "made": p.made,
-             "source": None if p.source is None else
-             {"title": p.source.title, "source": p.source.source, "date": p.source.date,
-              "path": p.source.path, "url": p.source.url}}
+            {
+                "id": p.id,
+                "position": n,
+                "article": p.article,
+                "start": p.start,
+                "end": p.end,
+                "passage": p.passage,
+                "note": p.note,
+                "made": p.made,
+                "source": None
+                if p.source is None
+                else {
+                    "title": p.source.title,
+                    "source": p.source.source,
+                    "date": p.source.date,
+                    "path": p.source.path,
+                    "url": p.source.url,
+                },
+            }
             for n, p in enumerate(found, 1)
         )
         return
@@ -85,7 +126,9 @@ def pins(ctx: click.Context, as_json: bool) -> None:
         passage = safe_line(p.passage)
         if len(passage) > 160:
             passage = passage[:159] + "…"
-        click.echo(safe_text(f"{n:>3}. #{p.id}  “{passage}” — {safe_line(cited)}, {when} [{p.article}]"))
+        click.echo(
+            safe_text(f"{n:>3}. #{p.id}  “{passage}” — {safe_line(cited)}, {when} [{p.article}]")
+        )
         if p.note:
             click.echo(safe_text(f"       note: {safe_line(p.note)}"))
 
