@@ -3,6 +3,9 @@
 Everything a caller needs is named in ``__all__``; nothing here returns Whoosh or spaCy objects.
 """
 
+from index.brief import Brief, Pin, Source, render_json, render_markdown
+from index.briefing import DOSSIER_BUDGET, Pinned, dossier_json, render_dossier
+from index.dossier import Cooccurrence, Dossier, Period, Quote, Role, sparkline
 from index.errors import (
     BadInput,
     LibraryBusy,
@@ -12,9 +15,6 @@ from index.errors import (
     QueryError,
     ReaderError,
 )
-from index.brief import Brief, Pin, Source, render_json, render_markdown
-from index.briefing import DOSSIER_BUDGET, Pinned, dossier_json, render_dossier
-from index.dossier import Cooccurrence, Dossier, Period, Quote, Role, sparkline
 from index.library import Library
 from index.models import (
     ENTITY_LABELS,
