@@ -450,9 +450,8 @@ class Library(BriefingMixin):
                     done = self._catch_up(self._search)
                     reason = self._search.rebuilt_reason
                     if reason is not None:
-                        why = reason.split("; it was emptied")[0].rstrip(".")
                         self.index_notice = (
-                            f"{why[:1].lower()}{why[1:]}; it was rebuilt from the library"
+                            f"{_unusable(reason)}; it was rebuilt from the library"
                             f" ({done} articles indexed again)"
                         )
             return self._search
@@ -567,12 +566,13 @@ class Library(BriefingMixin):
             missing = len(ids - have)
             orphans = len(have - ids)
             leftovers = search.leftovers()
+            indexed = search.count()
             pending = db.execute("SELECT count(*) FROM articles WHERE indexed = 0").fetchone()[0]
             stale = self.store.get_meta("entities_stale") == "1"
             integrity = self.store.integrity()
             problems = []
             if rebuilt:
-                problems.append(f"the search index was unreadable ({rebuilt})")
+                problems.append(f"{_unusable(rebuilt)}; it was emptied to be rebuilt")
             if missing:
                 problems.append(f"{missing} articles are missing from the search index")
             if orphans:
@@ -584,7 +584,10 @@ class Library(BriefingMixin):
             if stale:
                 problems.append("entities need relinking after an interrupted import")
             if integrity != "ok":
-                problems.append(f"SQLite integrity check: {integrity}")
+                problems.append(
+                    f"the database file is damaged (SQLite integrity check: {integrity});"
+                    " restore it from a backup with `reader restore`"
+                )
             repaired = False
             if repair and problems and not self.readonly:
                 with self._import_lock():
@@ -592,16 +595,24 @@ class Library(BriefingMixin):
                     search.leftovers(remove=True)
                     if stale:
                         self.relink()
+                search.rebuilt_reason = None  # said once; the index is whole again
                 repaired = True
         counts = db.execute(
             "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM mentions),"
             " (SELECT count(*) FROM entities)"
         ).fetchone()
         return CheckReport(
-            articles=counts[0], mentions=counts[1], entities=counts[2], indexed=search.count(),
+            articles=counts[0], mentions=counts[1], entities=counts[2], indexed=indexed,
             missing=missing, orphans=orphans, leftovers=leftovers, integrity=integrity,
             rebuilt=rebuilt is not None, repaired=repaired, problems=tuple(problems),
         )
+
+
+def _unusable(reason: str) -> str:
+    """SearchIndex.rebuilt_reason as the first half of a sentence: "the search index could not
+    be used (its newest table of contents ... is empty)"."""
+    why = reason.split("; it was emptied")[0].strip().rstrip(".")
+    return why[:1].lower() + why[1:]
 
 
 def _now() -> str:

@@ -292,24 +292,49 @@ def stats(ctx: click.Context, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True)
 @click.pass_context
 def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
-    """Check that the search index and the store agree."""
+    """Check that the search index and the store agree (and the database is sound).
+
+    Counts the articles, mentions and index documents, the articles the index lacks, the index
+    documents with no article, and leftover files; --repair re-indexes, removes what is stray,
+    rebuilds an unreadable index and says what it did.
+    """
     with _library(ctx, create=False) as lib:
+        if repair and lib.readonly:
+            _fail(f"the library {lib.path} is read-only: nothing can be repaired")
         report = lib.check(repair=repair)
+        after = lib.check() if report.repaired else report
     if as_json:
-        _json_lines([{**asdict(report), "ok": report.ok}])
+        _json_lines([{**asdict(report), "ok": report.ok, "ok_now": after.ok,
+                      "still": list(after.problems) if report.repaired else list(report.problems)}])
     else:
-        click.echo(f"{report.articles} articles, {report.mentions} mentions, {report.entities} entities,"
-                   f" {report.indexed} index documents; database integrity: {report.integrity}")
-        for problem in report.problems:
-            click.echo(f"problem: {safe_line(problem)}")
-        if report.repaired:
-            click.echo("repaired: the index and the store agree again")
-        elif report.ok:
-            click.echo("all good: the index and the store agree")
-        else:
-            click.echo("run `reader check --repair` to fix this")
-    if not report.ok and not report.repaired:
+        _print_check(ctx.obj["library"], report, after)
+    if not after.ok:
         sys.exit(1)
+
+
+def _print_check(path: Path, report, after) -> None:
+    click.echo(f"library: {safe_line(str(path))}")
+    click.echo(f"{report.articles} articles, {report.mentions} mentions of {report.entities}"
+               f" entities; {report.indexed} documents in the search index")
+    click.echo(f"mismatches: {report.missing} articles missing from the index, {report.orphans}"
+               f" index documents with no article; {report.leftovers} leftover files in the index"
+               f" folder; database integrity: {safe_line(report.integrity)}")
+    for problem in report.problems:
+        click.echo(f"{'fixed' if report.repaired and problem not in after.problems else 'problem'}:"
+                   f" {safe_line(problem)}")
+    if report.repaired:
+        for problem in after.problems:
+            if problem not in report.problems:
+                click.echo(f"problem: {safe_line(problem)}")
+        if after.ok:
+            click.echo(f"repaired: the index and the store agree again ({after.indexed} documents"
+                       f" for {after.articles} articles)")
+        else:
+            click.echo("not everything could be repaired: see the problems above")
+    elif report.ok:
+        click.echo("all good: the index and the store agree")
+    else:
+        click.echo("run `reader check --repair` to fix this")
 
 
 def _article_record(art) -> dict:
