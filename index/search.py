@@ -1324,21 +1324,20 @@ class SearchIndex:
 
     def _open(self) -> FileIndex:
         gen = self._latest_gen()
-        if gen < 0:
-            if any(_SEGMENT_RE.match(n) for n in self._listdir()):
-                return self._reset("its table of contents is missing")
-            return self._reset(None)
-        problem = self._problem(gen)
-        if problem is None:
+        if gen >= 0 and self._problem(gen) is None:
             return FileIndex(self._storage, schema=_SCHEMA, indexname=_INDEXNAME)
-        # A writer in another process may have been replacing files under us: look again while
-        # holding the write lock before emptying anything.
+        # New, or damaged. Look again holding the write lock before creating or emptying
+        # anything: another process may be creating the index, or replacing files under us.
         with self._write_lock():
             gen = self._latest_gen()
-            problem = self._problem(gen) if gen >= 0 else "its table of contents is missing"
-            if problem is None:
-                return FileIndex(self._storage, schema=_SCHEMA, indexname=_INDEXNAME)
-            return self._reset(problem, locked=True)
+            if gen < 0:
+                segments = any(_SEGMENT_RE.match(n) for n in self._listdir())
+                problem = "its table of contents is missing" if segments else None
+            else:
+                problem = self._problem(gen)
+                if problem is None:
+                    return FileIndex(self._storage, schema=_SCHEMA, indexname=_INDEXNAME)
+            return self._reset(problem)
 
     def _listdir(self) -> list[str]:
         try:
@@ -1414,34 +1413,32 @@ class SearchIndex:
             return f"it cannot be read ({type(e).__name__})"
         return None
 
-    def _reset(self, problem: str | None, locked: bool = False) -> FileIndex:
-        """Empty the folder of index files and start a new, empty index."""
+    def _reset(self, problem: str | None) -> FileIndex:
+        """Empty the folder of index files and start a new, empty index (write lock held)."""
         if problem is not None:
             self.rebuilt_reason = (
                 f"The search index could not be used ({problem}); it was emptied and must be "
                 "rebuilt from the library."
             )
-        ctx = contextlib.nullcontext() if locked else self._write_lock()
-        with ctx:
-            try:
-                for name in self._listdir():
-                    path = self.folder / name
-                    if (
-                        _TOC_RE.match(name)
-                        or _TOC_TEMP_RE.match(name)
-                        or _SEGMENT_RE.match(name)
-                        or name.startswith(_MANIFEST)
-                    ):
-                        path.unlink()
-                    elif name == _WRITER_TEMP and path.is_dir():
-                        shutil.rmtree(path, ignore_errors=True)
-                ix = FileIndex.create(self._storage, _SCHEMA, _INDEXNAME)
-                self._sync_new(set())
-            except OSError as e:
-                raise LibraryError(
-                    f"cannot write the search index in {safe_line(str(self.folder))}: "
-                    f"{e.strerror or e}"
-                ) from None
+        try:
+            for name in self._listdir():
+                path = self.folder / name
+                if (
+                    _TOC_RE.match(name)
+                    or _TOC_TEMP_RE.match(name)
+                    or _SEGMENT_RE.match(name)
+                    or name.startswith(_MANIFEST)
+                ):
+                    path.unlink()
+                elif name == _WRITER_TEMP and path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+            ix = FileIndex.create(self._storage, _SCHEMA, _INDEXNAME)
+            self._sync_new(set())
+        except OSError as e:
+            raise LibraryError(
+                f"cannot write the search index in {safe_line(str(self.folder))}: "
+                f"{e.strerror or e}"
+            ) from None
         return ix
 
     # --- locking, manifest, durability -----------------------------------------------------------
