@@ -1582,10 +1582,14 @@ class SearchIndex:
                 ) from None
             try:
                 yield writer
-            except BaseException:
+            except BaseException as e:
                 with contextlib.suppress(Exception):
                     writer.cancel()
-                raise
+                if isinstance(e, ReaderError) or not isinstance(e, Exception):
+                    raise
+                raise LibraryError(
+                    f"cannot write the search index while {action}: {_describe(e)}"
+                ) from None
             try:
                 writer.commit()
             except Exception as e:  # noqa: BLE001

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from index.errors import LibraryBusy, QueryError
+from index.errors import LibraryBusy, LibraryError, QueryError
 from index.search import IndexDoc, RawHit, SearchIndex, analyze, normalize_key, query_help
 
 REUTERS = IndexDoc(
@@ -428,6 +428,26 @@ def test_a_held_write_lock_is_reported_as_busy(ix, folder):
     finally:
         lock.release()
     assert ix.add([TRADE]) == 1
+
+
+def test_a_full_disk_is_a_clean_error_and_nothing_half_done(ix, monkeypatch):
+    import errno
+
+    from index import search
+
+    real = search.SegmentWriter._finalize_segment
+
+    def full(self):  # the new segment's files are written, then the disk fills
+        real(self)
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(search.SegmentWriter, "_finalize_segment", full)
+    with pytest.raises(LibraryError, match="No space left on device"):
+        ix.add([IndexDoc("new", "Fresh", "copper")])
+    monkeypatch.undo()
+    assert ix.count() == 4 and ix.search("copper")[1] == 0
+    assert ix.add([IndexDoc("new", "Fresh", "copper")]) == 1
+    assert ix.search("copper")[1] == 1 and ix.leftovers() == 0
 
 
 # --- damage and recovery -------------------------------------------------------------------------
