@@ -241,7 +241,7 @@ class RawHit:
     """One search hit before the caller adds the article's metadata."""
 
     id: str
-    score: float
+    score: float  # BM25F relevance; 0.0 when sorted by date
     snippet: str  # plain text (no markup): 1-3 fragments of the body joined with " … "
     highlights: tuple[tuple[int, int], ...]  # (start, end) spans of ``snippet`` to mark
     terms: tuple[str, ...]  # words and phrases as they appear in the body, to mark in the article
@@ -1003,6 +1003,7 @@ _SCAN_ALL_LIMIT = 200_000  # a leading-wildcard query marks words in this much t
 _MAX_CANDIDATES = 20_000  # words looked at in one body (a common word in a 5 MB article)
 _PHRASE_WALK = 40  # tokens looked at after a phrase's first word (stop words included)
 _SPACE = re.compile(r"\s+")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def _is_token_start(text: str, p: int) -> bool:
@@ -1613,8 +1614,8 @@ class SearchIndex:
         """Index (or re-index) documents by id in one commit; returns how many were written."""
         pending: dict[str, IndexDoc] = {}
         for doc in docs:
-            if not isinstance(doc.id, str) or not doc.id:
-                raise ValueError(f"an IndexDoc needs a non-empty str id, not {doc.id!r}")
+            if not isinstance(doc.id, str) or not doc.id or _SURROGATE.search(doc.id):
+                raise ValueError(f"an IndexDoc needs a non-empty text id, not {doc.id!r}")
             pending[doc.id] = doc  # the same id twice in one batch: the last one wins
         if not pending:
             return 0
@@ -1708,8 +1709,9 @@ class SearchIndex:
                     kwargs["sortedby"] = sorting.FieldFacet("when", reverse=True)
                 results = s.search(compiled, **kwargs)
                 total = len(results)
+                # Sorted by date, Whoosh's "score" is the sort key: report no relevance then.
                 found = [
-                    (r["id"], float(r.score) if r.score is not None else 0.0)
+                    (r["id"], float(r.score or 0.0) if sort == "relevance" else 0.0)
                     for r in results[: max(0, limit)]
                 ]
         highlighter = _Highlighter(compiler.marks)

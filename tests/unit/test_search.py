@@ -215,7 +215,7 @@ def test_no_expansion_without_the_callback(ix):
 def test_sort_by_date_newest_first_undated_last(ix):
     hits, total, _ = ix.search("china OR trade", sort="date")
     assert [h.id for h in hits] == ["scmp", "trade", "reuters", "undated"]
-    assert total == 4
+    assert total == 4 and all(h.score == 0.0 for h in hits)
 
 
 def test_relevance_weighs_the_title(ix):
@@ -397,6 +397,9 @@ def test_lone_surrogates_and_nul_are_indexed_cleanly(folder):
     ix = SearchIndex(folder)
     ix.add([IndexDoc("odd", "bad \ud800 title", "text with \x00 nul and copper")])
     assert {h.id for h in ix.search("copper")[0]} == {"odd"}
+    with pytest.raises(ValueError, match="text id"):
+        ix.add([IndexDoc("bad\ud800id", "t", "b")])
+    assert ix.count() == 1
     ix.close()
 
 
