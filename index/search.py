@@ -1540,9 +1540,26 @@ class SearchIndex:
 
     # --- searcher --------------------------------------------------------------------------------
 
+    def _ensure(self) -> int:
+        """The newest generation; an index deleted under us is recreated empty and said so."""
+        gen = self._latest_gen()
+        if gen < 0:
+            self._drop_searcher()
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise LibraryError(f"the search index folder is gone: {e.strerror or e}") from None
+            self._ix = self._open()
+            self.rebuilt_reason = self.rebuilt_reason or (
+                "The search index disappeared; it was recreated empty and must be rebuilt from "
+                "the library."
+            )
+            gen = self._latest_gen()
+        return gen
+
     def _get_searcher(self):
         """A searcher on the newest generation: a fresh one whenever any process committed."""
-        gen = self._latest_gen()
+        gen = self._ensure()
         if self._searcher is None or gen != self._searcher_gen:
             self._drop_searcher()
             self._searcher = self._ix.searcher()
@@ -1573,6 +1590,7 @@ class SearchIndex:
     @contextlib.contextmanager
     def _writing(self, action: str) -> Iterator[_Writer]:
         """One writer under our own bounded write lock; commit, fsync, checksum, tidy."""
+        self._ensure()
         with self._write_lock():
             old = set(self._listdir())
             try:
@@ -1640,6 +1658,8 @@ class SearchIndex:
 
     def clear(self) -> None:
         """Empty the index (before a rebuild)."""
+        with self._lock:
+            self._ensure()
         with self._lock, self._write_lock():
             self._drop_searcher()
             try:

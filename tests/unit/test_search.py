@@ -531,6 +531,15 @@ def test_a_writer_killed_before_its_toc_rename_leaves_only_leftovers(ix, folder)
     again.close()
 
 
+def test_an_index_deleted_while_open_is_recreated_and_said_so(ix, folder):
+    import shutil
+
+    shutil.rmtree(folder)
+    assert ix.count() == 0 and ix.search("china") == ([], 0, ())
+    assert ix.rebuilt_reason and "disappeared" in ix.rebuilt_reason
+    assert ix.add(DOCS) == 4 and ids(ix, "tariffs") == {"trade"}
+
+
 def test_leftovers_are_counted_and_removed(ix, folder):
     gen = int(newest_toc(folder).stem.split("_")[-1])
     (folder / f"_MAIN_{gen + 1}.toc.1712345678.5").write_bytes(b"half a toc")
