@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Iterable
 from functools import partial
 from pathlib import Path
@@ -70,6 +71,11 @@ class ReaderApp(App[None]):
         yield Static(Content("Opening the library…"), id="opening", markup=False)
 
     def on_mount(self) -> None:
+        # Painting makes many short-lived objects; Python's default collector then stops the
+        # UI for tens of milliseconds now and then. Collect less often and never rescan what
+        # start-up built (measured: p95 keypress latency roughly halves).
+        gc.set_threshold(50_000, 20, 100)
+        gc.freeze()
         if self.config.problem:
             self.notify(self.config.problem, severity="warning", markup=False)
         self._probe()

@@ -64,6 +64,12 @@ class ArticleLoaded(Message):
     cursor: int | None = None
     scroll_y: int | None = None
     push: bool = True
+    focus: bool = False
+    #: The panel's content, fetched with the article so both show in one frame:
+    #: the selected entity and its cross-references, or the article's entities.
+    selected: Entity | None = None
+    crossrefs: list[CrossRef] | None = None
+    entities: list[Entity] | None = None
 
 
 @dataclass

@@ -84,7 +84,7 @@ class HelpScreen(ModalScreen[None]):
                 parts.append(
                     Content.assemble(
                         Content.styled(f"  {keys:<16}", "bold $text-primary"),
-                        f"{text:<26}",
+                        f"{text:<30}",
                         Content.styled(ident, "dim"),
                         "\n",
                     )

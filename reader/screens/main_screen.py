@@ -18,7 +18,8 @@ from textual.content import Content
 from textual.events import Resize
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Static
+from textual.widget import Widget
+from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
 from index import Entity, Library, ReaderError, Stats, safe_line
@@ -37,6 +38,7 @@ from reader.screens.navigation import Trail
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, Place
 from reader.widgets.crossref_panel import CrossRefPanel
+from reader.widgets.key_bar import KeyBar
 from reader.widgets.search_box import SearchBox
 
 #: Wider than this, the three panes sit side by side.
@@ -121,7 +123,7 @@ class MainScreen(Screen[None]):
                 yield ArticleView(id="article")
                 yield Static(Content(""), id="status", markup=False)
             yield CrossRefPanel(id="panel")
-        yield Footer()
+        yield KeyBar()
 
     @property
     def view(self) -> ArticleView:
@@ -217,8 +219,8 @@ class MainScreen(Screen[None]):
             cursor=place.cursor,
             scroll_y=place.scroll_y,
             push=False,
+            focus=True,
         )
-        self.view.focus()
 
     def action_other_article(self, direction: int) -> None:
         article, entity = self.view.article, self.view.entity
@@ -249,8 +251,13 @@ class MainScreen(Screen[None]):
 
         self.app.push_screen(EntityDialog(entities, title), chosen)
 
+    def _focus_now(self, widget: Widget) -> None:
+        """Move the focus and show its keys in the same frame as the content that goes with it."""
+        self.set_focus(widget)
+        self.query_one(KeyBar).rebuild()
+
     def _status(self, text: str) -> None:
-        self.query_one("#status", Static).update(Content(safe_line(text)))
+        self.query_one("#status", Static).update(Content(safe_line(text)), layout=False)
 
     # --- the list --------------------------------------------------------------------------
     def on_article_list_need_rows(self, message: ArticleList.NeedRows) -> None:
@@ -262,8 +269,7 @@ class MainScreen(Screen[None]):
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         if message.hit is not None:
             self.terms = message.hit.terms
-        self._open(message.article_id, push=True)
-        self.view.focus()
+        self._open(message.article_id, push=True, focus=True)
 
     def on_article_list_sort_requested(self, message: ArticleList.SortRequested) -> None:
         if self.articles.mode == "results":
@@ -327,7 +333,7 @@ class MainScreen(Screen[None]):
 
     def _search_info(self, text: str, error: bool = False) -> None:
         info = self.query_one("#search-info", Static)
-        info.update(Content.styled(safe_line(text), "$text-error" if error else "dim"))
+        info.update(Content.styled(safe_line(text), "$text-error" if error else "dim"), layout=False)
 
     # --- the article -----------------------------------------------------------------------
     def _open(
@@ -338,27 +344,46 @@ class MainScreen(Screen[None]):
         cursor: int | None = None,
         scroll_y: int | None = None,
         push: bool = True,
+        focus: bool = False,
     ) -> None:
         self._generation["article"] += 1
+        self._generation["panel"] += 1  # the article brings its own panel content
         self._load_article(
-            self._generation["article"], article_id, entity, cursor, scroll_y, push, self.terms
+            self._generation["article"],
+            article_id,
+            entity,
+            cursor,
+            scroll_y,
+            push,
+            self.terms,
+            focus,
         )
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if message.generation != self._generation["article"]:
             return
-        if message.push:
-            self.trail.visit(self.view.place())
-        self.view.show(
-            message.article,
-            message.mentions,
-            message.hits,
-            entity=message.entity,
-            cursor=message.cursor,
-            scroll_y=message.scroll_y,
-        )
-        self.articles.mark_current(message.article.id)
-        self._fill_panel(message.entity)
+        with self.app.batch_update():  # article, panel, list and focus in one frame
+            if message.push:
+                self.trail.visit(self.view.place())
+            self.view.show(
+                message.article,
+                message.mentions,
+                message.hits,
+                entity=message.entity,
+                cursor=message.cursor,
+                scroll_y=message.scroll_y,
+            )
+            self.articles.mark_current(message.article.id)
+            if message.entities is not None:
+                self._article_entities = (message.article.id, message.entities)
+            if message.selected is not None and message.crossrefs is not None:
+                self.panel.show_entity(message.selected, message.crossrefs)
+            elif message.entities is not None:
+                self.panel.show_entities(message.entities)
+            else:
+                self._fill_panel(message.entity)
+            if message.focus:
+                self._focus_now(self.view)
 
     def on_article_view_entity_selected(self, message: ArticleView.EntitySelected) -> None:
         self._fill_panel(message.entity)
@@ -373,8 +398,6 @@ class MainScreen(Screen[None]):
         self._generation["panel"] += 1
         generation = self._generation["panel"]
         if entity is not None:
-            if self.panel.entity is None or self.panel.entity.id != entity:
-                self.panel.show_message(f"Looking up {self.view.entity_name(entity)}…")
             self._load_crossrefs(generation, entity, article.id)
         elif self._article_entities and self._article_entities[0] == article.id:
             self.panel.show_entities(self._article_entities[1])
@@ -395,8 +418,9 @@ class MainScreen(Screen[None]):
 
     def on_cross_ref_panel_cross_ref_chosen(self, message: CrossRefPanel.CrossRefChosen) -> None:
         entity = self.panel.entity.id if self.panel.entity else self.view.entity
-        self._open(message.crossref.article.id, entity=entity, cursor=message.crossref.start)
-        self.view.focus()
+        self._open(
+            message.crossref.article.id, entity=entity, cursor=message.crossref.start, focus=True
+        )
 
     def on_cross_ref_panel_entity_chosen(self, message: CrossRefPanel.EntityChosen) -> None:
         self.view.select_entity(message.entity)
@@ -446,13 +470,22 @@ class MainScreen(Screen[None]):
         scroll_y: int | None,
         push: bool,
         terms: tuple[str, ...],
+        focus: bool = False,
     ) -> ArticleLoaded:
         article = self.library.article(article_id)
         mentions = self.library.mentions(article=article_id)
         hits = find_hits(article.text, terms)
-        return ArticleLoaded(
-            generation, article, mentions, hits, entity, cursor, scroll_y, push
+        message = ArticleLoaded(
+            generation, article, mentions, hits, entity, cursor, scroll_y, push, focus
         )
+        if entity is not None:
+            message.selected = self.library.entity(entity)
+            message.crossrefs = self.library.crossrefs(
+                entity, exclude=article_id, limit=CROSSREF_LIMIT
+            )
+        else:
+            message.entities = self.library.entities(article=article_id)
+        return message
 
     @work(thread=True, exclusive=True, group="article")
     def _load_article(
@@ -464,11 +497,12 @@ class MainScreen(Screen[None]):
         scroll_y: int | None,
         push: bool,
         terms: tuple[str, ...],
+        focus: bool,
     ) -> None:
         worker = get_current_worker()
         try:
             message = self._article_message(
-                generation, article_id, entity, cursor, scroll_y, push, terms
+                generation, article_id, entity, cursor, scroll_y, push, terms, focus
             )
         except ReaderError as error:
             self._failed("Could not open the article", error)

@@ -7,9 +7,10 @@ from textual.binding import Binding
 from textual.containers import Center, Middle
 from textual.content import Content
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Static
+from textual.widgets import Header, Static
 
 from index import safe_line
+from reader.widgets.key_bar import KeyBar
 
 
 class WelcomeScreen(Screen[None]):
@@ -28,7 +29,7 @@ class WelcomeScreen(Screen[None]):
         with Middle():
             with Center():
                 yield Static(self._text(), id="welcome", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def _text(self) -> Content:
         where = safe_line(self.library_path)

@@ -47,6 +47,7 @@ class ArticleList(ScrollView, can_focus=True):
         "article-list--snippet",
         "article-list--highlight",
         "article-list--cursor",
+        "article-list--cursor-blurred",
         "article-list--current",
     }
 
@@ -93,6 +94,7 @@ class ArticleList(ScrollView, can_focus=True):
         self.cursor = 0
         self.current_id: str | None = None
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(512)
+        self._base_style: Style | None = None
 
     # --- data in ---------------------------------------------------------------------------
     @property
@@ -131,7 +133,7 @@ class ArticleList(ScrollView, can_focus=True):
 
     def _resize_virtual(self) -> None:
         width = self.scrollable_content_region.width
-        self.virtual_size = Size(width, max(1, self.total * self.row_height))
+        self._set_virtual_size(Size(width, max(1, self.total * self.row_height)))
 
     def selected(self) -> tuple[str, Hit | None] | None:
         if not 0 <= self.cursor < self.total:
@@ -144,9 +146,16 @@ class ArticleList(ScrollView, can_focus=True):
 
     def mark_current(self, article_id: str | None) -> None:
         """Mark the open article's row."""
+        previous = self._index_of(self.current_id)
         self.current_id = article_id
-        self._cache.clear()
-        self.refresh()
+        self._forget(previous, self._index_of(article_id))
+
+    def _index_of(self, article_id: str | None) -> int | None:
+        if article_id is None:
+            return None
+        if self.mode == "results":
+            return next((i for i, hit in enumerate(self._hits) if hit.id == article_id), None)
+        return next((i for i, row in self._rows.items() if row.id == article_id), None)
 
     # --- actions ---------------------------------------------------------------------------
     def action_move(self, delta: int) -> None:
@@ -170,6 +179,7 @@ class ArticleList(ScrollView, can_focus=True):
     def _set_cursor(self, index: int) -> None:
         if not self.total:
             return
+        previous = self.cursor
         self.cursor = max(0, min(self.total - 1, index))
         top = self.cursor * self.row_height
         height = self.scrollable_content_region.height
@@ -177,8 +187,7 @@ class ArticleList(ScrollView, can_focus=True):
             self.scroll_to(y=top, animate=False, force=True)
         elif top + self.row_height > self.scroll_y + height:
             self.scroll_to(y=top + self.row_height - height, animate=False, force=True)
-        self._cache.clear()
-        self.refresh()
+        self._forget(previous, self.cursor)
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
@@ -194,16 +203,43 @@ class ArticleList(ScrollView, can_focus=True):
         self._resize_virtual()
 
     def on_focus(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._forget(self.cursor)
 
     def on_blur(self) -> None:
-        self._cache.clear()
-        self.refresh()
+        self._forget(self.cursor)
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """Change the scrollable size without a layout pass of the whole screen.
+
+        The widget's own box never depends on its content (CSS fixes it), so only the
+        scrollbars need to know; a scrollbar appearing or going still lays out, by itself.
+        """
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
 
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._cache.clear()
+
+    @property
+    def _base(self) -> Style:
+        """The widget's own style, worked out once per style change (rich_style walks the DOM)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
+
+    def _forget(self, *indices: int | None) -> None:
+        """Repaint only the rows of these items."""
+        height, width = self.row_height, self.scrollable_content_region.width
+        for index in indices:
+            if index is None or index < 0:
+                continue
+            for line in range(index * height, (index + 1) * height):
+                self._cache.discard((line, width))
+            self.refresh_lines(index * height, height)
 
     # --- painting --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -217,7 +253,7 @@ class ArticleList(ScrollView, can_focus=True):
         return strip
 
     def _render(self, line: int, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base
         if not self.total:
             if line == 1 and self.empty_text:
                 style = base + self.get_component_rich_style("article-list--meta", partial=True)
@@ -243,11 +279,10 @@ class ArticleList(ScrollView, can_focus=True):
                 article_id = summary.id
         style = base
         if index == self.cursor and row < self.row_height - 1:
-            cursor = self.get_component_rich_style("article-list--cursor", partial=True)
-            style = base + cursor if self.has_focus else base + Style(bgcolor=cursor.bgcolor)
-            segments = [Segment(text, seg_style + cursor) if self.has_focus
-                        else Segment(text, seg_style + Style(bgcolor=cursor.bgcolor))
-                        for text, seg_style, _ in segments]
+            name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
+            cursor = self.get_component_rich_style(name, partial=True)
+            style = base + cursor
+            segments = [Segment(text, seg_style + cursor) for text, seg_style, _ in segments]
         is_current = article_id is not None and article_id == self.current_id
         gutter = "▌" if is_current and row < self.row_height - 1 else " "
         current = base + self.get_component_rich_style("article-list--current", partial=True)

@@ -60,8 +60,8 @@ class ArticleView(ScrollView, can_focus=True):
                 group=_MENTION),
         Binding("left_square_bracket", "previous_mention", "Previous mention",
                 id="article.previous_mention", group=_MENTION),
-        Binding("n", "walk(1)", "Next of target", id="article.walk_next", group=_WALK),
-        Binding("N", "walk(-1)", "Previous of target", id="article.walk_previous", group=_WALK),
+        Binding("n", "walk(1)", "Next of entity or hits", id="article.walk_next", group=_WALK),
+        Binding("N", "walk(-1)", "Previous of entity or hits", id="article.walk_previous", group=_WALK),
         Binding("greater_than_sign", "screen.other_article(1)", "Next article naming it",
                 id="article.next_article", group=_OTHER),
         Binding("less_than_sign", "screen.other_article(-1)", "Previous article naming it",
@@ -105,7 +105,7 @@ class ArticleView(ScrollView, can_focus=True):
         self._ends: list[int] = []
         self._wrapped_width = -1
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(512)
-        self._pending_scroll: int | None = None
+        self._base_style: Style | None = None
 
     # --- data in ---------------------------------------------------------------------------
     def show(
@@ -354,8 +354,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._cache.clear()
         head: list[tuple[str, str]] = []
         if self.article is None:
-            for line in self.placeholder.split("\n"):
-                head.append((line, "article-view--placeholder"))
+            text = self.placeholder
+            for start, end in zip(*wrap_offsets(text, width)):
+                head.append((text[start:end].rstrip(), "article-view--placeholder"))
             self._starts, self._ends = [], []
         else:
             article = self.article
@@ -370,7 +371,7 @@ class ArticleView(ScrollView, can_focus=True):
             head.append(("", ""))
             self._starts, self._ends = wrap_offsets(article.text, width)
         self._head = head
-        self.virtual_size = Size(width, len(head) + len(self._starts))
+        self._set_virtual_size(Size(width, len(head) + len(self._starts)))
 
     def _line_of(self, offset: int) -> int:
         """The display line holding text offset ``offset``."""
@@ -411,9 +412,28 @@ class ArticleView(ScrollView, can_focus=True):
         if self.article is not None:
             self._scroll_line(self._line_of(anchor) if round(self.scroll_y) else 0)
 
+    def _set_virtual_size(self, size: Size) -> None:
+        """Change the scrollable size without a layout pass of the whole screen.
+
+        The widget's own box never depends on its content (CSS fixes it), so only the
+        scrollbars need to know; a scrollbar appearing or going still lays out, by itself.
+        """
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+            self.refresh()
+
     def notify_style_update(self) -> None:
         super().notify_style_update()
+        self._base_style = None
         self._cache.clear()
+
+    @property
+    def _base(self) -> Style:
+        """The widget's own style, worked out once per style change (rich_style walks the DOM)."""
+        if self._base_style is None:
+            self._base_style = self.rich_style
+        return self._base_style
 
     # --- painting --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
@@ -424,13 +444,13 @@ class ArticleView(ScrollView, can_focus=True):
         strip = self._cache.get(key)
         if strip is None:
             strip = self._render_index(index).adjust_cell_length(
-                max(width, self.virtual_size.width), self.rich_style
+                max(width, self.virtual_size.width), self._base
             )
             self._cache[key] = strip
         return strip.crop(scroll_x, scroll_x + width)
 
     def _render_index(self, index: int) -> Strip:
-        base = self.rich_style
+        base = self._base
         if index < len(self._head):
             text, component = self._head[index]
             style = base + self.get_component_rich_style(component, partial=True) if component else base

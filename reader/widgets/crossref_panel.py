@@ -8,15 +8,20 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from rich.segment import Segment
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
+from textual.cache import LRUCache
 from textual.containers import Vertical
 from textual.content import Content, Span
+from textual.geometry import Size
 from textual.message import Message
-from textual.widgets import OptionList, Static
-from textual.widgets.option_list import Option
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+from textual.widgets import Static
 
-from index import ENTITY_LABELS, CrossRef, Entity, safe_line
+from index import ENTITY_LABELS, CrossRef, Entity, safe_line, safe_text
 from reader.widgets.colours import LABEL_NAMES, label_variable
 
 
@@ -28,15 +33,144 @@ def plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-class CrossRefList(OptionList):
-    """The panel's list; ``j``/``k`` move like everywhere else."""
+class CrossRefList(ScrollView, can_focus=True):
+    """The panel's list: items of a few lines each, painted line by line.
+
+    Filling it never lays out the screen again (unlike OptionList), so the panel can change
+    with every keypress in the article.
+    """
+
+    COMPONENT_CLASSES = {"crossref-list--highlight", "crossref-list--highlight-blurred"}
 
     BINDINGS = [
-        Binding("j", "cursor_down", "Down", show=False, id="panel.down"),
-        Binding("k", "cursor_up", "Up", show=False, id="panel.up"),
+        Binding("j,down", "move(1)", "Down", show=False, id="panel.down"),
+        Binding("k,up", "move(-1)", "Up", show=False, id="panel.up"),
         Binding("enter", "select", "Open", id="panel.open"),
         Binding("escape", "screen.focus_article", "Article", id="panel.leave"),
     ]
+
+    class Selected(Message):
+        """The reader chose the item at ``index``."""
+
+        def __init__(self, index: int) -> None:
+            super().__init__()
+            self.index = index
+
+    def __init__(self, *, id: str | None = None) -> None:
+        super().__init__(id=id)
+        self.items: list[tuple[Content, bool]] = []  # (prompt, selectable)
+        self.highlighted: int | None = None
+        self._lines: list[tuple[int, Content]] = []  # (item index or -1, line)
+        self._first: list[int] = []  # first line of each item
+        self._width = -1
+        self._spaced = False
+        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(256)
+
+    def set_items(self, items: list[tuple[Content, bool]], spaced: bool = False) -> None:
+        """Replace the items; ``spaced`` puts a blank line between them."""
+        self.items = items
+        self._spaced = spaced
+        self.highlighted = next((i for i, (_, ok) in enumerate(items) if ok), None)
+        self._width = -1
+        self._layout_lines()
+        self.scroll_to(y=0, animate=False, force=True)
+
+    def _layout_lines(self) -> None:
+        width = max(4, self.scrollable_content_region.width or self.size.width)
+        if width == self._width:
+            return
+        self._width = width
+        self._cache.clear()
+        lines: list[tuple[int, Content]] = []
+        firsts: list[int] = []
+        for index, (prompt, _) in enumerate(self.items):
+            if index and self._spaced:
+                lines.append((-1, Content("")))
+            firsts.append(len(lines))
+            lines.extend((index, line) for line in prompt.wrap(width - 1))
+        self._lines, self._first = lines, firsts
+        size = Size(width, len(lines))
+        if size != self.virtual_size:
+            self.set_reactive(ScrollView.virtual_size, size)
+            self._scroll_update(size)
+        self.refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self._layout_lines()
+
+    def on_focus(self) -> None:
+        self._cache.clear()
+
+    def on_blur(self) -> None:
+        self._cache.clear()
+
+    def notify_style_update(self) -> None:
+        super().notify_style_update()
+        self._cache.clear()
+
+    def action_move(self, step: int) -> None:
+        if self.highlighted is None:
+            return
+        index = self.highlighted + step
+        while 0 <= index < len(self.items) and not self.items[index][1]:
+            index += step
+        if not 0 <= index < len(self.items):
+            return
+        self.highlighted = index
+        self._cache.clear()
+        self.refresh()
+        self._reveal(index)
+
+    def _reveal(self, index: int) -> None:
+        first = self._first[index]
+        last = self._first[index + 1] - 1 if index + 1 < len(self._first) else len(self._lines) - 1
+        top, height = round(self.scroll_y), self.scrollable_content_region.height
+        if first < top:
+            self.scroll_to(y=first, animate=False, force=True)
+        elif last >= top + height:
+            self.scroll_to(y=min(first, last - height + 1), animate=False, force=True)
+
+    def action_select(self) -> None:
+        if self.highlighted is not None:
+            self.post_message(self.Selected(self.highlighted))
+
+    def on_click(self, event: events.Click) -> None:
+        offset = event.get_content_offset(self)
+        if offset is None:
+            return
+        line = offset.y + round(self.scroll_y)
+        if 0 <= line < len(self._lines):
+            index = self._lines[line][0]
+            if index >= 0 and self.items[index][1]:
+                self.highlighted = index
+                self._cache.clear()
+                self.refresh()
+                self.post_message(self.Selected(index))
+
+    def render_line(self, y: int) -> Strip:
+        line = round(self.scroll_y) + y
+        width = self.scrollable_content_region.width
+        key = (line, width)
+        strip = self._cache.get(key)
+        if strip is None:
+            strip = self._render(line, width)
+            self._cache[key] = strip
+        return strip
+
+    def _render(self, line: int, width: int) -> Strip:
+        base = self.visual_style
+        rich_base = base.rich_style
+        if not 0 <= line < len(self._lines):
+            return Strip.blank(width, rich_base)
+        index, content = self._lines[line]
+        style = base
+        if index >= 0 and index == self.highlighted:
+            name = (
+                "crossref-list--highlight" if self.has_focus else "crossref-list--highlight-blurred"
+            )
+            style = base + self.get_visual_style(name, partial=True)
+        segments = [Segment(" ", style.rich_style), *content.render_segments(style)]
+        return Strip(segments).adjust_cell_length(width, style.rich_style)
 
 
 class CrossRefPanel(Vertical):
@@ -62,23 +196,25 @@ class CrossRefPanel(Vertical):
         self.crossrefs: list[CrossRef] = []
         self.entities: list[Entity] = []
         self.filled = 0  # how many times content arrived (benchmarks and tests watch it)
+        self._item_entity: list[int | None] = []
 
     def compose(self) -> ComposeResult:
         yield Static(Content("Cross-references"), id="xref-head", markup=False)
-        yield CrossRefList(id="xref-list", markup=False)
+        yield CrossRefList(id="xref-list")
 
     @property
     def list(self) -> CrossRefList:
         return self.query_one(CrossRefList)
 
     def _head(self, content: Content) -> None:
-        self.query_one("#xref-head", Static).update(content)
+        # The head has a fixed height (CSS), so a new entity repaints without a layout pass.
+        self.query_one("#xref-head", Static).update(content, layout=False)
 
     def show_message(self, text: str) -> None:
         """A line in place of the content (loading, errors, nothing open)."""
         self.entity, self.crossrefs, self.entities = None, [], []
         self._head(Content.styled("Cross-references", "bold"))
-        self.list.set_options([Option(Content(safe_line(text)), disabled=True)])
+        self.list.set_items([(Content.styled(safe_line(text), "dim"), False)])
 
     def show_entity(self, entity: Entity, crossrefs: list[CrossRef]) -> None:
         """The selected entity: who it is, how often it is mentioned, and where else."""
@@ -99,15 +235,10 @@ class CrossRefPanel(Vertical):
             )
         )
         self._head(Content.assemble(*parts))
-        options: list[Option | None] = []
-        for index, crossref in enumerate(crossrefs):
-            if options:
-                options.append(None)
-            options.append(Option(self._crossref_prompt(crossref, colour), id=f"x{index}"))
+        items = [(self._crossref_prompt(crossref, colour), True) for crossref in crossrefs]
         if not crossrefs:
-            options.append(Option(Content(f"No other article mentions {name}."), disabled=True))
-        self.list.set_options(options)
-        self.list.highlighted = 0 if crossrefs else None
+            items.append((Content.styled(f"No other article mentions {name}.", "dim"), False))
+        self.list.set_items(items, spaced=True)
 
     @staticmethod
     def _crossref_prompt(crossref: CrossRef, colour: str) -> Content:
@@ -117,12 +248,12 @@ class CrossRefPanel(Vertical):
         if crossref.mentions > 1:
             facts.append(plural(crossref.mentions, "mention"))
         meta = Content.styled(" · ".join(fact for fact in facts if fact), "dim")
-        sentence = safe_line(crossref.sentence)
+        # Same length as stored, so the mark still lines up; anything odd loses the mark only.
+        sentence = safe_text(crossref.sentence).replace("\n", " ").replace("\t", " ")
         spans: list[Span] = []
-        if sentence == crossref.sentence and 0 <= crossref.mark.start < crossref.mark.end <= len(
-            sentence
-        ):
-            spans.append(Span(crossref.mark.start, crossref.mark.end, f"bold underline {colour}"))
+        mark = crossref.mark
+        if len(sentence) == len(crossref.sentence) and 0 <= mark.start < mark.end <= len(sentence):
+            spans.append(Span(mark.start, mark.end, f"bold underline {colour}"))
         quote = Content(sentence, spans)
         return Content.assemble(title, "\n", meta, "\n", quote)
 
@@ -137,33 +268,34 @@ class CrossRefPanel(Vertical):
             )
         )
         order = {label: index for index, label in enumerate(ENTITY_LABELS)}
-        ranked = sorted(entities, key=lambda e: (order.get(e.label, 99), -e.mentions, e.name))
-        options: list[Option | None] = []
-        for label, group in groupby(ranked, key=lambda e: e.label):
-            members = list(group)
+        ranked = sorted(
+            enumerate(entities), key=lambda pair: (order.get(pair[1].label, 99), -pair[1].mentions)
+        )
+        items: list[tuple[Content, bool]] = []
+        self._item_entity: list[int | None] = []
+        for label, group in groupby(ranked, key=lambda pair: pair[1].label):
             colour = label_variable(label)
-            options.append(
-                Option(
-                    Content.styled(f"{label} · {LABEL_NAMES.get(label, '')}", f"bold {colour}"),
-                    disabled=True,
-                )
-            )
-            for entity in members:
+            heading = Content.styled(f"{label} · {LABEL_NAMES.get(label, '')}", f"bold {colour}")
+            items.append((heading, False))
+            self._item_entity.append(None)
+            for index, entity in group:
                 prompt = Content.assemble(
                     Content.styled(safe_line(entity.name), colour),
                     Content.styled(f"  {entity.mentions}", "dim"),
                 )
-                options.append(Option(prompt, id=f"e{self.entities.index(entity)}"))
+                items.append((prompt, True))
+                self._item_entity.append(index)
         if not entities:
-            options.append(Option(Content("No entities found in this article."), disabled=True))
-        self.list.set_options(options)
-        first = next((i for i, o in enumerate(options) if o and not o.disabled), None)
-        self.list.highlighted = first
+            items.append((Content.styled("No entities found in this article.", "dim"), False))
+            self._item_entity.append(None)
+        self.list.set_items(items)
 
-    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+    def on_cross_ref_list_selected(self, event: CrossRefList.Selected) -> None:
         event.stop()
-        option_id = event.option.id or ""
-        if option_id.startswith("x"):
-            self.post_message(self.CrossRefChosen(self.crossrefs[int(option_id[1:])]))
-        elif option_id.startswith("e"):
-            self.post_message(self.EntityChosen(self.entities[int(option_id[1:])].id))
+        if self.entity is not None:
+            if event.index < len(self.crossrefs):
+                self.post_message(self.CrossRefChosen(self.crossrefs[event.index]))
+        elif self.entities and event.index < len(self._item_entity):
+            entity_index = self._item_entity[event.index]
+            if entity_index is not None:
+                self.post_message(self.EntityChosen(self.entities[entity_index].id))
