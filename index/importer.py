@@ -36,7 +36,7 @@ from index.store import Store, dumps
 
 BATCH = 32  # texts per message to a recognizer process
 IN_FLIGHT = 3  # batches queued per process: enough to keep it busy, little memory
-INDEX_EVERY = 500  # articles per search-index commit: small enough to overlap the recognizer
+INDEX_EVERY = 1000  # articles per search-index commit: overlaps the recognizer; each commit costs
 SMALL = 16  # at most this many texts are analysed in-process (a process start costs ~2 s)
 MAX_FILE_BYTES = 64 * 1024 * 1024
 
