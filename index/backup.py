@@ -1,0 +1,196 @@
+"""Provides backup() and restore(): a library's database copied with SQLite's backup API.
+
+Only ``library.db`` is copied: it holds every article, mention, decision and pin. The search
+index is derived from it and is rebuilt on restore. The backup API copies a consistent snapshot
+even while another process writes, and never touches ``-wal`` files by hand; the copy is a
+single self-contained file (journal mode DELETE), checked with ``integrity_check``.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import sqlite3
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+
+from index.errors import LibraryError
+from index.safe import safe_line
+from index.store import SCHEMA_VERSION, lock_wait
+
+#: Tables a file must have to be taken for a reader library.
+_REQUIRED = frozenset({"meta", "articles", "mentions", "decisions"})
+
+
+@dataclass(frozen=True)
+class BackupReport:
+    """What a backup or a restore copied."""
+
+    path: Path  # the backup file (backup) or the library folder (restore)
+    articles: int
+    decisions: int  # merges and ignores
+    pins: int
+    size: int  # bytes of the database copied
+    replaced: Path | None = None  # restore --force: where the library's old database was kept
+
+
+def backup(db_file: Path, dest: Path, *, force: bool = False) -> BackupReport:
+    """Copy the database ``db_file`` to ``dest`` (a file, or a folder to put a dated file in)."""
+    dest = Path(dest).expanduser()
+    if dest.is_dir():
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        dest = dest / f"reader-library-{stamp}.db"
+    if dest.exists() and not force:
+        raise LibraryError(f"{safe_line(str(dest))} exists already; use --force to overwrite it")
+    if not dest.parent.is_dir():
+        raise LibraryError(f"no folder {safe_line(str(dest.parent))} to write the backup in")
+    tmp = dest.with_name(f".{dest.name}.partial")
+    _unlink(tmp)
+    try:
+        source = _connect(db_file, readonly=True)
+        try:
+            target = sqlite3.connect(tmp, isolation_level=None)
+            try:
+                source.backup(target)  # one step: a consistent snapshot
+                target.execute("PRAGMA journal_mode=DELETE")
+                _check(target, tmp)
+                report = _counts(target, dest)
+            finally:
+                target.close()
+        finally:
+            source.close()
+        _fsync(tmp)
+        os.replace(tmp, dest)
+        _fsync(dest.parent)
+    except sqlite3.Error as exc:
+        _unlink(tmp)
+        raise LibraryError(f"the backup failed: {_reason(exc)}") from None
+    except OSError as exc:
+        _unlink(tmp)
+        raise LibraryError(f"the backup failed: {exc.strerror or exc}") from None
+    return BackupReport(dest, report.articles, report.decisions, report.pins, dest.stat().st_size)
+
+
+def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
+    """Bring the backup ``src`` back as the database of the library ``folder``.
+
+    Refuses to replace a library that holds articles, decisions or pins unless ``force``; then
+    the old database is first backed up beside it (``library.db.before-restore-<time>``). The
+    search index folder is emptied: the caller rebuilds it by opening the library.
+    """
+    src = Path(src).expanduser()
+    folder = Path(folder).expanduser()
+    if not src.is_file():
+        raise LibraryError(f"no backup file {safe_line(str(src))}")
+    try:
+        source = _connect(src, readonly=True)
+    except sqlite3.Error as exc:
+        raise LibraryError(f"{safe_line(str(src))} cannot be read: {_reason(exc)}") from None
+    try:
+        _validate(source, src)
+        incoming = _counts(source, folder)
+        db_file = folder / "library.db"
+        replaced = None
+        if db_file.exists():
+            current = _connect(db_file, readonly=False)
+            try:
+                have = _counts(current, folder)
+                if have.articles or have.decisions or have.pins:
+                    if not force:
+                        raise LibraryError(
+                            f"the library {safe_line(str(folder))} is not empty ({have.articles}"
+                            f" articles, {have.decisions} decisions, {have.pins} pins); use --force"
+                            " to replace it (its database is kept beside it)"
+                        )
+                    stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+                    replaced = folder / f"library.db.before-restore-{stamp}"
+                    backup(db_file, replaced)
+            finally:
+                current.close()
+        else:
+            folder.mkdir(parents=True, exist_ok=True)
+        target = _connect(db_file, readonly=False)
+        try:
+            source.backup(target)  # page by page, through SQLite: the WAL stays consistent
+            target.execute("PRAGMA journal_mode=WAL")
+            _check(target, db_file)
+        finally:
+            target.close()
+    except sqlite3.Error as exc:
+        raise LibraryError(f"the restore failed: {_reason(exc)}") from None
+    except OSError as exc:
+        raise LibraryError(f"the restore failed: {exc.strerror or exc}") from None
+    finally:
+        source.close()
+    index = folder / "index"
+    if index.is_dir():
+        shutil.rmtree(index, ignore_errors=True)
+    return BackupReport(folder, incoming.articles, incoming.decisions, incoming.pins,
+                        src.stat().st_size, replaced)
+
+
+def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
+    if readonly:
+        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
+                             timeout=lock_wait())
+    else:
+        db = sqlite3.connect(path, isolation_level=None, timeout=lock_wait())
+    db.execute(f"PRAGMA busy_timeout={int(lock_wait() * 1000)}")
+    return db
+
+
+def _validate(db: sqlite3.Connection, path: Path) -> None:
+    name = safe_line(str(path))
+    try:
+        tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        raise LibraryError(f"{name} is not a reader backup (not an SQLite database)") from None
+    if not _REQUIRED <= tables:
+        raise LibraryError(f"{name} is not a reader backup (it has no articles table)")
+    row = db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+    if row is None or not str(row[0]).isdigit() or int(row[0]) > SCHEMA_VERSION:
+        raise LibraryError(f"{name} was written by a newer reader; update reader to restore it")
+    _check(db, path)
+
+
+def _check(db: sqlite3.Connection, path: Path) -> None:
+    answer = "; ".join(str(r[0]) for r in db.execute("PRAGMA integrity_check"))
+    if answer != "ok":
+        raise LibraryError(f"{safe_line(str(path))} is damaged (integrity check: {answer[:200]})")
+
+
+def _counts(db: sqlite3.Connection, path: Path) -> BackupReport:
+    tables = {r[0] for r in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+
+    def count(table: str) -> int:
+        return int(db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]) if table in tables else 0
+
+    return BackupReport(path, count("articles"), count("decisions"), count("pins"), 0)
+
+
+def _reason(exc: sqlite3.Error) -> str:
+    message = str(exc)
+    if "full" in message:
+        return "the disk is full"
+    return message
+
+
+def _fsync(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
