@@ -141,24 +141,34 @@ class Library(BriefingMixin):
         """One writer of articles at a time; a second waits a bounded time, then says so."""
         if self.readonly:
             raise LibraryError(f"the library {self.path} is read-only")
-        if wait is None:
-            wait = lock_wait()
-        handle = open(self.path / "import.lock", "a+")
-        try:
-            deadline = time.monotonic() + wait
-            while True:
-                try:
-                    fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                    break
-                except BlockingIOError:
-                    if time.monotonic() >= deadline:
-                        raise LibraryBusy(
-                            f"another import is running in {self.path}; try again when it ends"
-                        ) from None
-                    time.sleep(0.1)
+        with _folder_lock(self.path, wait):
             yield
-        finally:
-            handle.close()
+
+    # --- backup ----------------------------------------------------------------------------
+    def backup(self, dest: Path, *, force: bool = False):
+        """Write a consistent copy of the library's database to ``dest`` (a file, or a folder for
+        a dated file); returns an index.backup.BackupReport. Safe while others write."""
+        from index import backup
+
+        return backup.backup(self.store.path, Path(dest), force=force)
+
+    @classmethod
+    def restore(cls, src: Path, dest: Path, *, force: bool = False):
+        """Bring the backup ``src`` back into the library folder ``dest`` and rebuild its search
+        index. Refuses a library that holds anything unless ``force`` (the old database is then
+        kept beside it). Returns an index.backup.BackupReport."""
+        from index import backup
+
+        dest = Path(dest).expanduser()
+        try:
+            dest.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise LibraryError(f"cannot create a library at {dest}: {exc.strerror}") from None
+        with _folder_lock(dest, None):
+            report = backup.restore(Path(src), dest, force=force)
+            with cls(dest) as lib:
+                lib._index()  # the search index, rebuilt from the restored database
+        return report
 
     # --- entity resolution -----------------------------------------------------------------
     def relink(self) -> None:
@@ -606,6 +616,31 @@ class Library(BriefingMixin):
             missing=missing, orphans=orphans, leftovers=leftovers, integrity=integrity,
             rebuilt=rebuilt is not None, repaired=repaired, problems=tuple(problems),
         )
+
+
+@contextmanager
+def _folder_lock(path: Path, wait: float | None) -> Iterator[None]:
+    """The import lock of the library folder ``path`` (an flock, freed if the holder dies)."""
+    wait = lock_wait() if wait is None else wait
+    try:
+        handle = open(path / "import.lock", "a+")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise LibraryError(f"cannot lock the library {path}: {exc.strerror or exc}") from None
+    try:
+        deadline = time.monotonic() + wait
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    raise LibraryBusy(
+                        f"another import is running in {path}; try again when it ends"
+                    ) from None
+                time.sleep(0.1)
+        yield
+    finally:
+        handle.close()
 
 
 def _unusable(reason: str) -> str:
