@@ -337,6 +337,38 @@ def _print_check(path: Path, report, after) -> None:
         click.echo("run `reader check --repair` to fix this")
 
 
+@main.command()
+@click.argument("dest", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True, help="Overwrite DEST if it exists.")
+@click.pass_context
+def backup(ctx: click.Context, dest: Path, force: bool) -> None:
+    """Write a consistent copy of the library to DEST (a file, or a folder for a dated file).
+
+    The copy holds every article, mention, merge, ignore and pin; the search index is not
+    copied (`reader restore` rebuilds it). Safe to run while the reader or an import is open.
+    """
+    with _library(ctx, create=False) as lib:
+        report = lib.backup(dest, force=force)
+    click.echo(f"backed up {report.articles} articles, {report.decisions} merges and ignores,"
+               f" {report.pins} pins to {safe_line(str(report.path))}"
+               f" ({report.size / 2**20:.1f} MB)")
+
+
+@main.command()
+@click.argument("src", type=click.Path(path_type=Path))
+@click.option("--force", is_flag=True,
+              help="Replace a library that is not empty (its database is kept beside it).")
+@click.pass_context
+def restore(ctx: click.Context, src: Path, force: bool) -> None:
+    """Bring back a backup made by `reader backup` into the library, and rebuild its index."""
+    folder = ctx.obj["library"]
+    report = Library.restore(src, folder, force=force)
+    if report.replaced is not None:
+        click.echo(f"the library's previous database is kept as {safe_line(str(report.replaced))}")
+    click.echo(f"restored {report.articles} articles, {report.decisions} merges and ignores,"
+               f" {report.pins} pins into {safe_line(str(folder))}; the search index was rebuilt")
+
+
 def _article_record(art) -> dict:
     return {"id": art.id, "title": art.title, "text": art.text, "source": art.source,
             "date": art.date, "url": art.url, "author": art.author, "path": art.path,
