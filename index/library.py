@@ -466,10 +466,12 @@ class Library(BriefingMixin):
                         )
             return self._search
 
-    def _catch_up(self, search) -> int:
-        """Index what the store has and the index lacks (after a crash or a lost index)."""
+    def _catch_up(self, search, full: bool = False) -> int:
+        """Index what the store has and the index lacks (after a crash or a lost index), and
+        drop what the index has and the store lacks. On opening, equal counts are taken for
+        agreement; ``full`` (check --repair) compares every id."""
         db = self.store.db
-        if search.rebuilt_reason is not None or search.count() != self.count():
+        if full or search.rebuilt_reason is not None or search.count() != self.count():
             have = search.ids()
             ids = [r[0] for r in db.execute("SELECT id FROM articles")]
             known = set(ids)
@@ -601,7 +603,7 @@ class Library(BriefingMixin):
             repaired = False
             if repair and problems and not self.readonly:
                 with self._import_lock():
-                    self._catch_up(search)
+                    self._catch_up(search, full=True)
                     search.leftovers(remove=True)
                     if stale:
                         self.relink()
