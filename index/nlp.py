@@ -211,6 +211,8 @@ _TRAIL_SMALL = re.compile(
     r"|weren|won|wouldn|couldn|shouldn|hasn|haven|hadn|can))+$"
 )
 _NAMED_ONLY = frozenset({"PERSON", "GPE", "NORP"})
+#: "Merrill Lynch and Co" is one firm, not two names.
+_FIRM_WORDS = frozenset({"Co", "Co.", "Company", "Sons", "Son", "Partners", "Associates", "Cie"})
 _SCORE = re.compile(r"\s+\d+\s*-\s*\d+$")
 #: Degrees after a person's name ("Regina Benjamin, MD") are not entities.
 _DEGREES = frozenset({"MD", "M.D.", "PhD", "Ph.D.", "MBA", "M.B.A.", "DDS", "Esq", "Esq."})
@@ -418,8 +420,8 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         return []
     if "(" in text[s:e]:
         return _split_parenthesis(text, s, e, label)
-    if label == "PERSON" and text[s:e].islower():
-        return []  # "dlrs vs": no name is all lowercase
+    if text[s:e].islower() and (label == "PERSON" or " " not in text[s:e]):
+        return []  # "dlrs vs", "cts": lowercase words are not names ("the foreign ministry" is)
     if text[e - 1].isdigit():
         score = _SCORE.search(text, s, e)  # "Evansville 51-50", "Bengals 13 - 10"
         if score is not None and score.start() > s:
@@ -549,7 +551,7 @@ class _Context:
         if split is not None:
             left, right = m.text[: split.start()], m.text[split.end() :]
             known = self.label_of(left, m.text), self.label_of(right, m.text)
-            if left != right and any(known):
+            if left != right and any(known) and right.split(None, 1)[0] not in _FIRM_WORDS:
                 parts = [
                     m._replace(end=m.start + split.start(), text=left, label=known[0] or m.label),
                     m._replace(start=m.start + split.end(), text=right, label=known[1] or m.label),

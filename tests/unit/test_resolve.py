@@ -63,6 +63,7 @@ def stats(key: str, forms: dict[str, int], labels: dict[str, int], articles: int
         ["Betty Ford Centre", "Betty Ford Center"],
         ["Mt Cook", "Mount Cook", "Mt. Cook"],
         ["George H. W. Bush", "George H.W. Bush"],
+        ["Merrill Lynch and Co", "Merrill Lynch & Co.", "Merrill Lynch"],
     ],
 )
 def test_normalize_folds_variants_to_one_key(names):
@@ -112,15 +113,25 @@ def test_surname_rule_needs_a_person_and_no_ambiguity():
 
 
 def test_shorter_full_names_and_team_names_take_the_longer_key():
-    text = "Mark Jay Heller said. Mark Heller left. The New Orleans Saints won; the Saints cheered."
+    text = (
+        "Mark Jay Heller said. Mark Heller left. The New Orleans Saints won; the Saints cheered "
+        "in New Orleans. The White House said the House would vote."
+    )
     ms = mentions(
         text,
         ("Mark Jay Heller", "PERSON"),
         ("Mark Heller", "PERSON"),
         ("New Orleans Saints", "ORG"),
         ("Saints", "ORG"),
+        ("New Orleans", "GPE"),
+        ("White House", "ORG"),
+        ("House", "ORG"),
     )
-    assert local_keys(text, ms) == ["mark jay heller"] * 2 + ["new orleans saints"] * 2
+    assert local_keys(text, ms) == ["mark jay heller"] * 2 + ["new orleans saints"] * 2 + [
+        "new orleans",
+        "white house",
+        "house",  # "White" is no place: the House is not the White House
+    ]
 
 
 def test_acronym_defined_in_the_text_takes_the_long_form_key():
@@ -193,6 +204,9 @@ def test_full_names_join_longer_ones_and_dominant_candidates_win():
             stats("vincent gigante", {"Vincent Gigante": 30, "Gigante": 25}, {"PERSON": 55}),
             stats("gigante", {"Gigante": 80}, {"PERSON": 80}),
             stats("new orleans saints", {"New Orleans Saints": 16, "Saints": 20}, {"ORG": 36}),
+            stats("new orleans", {"New Orleans": 30}, {"GPE": 30}),
+            stats("white house", {"White House": 284, "House": 4}, {"ORG": 288}),
+            stats("house", {"House": 249}, {"ORG": 249}),
             stats("saints", {"Saints": 74}, {"ORG": 70, "PRODUCT": 4}),
         ],
         Decisions(),
@@ -203,6 +217,7 @@ def test_full_names_join_longer_ones_and_dominant_candidates_win():
     assert res.entities[felt].name == "Mark Felt"  # the most frequent full name
     assert len({res.entity_of[k] for k in ("louis gigante", "vincent gigante", "gigante")}) == 3
     assert res.entity_of["saints"] == res.entity_of["new orleans saints"]
+    assert res.entity_of["house"] != res.entity_of["white house"]
 
 
 def test_acronym_used_elsewhere_joins_its_defined_long_form():
@@ -219,6 +234,26 @@ def test_acronym_used_elsewhere_joins_its_defined_long_form():
     )
     assert res.entity_of["nfl"] == res.entity_of["national front for liberation"]
     assert res.entities[res.entity_of["nfl"]].name == "National Front for Liberation"
+
+
+def test_a_shouted_word_is_not_an_acronym_and_a_tiny_person_does_not_swallow_a_country():
+    res = resolve(
+        [
+            stats("japan", {"Japan": 2337}, {"GPE": 2337}, 900),
+            stats("c and f japan", {"c. and f. Japan": 1, "JAPAN": 1}, {"PERSON": 2}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["japan"] != res.entity_of["c and f japan"]
+    assert res.entities["japan"].label == "GPE"
+    res = resolve(
+        [
+            stats("japan", {"Japan": 2337}, {"GPE": 2337}, 900),
+            stats("c and f japan", {"c. and f. Japan": 1}, {"PERSON": 1}),
+        ],
+        Decisions(merges=[("japan", "c and f japan")]),
+    )
+    assert res.entities["japan"].label == "GPE" and res.entities["japan"].name == "Japan"
 
 
 def test_labels_are_voted_with_priors():
