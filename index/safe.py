@@ -52,3 +52,29 @@ def safe_text(value: object) -> str:
 def safe_line(value: object) -> str:
     """Like safe_text, for one-line fields (titles, names): newlines and tabs become spaces."""
     return " ".join(safe_text(value).split())
+
+
+def openable_url(value: object) -> str | None:
+    """The URL if reader may offer to open it (after the user confirms), else None.
+
+    Only ``http`` and ``https`` with a host name: never ``javascript:``, ``file:``, ``data:`` or
+    anything else an article may carry, nor a URL with control characters, bidi overrides or
+    credentials in it. Spaces and other unsafe characters come back percent-encoded.
+    """
+    from urllib.parse import quote, urlsplit
+
+    if not isinstance(value, str):
+        return None
+    url = value.strip()
+    if not url or _UNSAFE.search(url) or any(ch.isspace() and ch != " " for ch in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    if parts.username is not None or parts.password is not None:
+        return None
+    return quote(url, safe=":/?#[]@!$&'()*+,;=%~")
