@@ -5,15 +5,15 @@ from __future__ import annotations
 import re
 
 # Whole escape sequences, terminated or not: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS
-# (ESC ] ... BEL or ST, or to the end when unterminated), two-byte ESC sequences, and the
+# (ESC ] ... BEL or ST, or to the end of the line when unterminated), two-byte ESC sequences, and the
 # 8-bit C1 introducers that terminals also honour.
 _ESCAPES = re.compile(
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]?            # CSI ... final byte (possibly missing)
     | \x9b[0-?]*[ -/]*[@-~]?            # 8-bit CSI
     | (?:\x1b[\]PX^_]|[\x90\x9d\x98\x9e\x9f])  # OSC DCS SOS PM APC (7- or 8-bit)
-      (?:[^\x07\x1b\x9c]*)              #   payload
-      (?:\x07|\x1b\\|\x9c|$)?           #   BEL, ST or nothing
+      (?:[^\x07\x1b\x9c\n]*)            #   payload (an unterminated one ends at the line end,
+      (?:\x07|\x1b\\|\x9c)?             #   not with the article); BEL, ST or nothing
     | \x1b[ -/]*[0-~]?                  # other ESC sequences (ESC c, ESC ( B, ...)
     """,
     re.VERBOSE,
