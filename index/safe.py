@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 # Whole escape sequences, terminated or not: CSI (ESC [ ... final), OSC/DCS/APC/PM/SOS
-# (ESC ] ... BEL or ST, or to the end of the line when unterminated), two-byte ESC sequences, and the
-# 8-bit C1 introducers that terminals also honour.
+# (ESC ] ... BEL or ST, or to the end of the line when unterminated), two-byte ESC sequences,
+# and the 8-bit C1 introducers that terminals also honour.
 _ESCAPES = re.compile(
     r"""
     \x1b\[[0-?]*[ -/]*[@-~]?            # CSI ... final byte (possibly missing)
