@@ -158,7 +158,7 @@ def test_random_queries(fuzz_library, query):
             assert 0 <= span.start <= span.end <= len(hit.snippet)
 
 
-# --- what the fuzzing found in files other engineers own (xfail until fixed) -----------------
+# --- what the fuzzing found in index/search.py (fixed there; kept as regressions) ---------------
 
 _UNCLOSED_PAREN = __import__("re").compile(r"\(")
 SEARCH_PAREN_BUG = (
@@ -175,7 +175,6 @@ SEARCH_SEED_BUG = (
 )
 
 
-@pytest.mark.xfail(strict=True, reason=SEARCH_PAREN_BUG)
 @pytest.mark.parametrize("query", ["merkel(", "x (", "0(", "paris AND ("])
 def test_unclosed_parenthesis_after_a_word(fuzz_library, query):
     lib, _ = fuzz_library
@@ -183,7 +182,6 @@ def test_unclosed_parenthesis_after_a_word(fuzz_library, query):
         lib.search(query)
 
 
-@pytest.mark.xfail(strict=True, reason=SEARCH_SEED_BUG)
 def test_seeded_random_does_not_break_index_commits(tmp_path):
     state = random.getstate()
     try:
