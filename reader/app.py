@@ -1,4 +1,4 @@
-"""Provides ReaderApp, the Textual application, and run_app(), which the ``reader`` command calls."""
+"""Provides ReaderApp, the Textual application, and run_app(), which ``reader`` calls."""
 
 from __future__ import annotations
 
@@ -37,8 +37,9 @@ class ReaderApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
-        Binding("ctrl+p", "command_palette", "Commands", show=False, priority=True,
-                id="app.commands"),
+        Binding(
+            "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.commands"
+        ),
     ]
 
     def __init__(

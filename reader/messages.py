@@ -65,10 +65,8 @@ class ArticleLoaded(Message):
     scroll_y: int | None = None
     push: bool = True
     focus: bool = False
-    #: The panel's content, fetched with the article so both show in one frame:
-    #: the selected entity and its cross-references, or the article's entities.
-    selected: Entity | None = None
-    crossrefs: list[CrossRef] | None = None
+    #: With no entity selected, the article's entities for the panel, fetched with the article
+    #: so both show in one frame (an entity's cross-references follow as CrossRefsLoaded).
     entities: list[Entity] | None = None
 
 

@@ -62,7 +62,9 @@ class EntityDialog(ModalScreen[str | None]):
             return any(needle in name.casefold() for name in names)
 
         chosen = [(i, e) for i, e in enumerate(self.entities) if matches(e)]
-        chosen.sort(key=lambda pair: (order.get(pair[1].label, 99), -pair[1].mentions, pair[1].name))
+        chosen.sort(
+            key=lambda pair: (order.get(pair[1].label, 99), -pair[1].mentions, pair[1].name)
+        )
         options: list[Option] = []
         for label, group in groupby(chosen, key=lambda pair: pair[1].label):
             members = list(group)

@@ -91,7 +91,8 @@ class HelpScreen(ModalScreen[None]):
                 )
         parts.append(
             Content.styled(
-                f"\nRemap a key in {config_file()} under [keys], e.g. \"article.next_mention\" = \"l\".\n",
+                f"\nRemap a key in {config_file()} under [keys],"
+                ' e.g. "article.next_mention" = "l".\n',
                 "dim",
             )
         )

@@ -148,6 +148,7 @@ class MainScreen(Screen[None]):
             )
         )
         self.articles.show_library(self.count, "The library is empty.")
+        self._library_info()
         self.view.show_placeholder(
             "Open an article: j/k or ↑↓ to move, enter to open.\n"
             "/ searches, ? shows every key, ctrl+p every command."
@@ -227,10 +228,20 @@ class MainScreen(Screen[None]):
         if article is None:
             return
         if entity is None:
-            self._status("Select an entity first (] or e), then > opens the next article naming it.")
+            self._status(
+                "Select an entity first (] or e), then > opens the next article naming it."
+            )
             return
         self._generation["article"] += 1
-        self._load_other(self._generation["article"], entity, article.id, direction, self.terms)
+        self._generation["panel"] += 1
+        self._load_other(
+            self._generation["article"],
+            self._generation["panel"],
+            entity,
+            article.id,
+            direction,
+            self.terms,
+        )
 
     def action_entity_list(self) -> None:
         article = self.view.article
@@ -278,7 +289,7 @@ class MainScreen(Screen[None]):
         else:
             self.order = "title" if self.order == "date" else "date"
             self.articles.show_library(self.count, "The library is empty.")
-            self._search_info(f"library by {'title' if self.order == 'title' else 'date, newest first'}")
+            self._library_info()
 
     # --- search ----------------------------------------------------------------------------
     @on(Input.Changed, "#search")
@@ -308,7 +319,7 @@ class MainScreen(Screen[None]):
         if not query:
             self.terms = ()
             self.articles.show_library(self.count, "The library is empty.")
-            self._search_info("")
+            self._library_info()
             return
         self._search_info("searching…")
         self._search(self._generation["search"], query, self.sort)
@@ -331,9 +342,15 @@ class MainScreen(Screen[None]):
             info += " · also searched: " + ", ".join(safe_line(n) for n in result.also_searched)
         self._search_info(info)
 
+    def _library_info(self) -> None:
+        order = "by title" if self.order == "title" else "newest first"
+        self._search_info(f"{plural(self.count, 'article')} · {order} (s)")
+
     def _search_info(self, text: str, error: bool = False) -> None:
         info = self.query_one("#search-info", Static)
-        info.update(Content.styled(safe_line(text), "$text-error" if error else "dim"), layout=False)
+        info.update(
+            Content.styled(safe_line(text), "$text-error" if error else "dim"), layout=False
+        )
 
     # --- the article -----------------------------------------------------------------------
     def _open(
@@ -350,6 +367,7 @@ class MainScreen(Screen[None]):
         self._generation["panel"] += 1  # the article brings its own panel content
         self._load_article(
             self._generation["article"],
+            self._generation["panel"],
             article_id,
             entity,
             cursor,
@@ -376,12 +394,9 @@ class MainScreen(Screen[None]):
             self.articles.mark_current(message.article.id)
             if message.entities is not None:
                 self._article_entities = (message.article.id, message.entities)
-            if message.selected is not None and message.crossrefs is not None:
-                self.panel.show_entity(message.selected, message.crossrefs)
-            elif message.entities is not None:
+            if message.entities is not None:
                 self.panel.show_entities(message.entities)
-            else:
-                self._fill_panel(message.entity)
+            # else: the selected entity's cross-references follow in their own message
             if message.focus:
                 self._focus_now(self.view)
 
@@ -478,19 +493,34 @@ class MainScreen(Screen[None]):
         message = ArticleLoaded(
             generation, article, mentions, hits, entity, cursor, scroll_y, push, focus
         )
-        if entity is not None:
-            message.selected = self.library.entity(entity)
-            message.crossrefs = self.library.crossrefs(
-                entity, exclude=article_id, limit=CROSSREF_LIMIT
-            )
-        else:
+        if entity is None:  # cheap: comes with the article, one frame for both
             message.entities = self.library.entities(article=article_id)
         return message
+
+    def _deliver(self, message: ArticleLoaded, panel_generation: int) -> None:
+        """Post the article, then (when an entity is selected) its cross-references.
+
+        Cross-references of a frequent entity can take tens of milliseconds; the article
+        should not wait for them.
+        """
+        worker = get_current_worker()
+        if worker.is_cancelled:
+            return
+        self.post_message(message)
+        if message.entity is None:
+            return
+        found = self.library.entity(message.entity)
+        crossrefs = self.library.crossrefs(
+            message.entity, exclude=message.article.id, limit=CROSSREF_LIMIT
+        )
+        if not worker.is_cancelled:
+            self.post_message(CrossRefsLoaded(panel_generation, found, crossrefs))
 
     @work(thread=True, exclusive=True, group="article")
     def _load_article(
         self,
         generation: int,
+        panel_generation: int,
         article_id: str,
         entity: str | None,
         cursor: int | None,
@@ -499,22 +529,24 @@ class MainScreen(Screen[None]):
         terms: tuple[str, ...],
         focus: bool,
     ) -> None:
-        worker = get_current_worker()
         try:
             message = self._article_message(
                 generation, article_id, entity, cursor, scroll_y, push, terms, focus
             )
+            self._deliver(message, panel_generation)
         except ReaderError as error:
             self._failed("Could not open the article", error)
-            return
-        if not worker.is_cancelled:
-            self.post_message(message)
 
     @work(thread=True, exclusive=True, group="article")
     def _load_other(
-        self, generation: int, entity: str, current: str, direction: int, terms: tuple[str, ...]
+        self,
+        generation: int,
+        panel_generation: int,
+        entity: str,
+        current: str,
+        direction: int,
+        terms: tuple[str, ...],
     ) -> None:
-        worker = get_current_worker()
         try:
             docs = self._docs.get(entity)
             if docs is None:
@@ -532,12 +564,12 @@ class MainScreen(Screen[None]):
                 target = docs[index]
             else:
                 target = others[0] if direction > 0 else others[-1]
-            message = self._article_message(generation, target[0], entity, target[1], None, True, terms)
+            message = self._article_message(
+                generation, target[0], entity, target[1], None, True, terms
+            )
+            self._deliver(message, panel_generation)
         except ReaderError as error:
             self._failed("Could not open the next article", error)
-            return
-        if not worker.is_cancelled:
-            self.post_message(message)
 
     @work(thread=True, exclusive=True, group="panel")
     def _load_crossrefs(self, generation: int, entity: str, exclude: str) -> None:

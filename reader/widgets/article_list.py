@@ -257,9 +257,9 @@ class ArticleList(ScrollView, can_focus=True):
         if not self.total:
             if line == 1 and self.empty_text:
                 style = base + self.get_component_rich_style("article-list--meta", partial=True)
-                return Strip([Segment(fit(" " + self.empty_text, width), style)]).adjust_cell_length(
-                    width, base
-                )
+                return Strip(
+                    [Segment(fit(" " + self.empty_text, width), style)]
+                ).adjust_cell_length(width, base)
             return Strip.blank(width, base)
         index, row = divmod(line, self.row_height)
         if index >= self.total:
@@ -280,7 +280,7 @@ class ArticleList(ScrollView, can_focus=True):
         style = base
         if index == self.cursor and row < self.row_height - 1:
             name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
-            cursor = self.get_component_rich_style(name, partial=True)
+            cursor = self.get_component_rich_style(name, partial=self.has_focus)  # blend alpha
             style = base + cursor
             segments = [Segment(text, seg_style + cursor) for text, seg_style, _ in segments]
         is_current = article_id is not None and article_id == self.current_id
@@ -297,7 +297,9 @@ class ArticleList(ScrollView, can_focus=True):
             title = safe_line(summary.title) or "(untitled)"
             return [Segment(fit(title, width), base + partial("article-list--title", partial=True))]
         if row == 1:
-            meta = " · ".join(part for part in (safe_line(summary.source), when(summary.date)) if part)
+            meta = " · ".join(
+                part for part in (safe_line(summary.source), when(summary.date)) if part
+            )
             return [Segment(fit(meta, width), base + partial("article-list--meta", partial=True))]
         return []
 

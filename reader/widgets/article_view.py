@@ -56,16 +56,38 @@ class ArticleView(ScrollView, can_focus=True):
     _OTHER = Binding.Group("Article", compact=True)
 
     BINDINGS = [
-        Binding("right_square_bracket", "next_mention", "Next mention", id="article.next_mention",
-                group=_MENTION),
-        Binding("left_square_bracket", "previous_mention", "Previous mention",
-                id="article.previous_mention", group=_MENTION),
+        Binding(
+            "right_square_bracket",
+            "next_mention",
+            "Next mention",
+            id="article.next_mention",
+            group=_MENTION,
+        ),
+        Binding(
+            "left_square_bracket",
+            "previous_mention",
+            "Previous mention",
+            id="article.previous_mention",
+            group=_MENTION,
+        ),
         Binding("n", "walk(1)", "Next of entity or hits", id="article.walk_next", group=_WALK),
-        Binding("N", "walk(-1)", "Previous of entity or hits", id="article.walk_previous", group=_WALK),
-        Binding("greater_than_sign", "screen.other_article(1)", "Next article naming it",
-                id="article.next_article", group=_OTHER),
-        Binding("less_than_sign", "screen.other_article(-1)", "Previous article naming it",
-                id="article.previous_article", group=_OTHER),
+        Binding(
+            "N", "walk(-1)", "Previous of entity or hits", id="article.walk_previous", group=_WALK
+        ),
+        Binding(
+            "greater_than_sign",
+            "screen.other_article(1)",
+            "Next article naming it",
+            id="article.next_article",
+            group=_OTHER,
+        ),
+        Binding(
+            "less_than_sign",
+            "screen.other_article(-1)",
+            "Previous article naming it",
+            id="article.previous_article",
+            group=_OTHER,
+        ),
         Binding("e", "screen.entity_list", "Entities", id="article.entities"),
         Binding("enter", "screen.focus_panel", "Cross-refs", id="article.to_panel"),
         Binding("escape", "clear", "Clear", id="article.clear"),
@@ -203,7 +225,9 @@ class ArticleView(ScrollView, can_focus=True):
         acronyms = [
             text
             for text in counts
-            if text.isupper() and " " not in text and len(text) <= 8
+            if text.isupper()
+            and " " not in text
+            and len(text) <= 8
             and text.casefold() != name.casefold()
         ]
         if acronyms:
@@ -453,7 +477,9 @@ class ArticleView(ScrollView, can_focus=True):
         base = self._base
         if index < len(self._head):
             text, component = self._head[index]
-            style = base + self.get_component_rich_style(component, partial=True) if component else base
+            # not partial: the theme's text colours are "auto" and must be worked out against
+            # this widget's background
+            style = self.get_component_rich_style(component) if component else base
             return Strip([Segment(text, style)])
         index -= len(self._head)
         if self.article is None or index >= len(self._starts):

@@ -258,7 +258,7 @@ class CrossRefPanel(Vertical):
         return Content.assemble(title, "\n", meta, "\n", quote)
 
     def show_entities(self, entities: list[Entity]) -> None:
-        """No entity selected: the open article's entities, grouped by type, most mentioned first."""
+        """No entity selected: the article's entities, grouped by type, most mentioned first."""
         self.entity, self.crossrefs, self.entities = None, [], entities
         self.filled += 1
         self._head(

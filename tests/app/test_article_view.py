@@ -12,7 +12,6 @@ from reader.widgets.article_view import ArticleView
 from reader.widgets.colours import entity_variables
 from reader.widgets.wrap import wrap_offsets
 
-
 pytestmark = pytest.mark.anyio
 
 
@@ -32,7 +31,9 @@ def big_article(words: int) -> tuple[Article, list[Mention]]:
     for index in range(words):
         word = "Xinjiang" if index % 50 == 0 else f"word{index % 97}"
         if index % 50 == 0:
-            mentions.append(Mention("big", offset, offset + len(word), word, "e1", "Xinjiang", "GPE"))
+            mentions.append(
+                Mention("big", offset, offset + len(word), word, "e1", "Xinjiang", "GPE")
+            )
         separator = "\n\n" if index % 200 == 199 else " "
         parts.append(word + separator)
         offset += len(word) + len(separator)

@@ -247,7 +247,9 @@ async def test_search_history_is_kept_across_runs(make_app, seed_library, tmp_pa
 
 
 async def test_keys_can_be_remapped_by_binding_id(make_app, seed_library):
-    app = make_app(seed_library, config=Config(theme="textual-dark", keys={"article.next_mention": "l"}))
+    app = make_app(
+        seed_library, config=Config(theme="textual-dark", keys={"article.next_mention": "l"})
+    )
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         await open_by_search(pilot, "etim", REUTERS_TITLE)
