@@ -188,9 +188,9 @@ def run_app(library_path: Path, demo: bool = False) -> None:
         library = Library.open(Path(path))
     except ReaderError as error:
         raise SystemExit(f"reader: {safe_line(error)}") from None
+    name = "demo" if demo else Path(path).name
+    app = ReaderApp(library, name=name, demo=demo, config=config, history_path=history_file())
     try:
-        name = "demo" if demo else Path(path).name
-        app = ReaderApp(library, name=name, demo=demo, config=config, history_path=history_file())
         app.run()
     finally:
-        library.close()
+        app.library.close()  # the demo key may have swapped libraries; the first is closed then

@@ -292,3 +292,20 @@ async def test_command_palette_offers_the_article_actions(make_app, seed_library
         titles = [command.title for command in app.get_system_commands(app.screen)]
         for wanted in ("Next mention", "Search", "Entities", "Help", "Quit", "Back"):
             assert wanted in titles
+
+
+async def test_welcome_key_builds_and_opens_the_demo(make_app, tmp_path):
+    app = make_app(tmp_path / "empty")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        await pilot.press("d")
+        for _ in range(600):  # the model runs once: a few seconds
+            await pilot.pause(0.1)
+            if isinstance(app.screen, MainScreen):
+                break
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        text = screen_text(app)
+        assert "reader · demo" in text and "2 articles" in text
+    app.library.close()
