@@ -108,6 +108,7 @@ class MainScreen(Screen[None]):
         self.narrow_panel = False
         self._generation = {"search": 0, "article": 0, "panel": 0}
         self._debounce: Timer | None = None
+        self._answered = 0  # the search generation whose results are shown
         self._article_entities: tuple[str, list[Entity]] | None = None
         self._docs: dict[str, list[tuple[str, int]]] = {}
 
@@ -155,6 +156,7 @@ class MainScreen(Screen[None]):
         )
         self.panel.show_message("Open an article to see its entities.")
         self.articles.focus()
+        self._warm_up()
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
@@ -307,6 +309,10 @@ class MainScreen(Screen[None]):
             self._debounce.stop()
             self._debounce = None
             self._run_search()
+        if self._answered != self._generation["search"]:
+            # Results are on their way: never leave the library list under the cursor, where
+            # the next enter would open an article the reader did not search for.
+            self.articles.show_hits([], "Searching…")
         self.articles.focus()
 
     def on_search_box_leave(self, message: SearchBox.Leave) -> None:
@@ -317,6 +323,7 @@ class MainScreen(Screen[None]):
         query = self.query_one(SearchBox).value.strip()
         self._generation["search"] += 1
         if not query:
+            self._answered = self._generation["search"]
             self.terms = ()
             self.articles.show_library(self.count, "The library is empty.")
             self._library_info()
@@ -327,6 +334,7 @@ class MainScreen(Screen[None]):
     def on_search_done(self, message: SearchDone) -> None:
         if message.generation != self._generation["search"]:
             return
+        self._answered = message.generation
         result = message.result
         if result is None:
             self.articles.show_hits([], "No results.")
@@ -447,6 +455,14 @@ class MainScreen(Screen[None]):
     # --- workers: every library call happens here, off the UI thread --------------------------
     def _failed(self, what: str, error: Exception) -> None:
         self.post_message(LibraryFailed(what, safe_line(error) or type(error).__name__))
+
+    @work(thread=True, exclusive=True, group="warm")
+    def _warm_up(self) -> None:
+        """Open the search index now, so the first query answers as fast as the next ones."""
+        try:
+            self.library.search("reader", limit=1)
+        except Exception:  # only a warm-up: the real search will report any problem
+            pass
 
     # Pages are not exclusive: each is a different, still-wanted part of the same list.
     @work(thread=True, group="rows")

@@ -387,7 +387,8 @@ class ArticleView(ScrollView, can_focus=True):
             title = safe_line(article.title) or "(untitled)"
             for start, end in zip(*wrap_offsets(title, width)):
                 head.append((title[start:end].rstrip(), "article-view--title"))
-            facts = [article.source, article.date or "", article.author and f"by {article.author}"]
+            date = (article.date or "").replace("T", " ")[:16]  # to the minute is plenty
+            facts = [article.source, date, article.author and f"by {article.author}"]
             meta = " · ".join(safe_line(fact) for fact in facts if fact)
             if meta:
                 for start, end in zip(*wrap_offsets(meta, width)):
