@@ -22,7 +22,7 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from index import Entity, Library, ReaderError, Stats, safe_line
+from index import CrossRef, Entity, Library, ReaderError, Stats, safe_line
 from reader.config import save_history
 from reader.dialogs.entity_dialog import EntityDialog
 from reader.messages import (
@@ -111,6 +111,7 @@ class MainScreen(Screen[None]):
         self._answered = 0  # the search generation whose results are shown
         self._article_entities: tuple[str, list[Entity]] | None = None
         self._docs: dict[str, list[tuple[str, int]]] = {}
+        self._crossref_cache: dict[str, tuple[Entity, list[CrossRef]]] = {}
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -456,6 +457,22 @@ class MainScreen(Screen[None]):
     def _failed(self, what: str, error: Exception) -> None:
         self.post_message(LibraryFailed(what, safe_line(error) or type(error).__name__))
 
+    def _crossrefs(self, entity: str, exclude: str) -> tuple[Entity, list[CrossRef]]:
+        """An entity and the other articles naming it; called from workers.
+
+        Fetched once per entity (one more than shown, so any one article can be left out) and
+        kept: walking a frequent entity with > or ] asks again and again.
+        """
+        cached = self._crossref_cache.get(entity)
+        if cached is None:
+            found = self.library.entity(entity)
+            refs = self.library.crossrefs(entity, limit=CROSSREF_LIMIT + 1)
+            cached = self._crossref_cache[entity] = (found, refs)
+            while len(self._crossref_cache) > 128:
+                self._crossref_cache.pop(next(iter(self._crossref_cache)))
+        found, refs = cached
+        return found, [ref for ref in refs if ref.article.id != exclude][:CROSSREF_LIMIT]
+
     @work(thread=True, exclusive=True, group="warm")
     def _warm_up(self) -> None:
         """Open the search index now, so the first query answers as fast as the next ones."""
@@ -525,10 +542,7 @@ class MainScreen(Screen[None]):
         self.post_message(message)
         if message.entity is None:
             return
-        found = self.library.entity(message.entity)
-        crossrefs = self.library.crossrefs(
-            message.entity, exclude=message.article.id, limit=CROSSREF_LIMIT
-        )
+        found, crossrefs = self._crossrefs(message.entity, message.article.id)
         if not worker.is_cancelled:
             self.post_message(CrossRefsLoaded(panel_generation, found, crossrefs))
 
@@ -591,8 +605,7 @@ class MainScreen(Screen[None]):
     def _load_crossrefs(self, generation: int, entity: str, exclude: str) -> None:
         worker = get_current_worker()
         try:
-            found = self.library.entity(entity)
-            crossrefs = self.library.crossrefs(entity, exclude=exclude, limit=CROSSREF_LIMIT)
+            found, crossrefs = self._crossrefs(entity, exclude)
         except ReaderError as error:
             self._failed("Could not load cross-references", error)
             return
