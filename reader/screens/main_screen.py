@@ -195,12 +195,12 @@ class MainScreen(Screen[None]):
     def action_toggle_panel(self) -> None:
         shown = not self._panel_visible()
         self._show_panel(shown)
-        if not shown and self.panel.list.has_focus:
+        if not shown and self.panel.listing.has_focus:
             self.view.focus()
 
     def action_focus_panel(self) -> None:
         self._show_panel(True)
-        self.panel.list.focus()
+        self.panel.listing.focus()
 
     def action_back(self) -> None:
         place = self.trail.go_back(self.view.place())

@@ -248,11 +248,11 @@ class ArticleList(ScrollView, can_focus=True):
         key = (line, width)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render(line, width)
+            strip = self._paint(line, width)
             self._cache[key] = strip
         return strip
 
-    def _render(self, line: int, width: int) -> Strip:
+    def _paint(self, line: int, width: int) -> Strip:
         base = self._base
         if not self.total:
             if line == 1 and self.empty_text:
@@ -282,7 +282,9 @@ class ArticleList(ScrollView, can_focus=True):
             name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
             cursor = self.get_component_rich_style(name, partial=self.has_focus)  # blend alpha
             style = base + cursor
-            segments = [Segment(text, seg_style + cursor) for text, seg_style, _ in segments]
+            segments = [
+                Segment(text, (seg_style or base) + cursor) for text, seg_style, _ in segments
+            ]
         is_current = article_id is not None and article_id == self.current_id
         gutter = "▌" if is_current and row < self.row_height - 1 else " "
         current = base + self.get_component_rich_style("article-list--current", partial=True)

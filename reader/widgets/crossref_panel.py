@@ -153,11 +153,11 @@ class CrossRefList(ScrollView, can_focus=True):
         key = (line, width)
         strip = self._cache.get(key)
         if strip is None:
-            strip = self._render(line, width)
+            strip = self._paint(line, width)
             self._cache[key] = strip
         return strip
 
-    def _render(self, line: int, width: int) -> Strip:
+    def _paint(self, line: int, width: int) -> Strip:
         base = self.visual_style
         rich_base = base.rich_style
         if not 0 <= line < len(self._lines):
@@ -203,7 +203,7 @@ class CrossRefPanel(Vertical):
         yield CrossRefList(id="xref-list")
 
     @property
-    def list(self) -> CrossRefList:
+    def listing(self) -> CrossRefList:
         return self.query_one(CrossRefList)
 
     def _head(self, content: Content) -> None:
@@ -214,7 +214,7 @@ class CrossRefPanel(Vertical):
         """A line in place of the content (loading, errors, nothing open)."""
         self.entity, self.crossrefs, self.entities = None, [], []
         self._head(Content.styled("Cross-references", "bold"))
-        self.list.set_items([(Content.styled(safe_line(text), "dim"), False)])
+        self.listing.set_items([(Content.styled(safe_line(text), "dim"), False)])
 
     def show_entity(self, entity: Entity, crossrefs: list[CrossRef]) -> None:
         """The selected entity: who it is, how often it is mentioned, and where else."""
@@ -238,7 +238,7 @@ class CrossRefPanel(Vertical):
         items = [(self._crossref_prompt(crossref, colour), True) for crossref in crossrefs]
         if not crossrefs:
             items.append((Content.styled(f"No other article mentions {name}.", "dim"), False))
-        self.list.set_items(items, spaced=True)
+        self.listing.set_items(items, spaced=True)
 
     @staticmethod
     def _crossref_prompt(crossref: CrossRef, colour: str) -> Content:
@@ -268,11 +268,11 @@ class CrossRefPanel(Vertical):
             )
         )
         order = {label: index for index, label in enumerate(ENTITY_LABELS)}
-        ranked = sorted(
+        ranked: list[tuple[int, Entity]] = sorted(
             enumerate(entities), key=lambda pair: (order.get(pair[1].label, 99), -pair[1].mentions)
         )
         items: list[tuple[Content, bool]] = []
-        self._item_entity: list[int | None] = []
+        self._item_entity = []
         for label, group in groupby(ranked, key=lambda pair: pair[1].label):
             colour = label_variable(label)
             heading = Content.styled(f"{label} · {LABEL_NAMES.get(label, '')}", f"bold {colour}")
@@ -288,7 +288,7 @@ class CrossRefPanel(Vertical):
         if not entities:
             items.append((Content.styled("No entities found in this article.", "dim"), False))
             self._item_entity.append(None)
-        self.list.set_items(items)
+        self.listing.set_items(items)
 
     def on_cross_ref_list_selected(self, event: CrossRefList.Selected) -> None:
         event.stop()

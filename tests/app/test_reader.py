@@ -123,7 +123,7 @@ async def test_xinjiang_cross_reference_opens_the_other_story_and_back(make_app,
         entity = view.entity
         # enter on the selected entity: focus to the panel; enter there: open it at the mention.
         await pilot.press("enter")
-        assert app.focused is panel.list
+        assert app.focused is panel.listing
         await pilot.press("enter")
         await settle(pilot)
         assert view.article is not None and view.article.title == SCMP_TITLE

@@ -73,7 +73,7 @@ async def test_panel_lists_entities_by_type_and_reports_a_choice():
                 Entity("g2", EVIL, "GPE", (), 1, 1),
             ]
         )
-        panel.list.focus()
+        panel.listing.focus()
         await pilot.pause()
         text = screen_text(app)
         assert text.index("PERSON") < text.index("Wang Yi") < text.index("GPE")
