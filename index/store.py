@@ -12,6 +12,7 @@ import os
 import re
 import sqlite3
 import threading
+import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -137,7 +138,10 @@ class Store:
         self.busy_timeout = lock_wait() if busy_timeout is None else busy_timeout
         self._immutable = False
         self._local = threading.local()
-        self._all: list[sqlite3.Connection] = []
+        # Every thread's connection, for close(). Held weakly: a thread worker's connection is
+        # closed when its thread ends (each Textual thread worker is a new thread, and each
+        # connection holds two file descriptors: kept, they ran a long session out of them).
+        self._all: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._lock = threading.Lock()
         if not readonly:
             self._migrate()
@@ -157,8 +161,6 @@ class Store:
             db.execute("PRAGMA cache_size=-32000")
         except sqlite3.Error as exc:
             raise LibraryError(f"cannot open {self.path}: {exc}") from None
-        with self._lock:
-            self._all.append(db)
         return db
 
     def _connect_readonly(self) -> sqlite3.Connection:
@@ -183,18 +185,17 @@ class Store:
     @property
     def db(self) -> sqlite3.Connection:
         """This thread's connection, in autocommit mode (reads see the latest commit)."""
-        db = getattr(self._local, "db", None)
-        if db is None:
-            db = self._local.db = self._connect()
-        return db
+        held = getattr(self._local, "held", None)
+        if held is None:
+            held = self._local.held = _Connection(self._connect())
+            with self._lock:
+                self._all.add(held)
+        return held.db
 
     def close(self) -> None:
         with self._lock:
-            for db in self._all:
-                try:
-                    db.close()
-                except sqlite3.Error:
-                    pass
+            for held in list(self._all):
+                held.close()
             self._all.clear()
         self._local = threading.local()
 
@@ -262,6 +263,25 @@ class Store:
     def integrity(self) -> str:
         rows = self.db.execute("PRAGMA integrity_check").fetchall()
         return "; ".join(str(r[0]) for r in rows)
+
+
+class _Connection:
+    """One thread's connection: closed with the thread (when its thread-local goes) or by
+    Store.close(), whichever comes first."""
+
+    __slots__ = ("db", "__weakref__")
+
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self.db = db
+
+    def close(self) -> None:
+        try:
+            self.db.close()
+        except sqlite3.Error:
+            pass
+
+    def __del__(self) -> None:
+        self.close()
 
 
 def _rollback(db: sqlite3.Connection) -> None:

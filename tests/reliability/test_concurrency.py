@@ -238,3 +238,29 @@ def test_case_29_library_opened_read_only_by_request(small_library, tmp_path):
             lib.merge("Angela Merkel", "Joe Biden")
     with pytest.raises(LibraryError, match="no library"):
         Library.open(tmp_path / "nowhere", readonly=True)
+
+
+def test_a_thread_connection_closes_with_its_thread(small_library):
+    """Every Textual thread worker is a new thread with its own SQLite connection: a long TUI
+    session must not keep them all (two file descriptors each) until it runs out."""
+    import os
+
+    def open_files() -> int:
+        return len(os.listdir("/proc/self/fd"))
+
+    with Library.open(small_library, create=False) as lib:
+        lib.count()
+        before = open_files()
+        for _ in range(100):
+            thread = threading.Thread(target=lib.count)
+            thread.start()
+            thread.join()
+        assert open_files() <= before + 2
+        worker_db: list = []
+        thread = threading.Thread(target=lambda: worker_db.append(lib.store.db))
+        thread.start()
+        thread.join()
+        assert lib.count() == 6  # this thread's connection is still open
+    # close() closed what was left; a connection of a thread that ended is closed too.
+    with pytest.raises(Exception, match="closed"):
+        worker_db[0].execute("SELECT 1")
