@@ -18,7 +18,7 @@ import click
 
 from index import Library, ReaderError, safe_line, safe_text
 from reader import locations
-from reader.output import Output
+from reader.output import Output, plural
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
@@ -203,7 +203,8 @@ def entities(ctx: click.Context, label: str | None, article: str | None, limit: 
         return
     for e in found:
         other = f"  (also: {', '.join(e.aliases[:4])})" if e.aliases else ""
-        click.echo(safe_text(f"{e.name}  {e.label}  {e.mentions} mentions in {e.articles} articles"
+        click.echo(safe_text(f"{e.name}  {e.label}  {plural(e.mentions, 'mention')} in "
+                             f"{plural(e.articles, 'article')}"
                              f"  [{e.id}]{other}"))
 
 
@@ -244,7 +245,8 @@ def merge(ctx: click.Context, a: str, b: str) -> None:
     """Make B the same entity as A (kept across re-imports; `reader split` undoes it)."""
     with _library(ctx, create=False) as lib:
         e = lib.merge(a, b)
-    click.echo(safe_text(f"merged: {e.name} ({e.label}), {e.mentions} mentions in {e.articles} articles"))
+    click.echo(safe_text(f"merged: {e.name} ({e.label}), {plural(e.mentions, 'mention')} in "
+                         f"{plural(e.articles, 'article')}"))
 
 
 @main.command()
