@@ -1,4 +1,9 @@
-"""Provides SearchBox: the query input, with the search history on up and down."""
+"""Provides SearchBox: the query input, with the search history on up and down.
+
+Whatever is typed, pasted or set is cleaned first: Input paints its value as it is, so an
+escape sequence, a C1 control or a bidi override pasted from an article would reach the
+terminal (case 4).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.widgets import Input
 
-from index import safe_line
+from index import safe_line, safe_text
 
 
 class SearchBox(Input):
@@ -30,6 +35,15 @@ class SearchBox(Input):
         self.history: list[str] = list(history or [])
         self._position = len(self.history)
         self._draft = ""
+
+    def validate_value(self, value: str) -> str:
+        """Every value the box takes (typed, pasted, set from the history or by code), cleaned."""
+        return one_line(value)
+
+    def replace(self, text: str, start: int, end: int) -> None:
+        """Typing and pasting come here: clean the new text first, so that the cursor lands
+        after what was really inserted."""
+        super().replace(one_line(text), start, end)
 
     def remember(self, query: str) -> bool:
         """Add ``query`` to the history (most recent last); True when the history changed."""
@@ -58,3 +72,9 @@ class SearchBox(Input):
 
     def action_leave(self) -> None:
         self.post_message(self.Leave())
+
+
+def one_line(text: str) -> str:
+    """``text`` without escape sequences, controls or bidi overrides, on one line; unlike
+    safe_line, spaces are kept as typed (a trailing space is the start of the next word)."""
+    return safe_text(text).replace("\n", " ").replace("\t", " ")
