@@ -137,13 +137,14 @@ class Importer:
         self.search = search
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.progress = progress or (lambda done, total, label: None)
-        self.added = self.updated = self.unchanged = 0
+        self.added = self.updated = self.unchanged = self.duplicates = 0
         self.failed: list[tuple[str, str]] = []
         self.total = self.done = 0
         self._files: dict[str, FileJob] = {}
         self._unindexed: list[int] = []
         self._to_index: list[IndexDoc] = []
         self._claimed: set[str] = set()
+        self._digests: set[str] = set()  # new articles' contents, to spot copies
         self._pool: _Pool | None = None
         self._deleted_any = False
 
@@ -182,6 +183,7 @@ class Importer:
             updated=self.updated,
             unchanged=self.unchanged,
             skipped=skipped,
+            duplicates=self.duplicates,
             failed=tuple(self.failed),
         )
         return report, changed
@@ -266,7 +268,25 @@ class Importer:
             self.done += 1
             self.progress(self.done, self.total, path.name)
             return Pending(aid, key, record, "", doc, False)
+        if row is None and doc.id is None and self._seen_elsewhere(digest, key):
+            # A copy of an article already in the library (the same file saved twice, a folder
+            # imported from two places): one article, not two. Inputs with their own ids are
+            # taken at their word.
+            self._claimed.discard(aid)
+            self.duplicates += 1
+            self.done += 1
+            self.progress(self.done, self.total, path.name)
+            return Pending(aid, key, record, "", doc, False)
         return Pending(aid, key, record, digest, doc, row is None)
+
+    def _seen_elsewhere(self, digest: str, key: str) -> bool:
+        if digest in self._digests:
+            return True
+        self._digests.add(digest)
+        row = self.store.db.execute(
+            "SELECT 1 FROM articles WHERE hash = ? AND path != ? LIMIT 1", (digest, key)
+        ).fetchone()
+        return row is not None
 
     def _assign_id(
         self, path: Path, key: str, record: str, doc: formats.RawDoc, count: int,

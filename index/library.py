@@ -300,9 +300,36 @@ class Library(BriefingMixin):
             self._relink(db)
         return int(hidden)
 
+    def unignore(self, name: str) -> int:
+        """Undo ``ignore(name)``; returns how many mentions are names again."""
+        from index.resolve import normalize
+
+        key = normalize(safe_line(name))
+        found = self.store.db.execute(
+            "SELECT 1 FROM decisions WHERE kind = 'ignore' AND a = ?", (key,)
+        ).fetchone()
+        if not key or found is None:
+            raise NotFound(f"'{safe_line(name)}' is not ignored")
+        (back,) = self.store.db.execute(
+            "SELECT count(*) FROM mentions WHERE key = ?", (key,)
+        ).fetchone()
+        with self.store.write() as db:
+            db.execute("DELETE FROM decisions WHERE kind = 'ignore' AND a = ?", (key,))
+            self._relink(db)
+        return int(back)
+
     # --- reading ---------------------------------------------------------------------------
     def count(self) -> int:
         return int(self.store.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+
+    def version(self) -> tuple[int, int, str]:
+        """A cheap token that changes when articles come or go or entities are relinked, by
+        this process or another (a ``reader add`` while the reader is open): poll it."""
+        count, last, generation = self.store.db.execute(
+            "SELECT count(*), coalesce(max(rowid), 0),"
+            " coalesce((SELECT value FROM meta WHERE key = 'generation'), '')  FROM articles"
+        ).fetchone()
+        return int(count), int(last), str(generation)
 
     def articles(
         self, *, offset: int = 0, limit: int = 100, order: str = "date"
@@ -563,11 +590,17 @@ class Library(BriefingMixin):
         return out
 
     # --- upkeep ----------------------------------------------------------------------------
-    def check(self, *, repair: bool = False) -> CheckReport:
-        """Compare the store and the index; with ``repair``, re-index and clean up."""
+    def check(self, *, repair: bool = False, wait: float | None = None) -> CheckReport:
+        """Compare the store and the index; with ``repair``, re-index and clean up.
+
+        A repair takes the import lock, waiting ``wait`` seconds (READER_LOCK_WAIT by default)
+        before raising LibraryBusy. Searches wait while the index is compared; SQLite's
+        integrity check, the slow part on a big library, runs before, without holding them up.
+        """
         from index.search import SearchIndex
 
         db = self.store.db
+        integrity = self.store.integrity()
         with self._search_lock:
             if self._search is None:
                 self._search = SearchIndex(self.path / "index")
@@ -581,7 +614,6 @@ class Library(BriefingMixin):
             indexed = search.count()
             pending = db.execute("SELECT count(*) FROM articles WHERE indexed = 0").fetchone()[0]
             stale = self.store.get_meta("entities_stale") == "1"
-            integrity = self.store.integrity()
             problems = []
             if rebuilt:
                 problems.append(f"{_unusable(rebuilt)}; it was emptied to be rebuilt")
@@ -602,7 +634,7 @@ class Library(BriefingMixin):
                 )
             repaired = False
             if repair and problems and not self.readonly:
-                with self._import_lock():
+                with self._import_lock(wait):
                     self._catch_up(search, full=True)
                     search.leftovers(remove=True)
                     if stale:

@@ -119,6 +119,7 @@ class AddReport:
     updated: int = 0
     unchanged: int = 0
     skipped: int = 0  # hidden files and unknown extensions
+    duplicates: int = 0  # the same article already in the library from another file
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
 
 

@@ -56,6 +56,7 @@ CREATE TABLE IF NOT EXISTS articles (
 CREATE INDEX IF NOT EXISTS articles_date ON articles (date DESC, rowid DESC);
 CREATE INDEX IF NOT EXISTS articles_path ON articles (path, record);
 CREATE INDEX IF NOT EXISTS articles_pending ON articles (indexed) WHERE indexed = 0;
+CREATE INDEX IF NOT EXISTS articles_hash ON articles (hash);
 CREATE TABLE IF NOT EXISTS mentions (
     article    INTEGER NOT NULL REFERENCES articles (rowid) ON DELETE CASCADE,
     start      INTEGER NOT NULL,

@@ -56,6 +56,10 @@ class _Group(click.Group):
             _fail("interrupted; what was saved is kept, run the command again to finish", 130)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
+        except BrokenPipeError:  # `reader search x | head`: the reader of our output left
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet
+            sys.exit(141)
         except Exception as exc:  # a bug: one line, not a traceback, unless debugging
             if os.environ.get("READER_DEBUG"):
                 raise
@@ -122,6 +126,9 @@ def add(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, as_json: 
     else:
         parts = [f"{report.added} added", f"{report.updated} updated", f"{report.unchanged} unchanged",
                  f"{len(report.failed)} failed"]
+        if report.duplicates:
+            parts.append(f"{plural(report.duplicates, 'copy', 'copies')} of articles already in "
+                         "the library skipped")
         if report.skipped:
             parts.append(f"{report.skipped} skipped (hidden or unknown type)")
         click.echo(", ".join(parts))
@@ -261,12 +268,17 @@ def split(ctx: click.Context, entity: str) -> None:
 
 @main.command()
 @click.argument("name")
+@click.option("--undo", is_flag=True, help="Make NAME an entity again.")
 @click.pass_context
-def ignore(ctx: click.Context, name: str) -> None:
-    """Mark NAME as not an entity, everywhere (kept across re-imports)."""
+def ignore(ctx: click.Context, name: str, undo: bool) -> None:
+    """Mark NAME as not an entity, everywhere (kept across re-imports; --undo reverts)."""
     with _library(ctx, create=False) as lib:
+        if undo:
+            back = lib.unignore(name)
+            click.echo(safe_text(f"'{name}' is a name again: {plural(back, 'mention')} back"))
+            return
         hidden = lib.ignore(name)
-    click.echo(safe_text(f"ignored '{name}': {hidden} mentions hidden"))
+    click.echo(safe_text(f"ignored '{name}': {plural(hidden, 'mention')} hidden"))
 
 
 @main.command()

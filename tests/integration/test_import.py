@@ -51,3 +51,23 @@ def test_readd_is_unchanged_and_an_edit_updates_in_place(tmp_path):
         lib.remove("w0")
         assert lib.count() == 2
         assert lib.search("brussels").total == 1
+
+
+def test_a_copy_of_an_article_from_another_folder_is_not_a_second_article(tmp_path):
+    for folder in ("downloads", "desk"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "minister.txt").write_text(
+            "Exports rise in March\n\n" + BODY.format(n=4, line="More to come."), encoding="utf-8")
+    (tmp_path / "desk" / "other.txt").write_text(
+        "Exports fall in May\n\n" + BODY.format(n=9, line="More to come."), encoding="utf-8")
+    with Library.open(tmp_path / "lib") as lib:
+        first = lib.add([tmp_path / "downloads"], jobs=1)
+        assert (first.added, first.duplicates) == (1, 0)
+        second = lib.add([tmp_path / "desk"], jobs=1)
+        assert (second.added, second.duplicates) == (1, 1)
+        assert sorted(a.title for a in lib.articles()) == ["Exports fall in May", "Exports rise in March"]
+        assert lib.search("brussels").total == 2
+        # Inputs with ids of their own are taken at their word, even with the same text.
+        rows = [{"id": f"r{n}", "title": "Same", "body": BODY.format(n=1, line="x")} for n in (1, 2)]
+        (tmp_path / "wire.jsonl").write_text("\n".join(map(json.dumps, rows)), encoding="utf-8")
+        assert lib.add([tmp_path / "wire.jsonl"], jobs=1).added == 2
