@@ -24,12 +24,14 @@ class EntityDialog(ModalScreen[str | None]):
         Binding("down", "move(1)", "Down", show=False, id="entities.down"),
         Binding("up", "move(-1)", "Up", show=False, id="entities.up"),
         Binding("enter", "choose", "Select", id="entities.select", priority=True),
+        Binding("ctrl+d", "dossier", "Dossier", id="entities.dossier", priority=True),
     ]
 
     def __init__(self, entities: list[Entity], title: str = "") -> None:
         super().__init__()
         self.entities = entities
         self.article_title = title
+        self.wants_dossier = False  # ctrl+d: the opener shows the chosen entity's dossier
 
     def compose(self) -> ComposeResult:
         with Vertical(id="entity-dialog"):
@@ -40,7 +42,9 @@ class EntityDialog(ModalScreen[str | None]):
             yield Input(placeholder="filter by name or type", id="entity-filter")
             yield OptionList(id="entity-options", markup=False)
             yield Static(
-                Content.styled("type to filter · ↑↓ move · enter select · esc close", "dim"),
+                Content.styled(
+                    "type to filter · ↑↓ move · enter select · ctrl+d dossier · esc close", "dim"
+                ),
                 markup=False,
             )
 
@@ -103,6 +107,10 @@ class EntityDialog(ModalScreen[str | None]):
         option = option_list.highlighted_option
         if option is not None and option.id is not None:
             self.dismiss(self.entities[int(option.id)].id)
+
+    def action_dossier(self) -> None:
+        self.wants_dossier = True
+        self.action_choose()
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         event.stop()

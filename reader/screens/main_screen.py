@@ -34,6 +34,7 @@ from reader.messages import (
     RowsLoaded,
     SearchDone,
 )
+from reader.screens.briefing_actions import BriefingActions
 from reader.screens.navigation import Trail
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, Place
@@ -69,7 +70,7 @@ def plural(count: int, word: str, words: str = "") -> str:
     return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
-class MainScreen(Screen[None]):
+class MainScreen(BriefingActions):
     """Three panes (two below 120 columns, with ``x`` swapping in the panel)."""
 
     CSS_PATH = "main_screen.tcss"
@@ -81,6 +82,8 @@ class MainScreen(Screen[None]):
         Binding("backspace,alt+left", "back", "Back", id="main.back", group=_TRAIL),
         Binding("alt+right", "forward", "Forward", id="main.forward", group=_TRAIL),
         Binding("ctrl+l", "focus_list", "List", show=False, id="main.list"),
+        Binding("P", "briefing", "Briefing", id="main.briefing"),
+        Binding("ctrl+e", "export_brief", "Export briefing", id="main.export"),
     ]
 
     def __init__(
@@ -258,12 +261,16 @@ class MainScreen(Screen[None]):
     def _push_entity_dialog(self, entities: list[Entity]) -> None:
         title = self.view.article.title if self.view.article else ""
 
+        dialog = EntityDialog(entities, title)
+
         def chosen(entity: str | None) -> None:
             if entity is not None:
                 self.view.select_entity(entity)
             self.view.focus()
+            if entity is not None and dialog.wants_dossier:
+                self.action_dossier(entity)
 
-        self.app.push_screen(EntityDialog(entities, title), chosen)
+        self.app.push_screen(dialog, chosen)
 
     def _focus_now(self, widget: Widget) -> None:
         """Move the focus and show its keys in the same frame as the content that goes with it."""

@@ -1,11 +1,24 @@
-"""Provides Trail: the back/forward history of places the reader opened."""
+"""Provides Trail, the back/forward history of places the reader opened, and Destination,
+where a dossier or briefing item sends the reader."""
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from reader.widgets.article_view import Place
 
 #: Enough for a long session; the oldest places fall off.
 LIMIT = 200
+
+
+@dataclass(frozen=True)
+class Destination:
+    """An article to open: at ``cursor`` (a text offset), with ``entity`` selected; no cursor
+    with an entity puts the reader on the entity's first mention."""
+
+    article_id: str
+    entity: str | None = None
+    cursor: int | None = None
 
 
 class Trail:

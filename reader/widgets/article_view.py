@@ -89,6 +89,8 @@ class ArticleView(ScrollView, can_focus=True):
             group=_OTHER,
         ),
         Binding("e", "screen.entity_list", "Entities", id="article.entities"),
+        Binding("d", "screen.dossier", "Dossier", id="article.dossier"),
+        Binding("p", "screen.pin", "Pin", id="article.pin"),
         Binding("enter", "screen.focus_panel", "Cross-refs", id="article.to_panel"),
         Binding("escape", "clear", "Clear", id="article.clear"),
         Binding("j", "scroll_down", "Down", show=False, id="article.down"),
@@ -151,6 +153,8 @@ class ArticleView(ScrollView, can_focus=True):
         self._cursor = None
         if cursor is not None:
             self._cursor = self._span_at(cursor)
+            if self._cursor is None and entity is not None:
+                self._cursor = self._nearest_mention(cursor)
         elif entity is not None:
             first = self._entity_indices()
             self._cursor = self._span(first[0]) if first else None
@@ -158,9 +162,9 @@ class ArticleView(ScrollView, can_focus=True):
         self._rewrap()
         if scroll_y is not None:
             self._scroll_line(scroll_y)
-        elif self._cursor is not None:
+        elif self._cursor is not None or cursor is not None:
             self._scroll_line(0)
-            self._reveal(self._cursor[0])
+            self._reveal(self._cursor[0] if self._cursor is not None else cursor or 0)
         else:
             self._scroll_line(0)
         self._changed(report_entity=False)
@@ -198,6 +202,15 @@ class ArticleView(ScrollView, can_focus=True):
             if self._cursor:
                 self._reveal(self._cursor[0])
         self._changed()
+
+    def reading_offset(self) -> int | None:
+        """Where the reader is in the text: the start of the marked mention or hit, else the
+        first line shown (``p`` pins the sentence there)."""
+        if self.article is None:
+            return None
+        if self._cursor is not None:
+            return self._cursor[0]
+        return self._offset_at_line(max(round(self.scroll_y), len(self._head)))
 
     @property
     def mention_count(self) -> int:
@@ -321,6 +334,14 @@ class ArticleView(ScrollView, can_focus=True):
         if index >= 0 and self._hits[index][1] > offset:
             return self._hits[index]
         return None
+
+    def _nearest_mention(self, offset: int) -> tuple[int, int] | None:
+        """The selected entity's mention closest to ``offset`` (a role or quote beside it)."""
+        indices = self._entity_indices()
+        if not indices:
+            return None
+        best = min(indices, key=lambda i: abs(self._mentions[i].start - offset))
+        return self._span(best)
 
     def _mention_index(self, span: tuple[int, int]) -> int | None:
         index = bisect_left(self._mention_starts, span[0])

@@ -46,6 +46,7 @@ class CrossRefList(ScrollView, can_focus=True):
         Binding("j,down", "move(1)", "Down", show=False, id="panel.down"),
         Binding("k,up", "move(-1)", "Up", show=False, id="panel.up"),
         Binding("enter", "select", "Open", id="panel.open"),
+        Binding("d", "screen.dossier", "Dossier", id="panel.dossier"),
         Binding("escape", "screen.focus_article", "Article", id="panel.leave"),
     ]
 
@@ -87,13 +88,17 @@ class CrossRefList(ScrollView, can_focus=True):
             if index and self._spaced:
                 lines.append((-1, Content("")))
             firsts.append(len(lines))
-            lines.extend((index, line) for line in prompt.wrap(width - 1))
+            lines.extend((index, line) for line in self._wrap(prompt, width - 1))
         self._lines, self._first = lines, firsts
         size = Size(width, len(lines))
         if size != self.virtual_size:
             self.set_reactive(ScrollView.virtual_size, size)
             self._scroll_update(size)
         self.refresh()
+
+    def _wrap(self, prompt: Content, width: int) -> list[Content]:
+        """The display lines of one item."""
+        return prompt.wrap(width)
 
     def on_resize(self, event: events.Resize) -> None:
         self._layout_lines()
@@ -289,6 +294,17 @@ class CrossRefPanel(Vertical):
             items.append((Content.styled("No entities found in this article.", "dim"), False))
             self._item_entity.append(None)
         self.listing.set_items(items)
+
+    def highlighted_entity(self) -> str | None:
+        """The entity the panel is about, else the one highlighted in its list of entities."""
+        if self.entity is not None:
+            return self.entity.id
+        index = self.listing.highlighted
+        if self.entities and index is not None and index < len(self._item_entity):
+            entity_index = self._item_entity[index]
+            if entity_index is not None:
+                return self.entities[entity_index].id
+        return None
 
     def on_cross_ref_list_selected(self, event: CrossRefList.Selected) -> None:
         event.stop()

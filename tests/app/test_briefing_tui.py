@@ -1,0 +1,484 @@
+"""Dossiers, pins, the briefing and its export, used as a person would (issue 4's TUI part).
+
+Tests on the seeds need the real model (roles and quotes come from spaCy's parser); the ones on
+hand-made data check that untrusted text stays literal and that a dossier still being analysed
+says so, then fills in.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from index import Dossier, Entity, Library, Pinned, Source
+from index.models import ArticleSummary
+from index.dossier import Cooccurrence, Quote, Role
+from reader.dialogs.confirm_dialog import ConfirmDialog
+from reader.dialogs.export_dialog import ExportDialog, chosen_path, default_path
+from reader.dialogs.note_dialog import NoteDialog
+from reader.screens.briefing_screen import BriefingScreen
+from reader.screens.dossier_screen import DossierScreen
+from reader.screens.help_screen import HelpScreen
+from reader.screens.main_screen import MainScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.crossref_panel import CrossRefList
+from reader.widgets.item_list import ItemList
+from tests.app.helpers import screen_text, settle, status, type_query
+from tests.conftest import REUTERS_TITLE, SCMP_TITLE
+
+pytestmark = pytest.mark.anyio
+
+WIDE = (160, 48)
+SCMP = "scmp-china-kazakhstan-xinjiang"
+QUOTE = "We appreciated the Kazakh government"
+
+
+async def open_article(pilot, query: str, title: str) -> None:
+    await settle(pilot)
+    await pilot.press("slash")
+    await type_query(pilot, query)
+    await pilot.press("enter")
+    await settle(pilot)
+    titles = [hit.title for hit in pilot.app.screen.query_one("#articles")._hits]
+    for _ in range(titles.index(title)):
+        await pilot.press("j")
+    await pilot.press("enter")
+    await settle(pilot)
+    assert pilot.app.screen.query_one(ArticleView).article.title == title
+
+
+async def select_entity(pilot, name: str) -> None:
+    await pilot.press("e")
+    await settle(pilot)
+    for char in name:
+        await pilot.press(char)
+    await pilot.press("enter")
+    await settle(pilot)
+
+
+async def open_wang_yi_dossier(pilot) -> None:
+    await open_article(pilot, "kazakh", SCMP_TITLE)
+    await select_entity(pilot, "wang yi")
+    assert pilot.app.screen.query_one(ArticleView).entity == "wang-yi"
+    await pilot.press("d")
+    await settle(pilot, rounds=6)
+    assert isinstance(pilot.app.screen, DossierScreen)
+
+
+def notes(app) -> list[str]:
+    return [notification.message for notification in app._notifications]
+
+
+def highlight(app, text: str) -> None:
+    """Put the list's highlight on the first selectable item holding ``text``."""
+    listing = app.screen.query_one(ItemList)
+    for index, (prompt, selectable) in enumerate(listing.items):
+        if selectable and text in prompt.plain:
+            listing.highlight(index)
+            return
+    raise AssertionError(f"no item holds {text!r}")
+
+
+# --- the dossier ---------------------------------------------------------------------------------
+@pytest.mark.model
+async def test_d_on_wang_yi_shows_his_dossier(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_wang_yi_dossier(pilot)
+        text = screen_text(app)
+        assert "Wang Yi" in text and "PERSON" in text
+        assert "also: Wang" in text
+        assert "5 mentions in 1 article" in text
+        assert "Roles" in text and "Chinese Foreign Minister" in text
+        assert f"“{QUOTE}" in text
+        assert "South China Morning Post" in text
+        assert "Appears with" in text and "Beibut Atamkulov" in text
+        assert "When" in text
+        assert "Still analysing" not in text
+        listing = app.screen.query_one(ItemList)
+        plain = "\n".join(prompt.plain for prompt, _ in listing.items)
+        assert "undated: 5 mentions (counted apart)" in plain
+        assert "Articles, newest first (1)" in plain and SCMP_TITLE in plain
+        await pilot.press("escape")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+
+
+@pytest.mark.model
+async def test_an_article_in_the_dossier_opens_at_the_first_mention(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_article(pilot, "etim", REUTERS_TITLE)  # start somewhere else
+        await pilot.press("escape")
+        await pilot.press("e")
+        await settle(pilot)
+        for char in "xinjiang":
+            await pilot.press(char)
+        await pilot.press("ctrl+d")  # the entity list: select and open the dossier
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, DossierScreen)
+        assert "Xinjiang" in screen_text(app)
+        highlight(app, SCMP_TITLE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        view = app.screen.query_one(ArticleView)
+        assert view.article.title == SCMP_TITLE
+        assert view.entity == "xinjiang"
+        assert "mention 1 of" in status(app)
+        assert app.focused is view
+
+
+@pytest.mark.model
+async def test_a_quote_opens_its_article_at_the_speaker(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_wang_yi_dossier(pilot)
+        highlight(app, QUOTE)
+        await pilot.press("enter")
+        await settle(pilot)
+        view = app.screen.query_one(ArticleView)
+        assert view.entity == "wang-yi"
+        cursor = view.place().cursor
+        assert cursor is not None
+        assert view.article.text.index(QUOTE) < cursor  # "..., Wang said": after the quote
+
+
+@pytest.mark.model
+async def test_who_appears_with_it_opens_their_dossier_and_backspace_returns(
+    make_app, seed_library
+):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_wang_yi_dossier(pilot)
+        highlight(app, "Beibut Atamkulov")
+        await pilot.press("enter")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, DossierScreen)
+        assert app.screen.dossier.entity.name == "Beibut Atamkulov"
+        assert "Beibut Atamkulov  PERSON" in screen_text(app)
+        await pilot.press("backspace")
+        await settle(pilot, rounds=6)
+        assert app.screen.dossier.entity.id == "wang-yi"
+        assert "Chinese Foreign Minister" in screen_text(app)
+
+
+@pytest.mark.model
+async def test_d_in_the_panel_opens_the_highlighted_entity(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_article(pilot, "etim", REUTERS_TITLE)
+        await pilot.press("escape")
+        await pilot.press("enter")  # to the panel: the article's entities
+        await settle(pilot)
+        assert isinstance(app.focused, CrossRefList)
+        entity = app.screen.panel.highlighted_entity()
+        assert entity is not None
+        await pilot.press("d")
+        await settle(pilot, rounds=6)
+        assert isinstance(app.screen, DossierScreen)
+        assert app.screen.dossier.entity.id == entity
+
+
+@pytest.mark.model
+async def test_d_with_nothing_selected_says_what_to_do(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_article(pilot, "etim", REUTERS_TITLE)
+        await pilot.press("escape", "d")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "Select an entity first" in status(app)
+
+
+# --- pins and the briefing -----------------------------------------------------------------------
+@pytest.mark.model
+async def test_p_pins_the_sentence_and_P_lists_it(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_article(pilot, "kazakh", SCMP_TITLE)
+        await select_entity(pilot, "wang yi")
+        await pilot.press("n")  # the second mention: "... Wang Yi said ..."
+        await pilot.press("p")
+        await settle(pilot)
+        pinned = [n for n in notes(app) if n.startswith("Pinned: ")]
+        assert pinned, notes(app)
+        pins = app.library.pins()
+        assert len(pins) == 1
+        view = app.screen.query_one(ArticleView)
+        cursor = view.place().cursor
+        assert pins[0].start <= cursor < pins[0].end
+        await pilot.press("P")
+        await settle(pilot)
+        assert isinstance(app.screen, BriefingScreen)
+        text = screen_text(app)
+        assert "1 pinned passage" in text
+        assert SCMP_TITLE in text
+        assert "South China Morning Post · undated" in text
+        assert pins[0].passage[:40] in text
+        await pilot.press("enter")  # back to the article, at the pin
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert app.screen.query_one(ArticleView).article.title == SCMP_TITLE
+
+
+def pin_three(path: Path) -> list[Pinned]:
+    with Library.open(path) as lib:
+        text = lib.article(SCMP).text
+        made = []
+        for words in ("Chinese Foreign Minister Wang Yi and", QUOTE, "Xinjiang"):
+            span = lib.sentence_at(SCMP, text.index(words))
+            made.append(lib.pin(SCMP, span.start, span.end))
+    return made
+
+
+@pytest.mark.model
+async def test_reorder_annotate_delete_survive_reopening(make_app, seed_library):
+    first, second, third = pin_three(seed_library)
+    assert len({first.passage, second.passage, third.passage}) == 3
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, BriefingScreen)
+        assert "3 pinned passages" in screen_text(app)
+        assert screen.selected_pin.id == first.id
+        await pilot.press("J")  # first moves down one
+        await settle(pilot)
+        assert [p.id for p in screen.pins] == [second.id, first.id, third.id]
+        assert screen.selected_pin.id == first.id
+        await pilot.press("shift+down")  # and once more, to the end
+        await pilot.press("k", "k")  # up to the top: second
+        await settle(pilot)
+        assert screen.selected_pin.id == second.id
+        await pilot.press("a")
+        await settle(pilot)
+        assert isinstance(app.screen, NoteDialog)
+        for char in "key line":
+            await pilot.press(char)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "note: key line" in screen_text(app)
+        await pilot.press("j")  # third
+        await pilot.press("x")
+        await settle(pilot)
+        assert isinstance(app.screen, ConfirmDialog)
+        await pilot.press("n")
+        await settle(pilot)
+        assert len(screen.pins) == 3
+        await pilot.press("delete")
+        await pilot.press("y")
+        await settle(pilot)
+        assert [p.id for p in screen.pins] == [second.id, first.id]
+        assert "2 pinned passages" in screen_text(app)
+    with Library.open(seed_library) as lib:
+        kept = lib.pins()
+    assert [p.id for p in kept] == [second.id, first.id]
+    assert kept[0].note == "key line" and kept[1].note == ""
+    app = make_app(seed_library)  # and the reader shows them so after a restart
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        text = screen_text(app)
+        assert "2 pinned passages" in text and "note: key line" in text
+        assert text.index(second.passage[:30]) < text.index(first.passage[:30])
+
+
+@pytest.mark.model
+async def test_ctrl_e_writes_the_briefing_as_markdown(make_app, seed_library, tmp_path):
+    app = make_app(seed_library)
+    target = tmp_path / "out" / "my-briefing.md"
+    target.parent.mkdir()
+    async with app.run_test(size=WIDE) as pilot:
+        await open_article(pilot, "kazakh", SCMP_TITLE)
+        await select_entity(pilot, "wang yi")
+        await pilot.press("p")
+        await settle(pilot)
+        passage = app.library.pins()[0].passage
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        field = app.screen.query_one("#export-path")
+        assert field.value.endswith(".md") and "briefing-" in field.value
+        field.value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert f"Briefing written to {target}" in notes(app)
+    text = target.read_text(encoding="utf-8")
+    assert passage in text
+    assert "South China Morning Post" in text
+    assert SCMP_TITLE.split("‘")[0].strip() in text
+
+
+@pytest.mark.model
+async def test_export_from_the_dossier_holds_the_dossier_and_asks_before_replacing(
+    make_app, seed_library, tmp_path
+):
+    app = make_app(seed_library)
+    target = tmp_path / "wang.md"
+    target.write_text("old", encoding="utf-8")
+    async with app.run_test(size=WIDE) as pilot:
+        await open_wang_yi_dossier(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "exists: enter again to replace it" in screen_text(app)
+        assert target.read_text(encoding="utf-8") == "old"
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DossierScreen)
+    text = target.read_text(encoding="utf-8")
+    assert "Chinese Foreign Minister" in text and QUOTE in text
+
+
+@pytest.mark.model
+async def test_help_lists_the_new_keys(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("question_mark")
+        await settle(pilot)
+        assert isinstance(app.screen, HelpScreen)
+        keys = str(app.screen.query_one("#help-keys").render())
+        for ident in (
+            "article.dossier",
+            "article.pin",
+            "panel.dossier",
+            "entities.dossier",
+            "main.briefing",
+            "main.export",
+            "dossier.close",
+            "dossier.previous",
+            "briefing.move_up",
+            "briefing.move_down",
+            "briefing.annotate",
+            "briefing.delete",
+            "briefing.export",
+        ):
+            assert ident in keys, ident
+
+
+# --- hand-made data: untrusted text, and a dossier still being analysed ----------------------------
+EVIL = "Acme [Corp] [/] [@click=app.quit]x[/] [link=file:///etc/passwd]y"
+
+
+def evil_dossier(analysed: int = 1) -> Dossier:
+    entity = Entity("evil", EVIL, "ORG", ("[b]alias[/b]",), 3, 1)
+    article = ArticleSummary("a1", "[b]Title[/b] [red]x", "[i]Source[/i]", "2015-09-02")
+    other = Entity("o", "[@click=app.bell]Other[/]", "PERSON", (), 1, 1)
+    return Dossier(
+        entity=entity,
+        first_seen="2015-09-02",
+        last_seen="2015-09-02",
+        roles=(Role("[bold]chief[/bold] of [link=x]y[/link]", "a1", 0, 5, "evil"),),
+        quotes=(Quote("[blink]we said[/]", "[red]he", "a1", 10, 20, "said", "evil"),),
+        cooccurring=(Cooccurrence(other, 1, 1),),
+        articles=(article,),
+        analysed=analysed,
+        of=1,
+    )
+
+
+class FakeLibrary:
+    """Answers dossier() and pins() with hand-made data; the second, unbudgeted dossier call
+    waits until the test lets it go."""
+
+    def __init__(self, first: Dossier, full: Dossier | None = None) -> None:
+        self.first, self.full = first, full or first
+        self.go = threading.Event()
+        self.calls: list[object] = []
+        self.pinned = [
+            Pinned(
+                1,
+                "a1",
+                0,
+                5,
+                "[bold]passage[/] [@click=app.quit]q[/]",
+                "[i]note[/i]",
+                source=Source("a1", "[b]T[/b]", "[u]S[/u]", "2015-09-02"),
+            )
+        ]
+
+    def dossier(self, name: str, *, budget: float | None = 0.75) -> Dossier:
+        self.calls.append(budget)
+        if budget is None:
+            self.go.wait(10)
+            return self.full
+        return self.first
+
+    def pins(self) -> list[Pinned]:
+        return list(self.pinned)
+
+
+async def test_dossier_and_briefing_show_markup_literally(make_app, tmp_path):
+    app = make_app(tmp_path / "empty")
+    fake = FakeLibrary(evil_dossier())
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.push_screen(DossierScreen(fake, "evil"))  # type: ignore[arg-type]
+        await settle(pilot)
+        text = screen_text(app)
+        assert EVIL[:30] in text
+        assert "[b]alias[/b]" in text
+        assert "[bold]chief[/bold] of [link=x]y[/link]" in text
+        assert "“[blink]we said[/]”" in text and "— [red]he said" in text
+        assert "[@click=app.bell]Other[/]" in text
+        assert "[i]Source[/i] · 2015-09-02 · [b]Title[/b] [red]x" in text
+        assert "2015-09-02 " in text  # the When bar
+        await pilot.click(ItemList, offset=(5, 3))
+        await pilot.press("escape")
+        await settle(pilot)
+        app.push_screen(BriefingScreen(fake))  # type: ignore[arg-type]
+        await settle(pilot)
+        text = screen_text(app)
+        assert "[b]T[/b]" in text and "[u]S[/u] · 2015-09-02" in text
+        assert "“[bold]passage[/] [@click=app.quit]q[/]”" in text
+        assert "note: [i]note[/i]" in text
+        await pilot.click(ItemList, offset=(5, 1))
+        await settle(pilot)
+        assert app.is_running
+
+
+async def test_a_dossier_being_analysed_says_so_then_fills_in(make_app, tmp_path):
+    app = make_app(tmp_path / "empty")
+    full = replace(evil_dossier(analysed=4), of=4)
+    partial = replace(full, roles=(), quotes=(), analysed=1)
+    fake = FakeLibrary(partial, full)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.push_screen(DossierScreen(fake, "evil"))  # type: ignore[arg-type]
+        for _ in range(20):
+            await pilot.pause(0.05)
+            if "Still analysing" in screen_text(app):
+                break
+        text = screen_text(app)
+        assert "Still analysing: roles and quotes from 1 of 4 articles so far…" in text
+        assert "none yet" in text
+        assert "chief" not in text
+        fake.go.set()
+        await settle(pilot)
+        text = screen_text(app)
+        assert "Still analysing" not in text
+        assert "[bold]chief[/bold]" in text
+    assert fake.calls == [0.75, None]
+
+
+def test_export_paths(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    first = default_path()
+    assert first.parent == tmp_path and first.name.startswith("briefing-")
+    first.write_text("x")
+    assert default_path().name.endswith("-2.md")
+    assert chosen_path("notes.md") == tmp_path / "notes.md"
+    assert chosen_path(str(tmp_path)).name.endswith("-2.md")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert chosen_path("~/b.md") == tmp_path / "home" / "b.md"
