@@ -378,6 +378,12 @@ def _titles() -> frozenset[str]:
     )
 
 
+@lru_cache(maxsize=1)
+def _not_names() -> frozenset[str]:
+    text = (DATA / "not-names.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and w[0] != "#")
+
+
 def _clean(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     """The name inside an entity span: one line, no stray words or punctuation."""
     if _BREAK.search(text, s, e) is None:
@@ -422,6 +428,8 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         return _split_parenthesis(text, s, e, label)
     if text[s:e].islower() and (label == "PERSON" or " " not in text[s:e]):
         return []  # "dlrs vs", "cts": lowercase words are not names ("the foreign ministry" is)
+    if text[s:e].lower() in _not_names():
+        return []  # a table's label ("Revs", "Avg"), not a name
     if text[e - 1].isdigit():
         score = _SCORE.search(text, s, e)  # "Evansville 51-50", "Bengals 13 - 10"
         if score is not None and score.start() > s:
