@@ -126,14 +126,16 @@ class BriefingScreen(Screen[Destination | None]):
             index_of[pin.id] = len(items)
             title, facts = citation(pin)
             parts = [
-                Content.styled(f"{number}. ", "bold $text-accent"),
+                Content.styled(f"{number:>2}", "bold $text-accent"),
+                Content.styled(f" · {facts}" if facts else "", "dim"),
+                "\n   ",
                 Content.styled(title, "bold"),
+                "\n   ",
+                Content(safe_line(pin.passage)),
             ]
-            if facts:
-                parts += ["\n   ", Content.styled(facts, "dim")]
-            parts += ["\n   ", Content(f"“{safe_line(pin.passage)}”")]
             if pin.note:
-                parts += ["\n   ", Content.styled(f"note: {safe_line(pin.note)}", "italic $text-success")]
+                note = Content.styled(f"note: {safe_line(pin.note)}", "italic $text-success")
+                parts += ["\n   ", note]
             items.append((Content.assemble(*parts), True))
         if not pins:
             items.append(
@@ -237,7 +239,7 @@ class BriefingScreen(Screen[Destination | None]):
             self.notify("Pin deleted.", markup=False, timeout=2)
 
         question = Content.styled("Delete this pin?", "bold")
-        detail = Content.assemble(Content(f"“{passage}”"), Content.styled(f"\n{title}", "dim"))
+        detail = Content.assemble(Content(passage), Content.styled(f"\n{title}", "dim"))
         self.app.push_screen(ConfirmDialog(question, detail), confirmed)
 
     def action_export(self) -> None:

@@ -33,6 +33,8 @@ COMPANY = 20
 #: Up to this many periods as bars, more as one sparkline.
 BAR_PERIODS = 12
 BAR_WIDTH = 24
+#: Characters of an article title in a role's or quote's citation (the articles list has it whole).
+TITLE = 50
 
 
 def plural(count: int, word: str) -> str:
@@ -278,7 +280,10 @@ class DossierScreen(Screen[Destination | None]):
     def _cite(article: ArticleSummary | None, article_id: str) -> Content:
         if article is None:
             return Content.styled(safe_line(article_id), "dim")
-        facts = [safe_line(article.source), day(article.date), safe_line(article.title)]
+        title = safe_line(article.title)
+        if len(title) > TITLE:
+            title = title[: TITLE - 1].rstrip() + "…"
+        facts = [safe_line(article.source), day(article.date), title]
         return Content.styled(" · ".join(fact for fact in facts if fact), "dim")
 
     @staticmethod

@@ -217,7 +217,7 @@ async def test_p_pins_the_sentence_and_P_lists_it(make_app, seed_library):
         text = screen_text(app)
         assert "1 pinned passage" in text
         assert SCMP_TITLE in text
-        assert "South China Morning Post · undated" in text
+        assert "1 · South China Morning Post · undated" in text
         assert pins[0].passage[:40] in text
         await pilot.press("enter")  # back to the article, at the pin
         await settle(pilot)
@@ -440,8 +440,8 @@ async def test_dossier_and_briefing_show_markup_literally(make_app, tmp_path):
         app.push_screen(BriefingScreen(fake))  # type: ignore[arg-type]
         await settle(pilot)
         text = screen_text(app)
-        assert "[b]T[/b]" in text and "[u]S[/u] · 2015-09-02" in text
-        assert "“[bold]passage[/] [@click=app.quit]q[/]”" in text
+        assert "[b]T[/b]" in text and "1 · [u]S[/u] · 2015-09-02" in text
+        assert "[bold]passage[/] [@click=app.quit]q[/]" in text
         assert "note: [i]note[/i]" in text
         await pilot.click(ItemList, offset=(5, 1))
         await settle(pilot)
