@@ -36,7 +36,7 @@ class NoteDialog(ModalScreen[str | None]):
                 Content.assemble(
                     Content.styled("Note for the pinned passage", "bold"),
                     "\n",
-                    Content.styled(f"“{passage}”", "italic dim"),
+                    Content.styled(passage, "italic dim"),
                 ),
                 markup=False,
             )

@@ -33,11 +33,12 @@ class BriefingActions(Screen[None]):
     """The base of MainScreen; uses its library, article view, panel and ``_open``."""
 
     class PinAdded(Message):
-        """A passage was pinned to the briefing (``p``)."""
+        """A passage was pinned to the briefing (``p``), or ``already`` was."""
 
-        def __init__(self, passage: str) -> None:
+        def __init__(self, passage: str, already: bool = False) -> None:
             super().__init__()
             self.passage = passage
+            self.already = already
 
     if TYPE_CHECKING:  # provided by MainScreen
         library: Library
@@ -105,12 +106,18 @@ class BriefingActions(Screen[None]):
         passage = safe_line(message.passage)
         if len(passage) > SHOWN:
             passage = passage[: SHOWN - 1] + "…"
-        self.notify(f"Pinned: {passage}", markup=False, timeout=4)
+        said = "Already pinned" if message.already else "Pinned"
+        self.notify(f"{said}: {passage}", markup=False, timeout=4)
 
     @work(thread=True, group="pin")
     def _pin_sentence(self, article_id: str, offset: int) -> None:
         try:
             span = self.library.sentence_at(article_id, offset)
+            for pinned in self.library.pins():  # p twice in one sentence pins it once
+                if pinned.article == article_id and span.start <= pinned.start < span.end:
+                    if pinned.end <= span.end:
+                        self.post_message(self.PinAdded(pinned.passage, already=True))
+                        return
             pinned = self.library.pin(article_id, span.start, span.end)
         except ReaderError as error:
             reason = safe_line(error) or type(error).__name__

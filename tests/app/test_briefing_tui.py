@@ -208,6 +208,10 @@ async def test_p_pins_the_sentence_and_P_lists_it(make_app, seed_library):
         assert pinned, notes(app)
         pins = app.library.pins()
         assert len(pins) == 1
+        await pilot.press("p")  # the same sentence again: not pinned twice
+        await settle(pilot)
+        assert any(n.startswith("Already pinned: ") for n in notes(app))
+        assert len(app.library.pins()) == 1
         view = app.screen.query_one(ArticleView)
         cursor = view.place().cursor
         assert pins[0].start <= cursor < pins[0].end
