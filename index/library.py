@@ -327,7 +327,7 @@ class Library(BriefingMixin):
         this process or another (a ``reader add`` while the reader is open): poll it."""
         count, last, generation = self.store.db.execute(
             "SELECT count(*), coalesce(max(rowid), 0),"
-            " coalesce((SELECT value FROM meta WHERE key = 'generation'), '')  FROM articles"
+            " coalesce((SELECT value FROM meta WHERE key = 'generation'), '') FROM articles"
         ).fetchone()
         return int(count), int(last), str(generation)
 
@@ -340,6 +340,16 @@ class Library(BriefingMixin):
             f"SELECT {_SUMMARY} FROM articles ORDER BY {by} LIMIT ? OFFSET ?", (limit, offset)
         )
         return [ArticleSummary(*r) for r in rows]
+
+    def position(self, article_id: str, *, order: str = "date") -> int | None:
+        """Where ``article_id`` is in ``articles(order=order)`` (0-based), or None: the list
+        keeps the reader's place when it is read again."""
+        by = "title COLLATE NOCASE, rowid" if order == "title" else "date DESC, rowid DESC"
+        row = self.store.db.execute(
+            f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {by}) - 1 AS n"
+            " FROM articles) WHERE id = ?", (article_id,)
+        ).fetchone()
+        return None if row is None else int(row[0])
 
     def article(self, article_id: str) -> Article:
         row = self.store.db.execute(

@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from textual import work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
@@ -22,6 +22,7 @@ from reader.messages import DemoReady, LibraryFailed, LibraryLoaded
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
 from reader.screens.welcome_screen import WelcomeScreen
+from reader.upkeep import LibraryUpkeep
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
 from reader.widgets.colours import entity_variables
@@ -29,7 +30,7 @@ from reader.widgets.crossref_panel import CrossRefList
 from reader.widgets.search_box import SearchBox
 
 
-class ReaderApp(App[None]):
+class ReaderApp(LibraryUpkeep):
     """Opens on the library (or the welcome screen when it is empty)."""
 
     CSS_PATH = "app.tcss"
@@ -37,6 +38,7 @@ class ReaderApp(App[None]):
     BINDINGS = [
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
+        Binding("ctrl+r", "reload", "Reload", id="app.reload"),
         Binding(
             "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.commands"
         ),
@@ -79,19 +81,14 @@ class ReaderApp(App[None]):
         gc.freeze()
         if self.config.problem:
             self.notify(self.config.problem, severity="warning", markup=False)
+        self.start_upkeep()
         self._probe()
 
-    @work(thread=True, exclusive=True, group="probe")
-    def _probe(self) -> None:
-        try:
-            stats, count = self.library.stats(), self.library.count()
-        except ReaderError as error:
-            self.post_message(LibraryFailed("Could not read the library", safe_line(error)))
-            return
-        self.post_message(LibraryLoaded(stats, count))
-
     def on_library_loaded(self, message: LibraryLoaded) -> None:
+        self.upkeep_loaded(message)
         screen: Screen[None]
+        if not message.count and isinstance(self.screen, WelcomeScreen):
+            return  # read again (ctrl+r) and still empty: keep the screen and what it says
         if message.count:
             history = load_history(self.history_path) if self.history_path else []
             screen = MainScreen(
@@ -161,7 +158,8 @@ class ReaderApp(App[None]):
         """The palette offers every action of the screen and its widgets, not only the focused."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys, query syntax and entity colours (?)", self.action_help)
-        seen: set[str] = {"app.quit", "app.help", "app.commands"}
+        yield SystemCommand("Reload", "Read the library again (ctrl+r)", self.action_reload)
+        seen: set[str] = {"app.quit", "app.help", "app.commands", "app.reload"}
         for node in [screen, *screen.query("*")]:
             for binding in Binding.make_bindings(getattr(type(node), "BINDINGS", [])):
                 ident = binding.id or f"{type(node).__name__}.{binding.action}"

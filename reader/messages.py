@@ -27,6 +27,35 @@ class LibraryLoaded(Message):
 
     stats: Stats
     count: int
+    #: Library.version() when the counts were read: the poll compares with it.
+    version: object = None
+
+
+@dataclass
+class LibraryChanged(Message):
+    """Another process (or this one) added, removed or relinked articles since the last look."""
+
+    version: object
+
+
+@dataclass
+class LibraryReloaded(Message):
+    """The library's counts again, and where the selected article now is in the list."""
+
+    stats: Stats
+    selected: str | None
+    position: int | None
+    version: object
+    quiet: bool  # the poll asked, not the reader
+    announce: bool = False  # an import elsewhere has finished: say how many are new
+
+
+@dataclass
+class LibraryChecked(Message):
+    """What the start-up check found or fixed, in one plain line for a notification."""
+
+    severity: str
+    text: str
 
 
 @dataclass

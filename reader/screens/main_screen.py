@@ -31,6 +31,7 @@ from reader.messages import (
     CrossRefsLoaded,
     EntityListReady,
     LibraryFailed,
+    LibraryReloaded,
     RowsLoaded,
     SearchDone,
 )
@@ -144,14 +145,8 @@ class MainScreen(BriefingActions):
 
     def on_mount(self) -> None:
         self.title = f"reader · {self.library_name}"
-        stats = self.stats
-        self.sub_title = " · ".join(
-            (
-                plural(stats.articles, "article"),
-                plural(stats.entities, "entity", "entities"),
-                plural(stats.mentions, "mention"),
-            )
-        )
+        self._show_counts()
+        self._announced = self.count  # the count the reader has been told about
         self.articles.show_library(self.count, "The library is empty.")
         self._library_info()
         self.view.show_placeholder(
@@ -300,6 +295,44 @@ class MainScreen(BriefingActions):
             self.order = "title" if self.order == "date" else "date"
             self.articles.show_library(self.count, "The library is empty.")
             self._library_info()
+
+    # --- reading the library again (ctrl+r, or another process changed it) --------------------
+    def _show_counts(self) -> None:
+        stats = self.stats
+        self.sub_title = " · ".join(
+            (
+                plural(stats.articles, "article"),
+                plural(stats.entities, "entity", "entities"),
+                plural(stats.mentions, "mention"),
+            )
+        )
+
+    def reload(self, *, quiet: bool = False, announce: bool = False) -> None:
+        """Read the counts and the list again, keeping the selected article under the cursor.
+        ``quiet``: the poll asked; ``announce``: an import elsewhere finished, say what it added
+        (once per import, not at every look while it runs)."""
+        selected = self.articles.selected() if self.articles.mode == "library" else None
+        self._reload(selected[0] if selected else None, self.order, quiet, announce)
+
+    def on_library_reloaded(self, message: LibraryReloaded) -> None:
+        self.stats, self.count = message.stats, message.stats.articles
+        self._show_counts()
+        # Entities may have been relinked: what was kept of them is stale.
+        self._crossref_cache.clear()
+        self._docs.clear()
+        self._article_entities = None
+        if self.articles.mode == "library":
+            self.articles.reload_library(self.count, message.selected, message.position)
+            self._library_info()
+        # (search results stay as they are; the next search or an empty box shows the rest)
+        if not message.quiet:
+            self.notify(f"Library read again: {plural(self.count, 'article')}.",
+                        markup=False, timeout=3)
+        elif message.announce and self.count > self._announced:
+            added = plural(self.count - self._announced, "new article")
+            self.notify(f"{added} in the library.", markup=False, timeout=5)
+        if message.announce or not message.quiet:
+            self._announced = self.count
 
     # --- search ----------------------------------------------------------------------------
     @on(Input.Changed, "#search")
@@ -629,6 +662,18 @@ class MainScreen(BriefingActions):
             return
         if not worker.is_cancelled:
             self.post_message(ArticleEntitiesLoaded(generation, article_id, entities))
+
+    @work(thread=True, exclusive=True, group="reload")
+    def _reload(self, selected: str | None, order: str, quiet: bool, announce: bool) -> None:
+        try:
+            version = self.library.version()
+            stats = self.library.stats()
+            position = self.library.position(selected, order=order) if selected else None
+        except ReaderError as error:
+            if not quiet:
+                self._failed("Could not read the library again", error)
+            return
+        self.post_message(LibraryReloaded(stats, selected, position, version, quiet, announce))
 
     @work(thread=True, exclusive=True, group="dialog")
     def _entity_list(self, article_id: str) -> None:

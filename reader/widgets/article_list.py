@@ -108,6 +108,23 @@ class ArticleList(ScrollView, can_focus=True):
         self._rows, self._hits, self._requested = {}, [], set()
         self._reset()
 
+    def reload_library(self, total: int, keep: str | None, position: int | None) -> None:
+        """The library again, its rows fetched afresh. When the row under the cursor is still
+        ``keep`` (the reader has not moved since the reload was asked for), the cursor follows
+        that article to ``position`` and stays at the same height on the screen."""
+        selected = self.selected()
+        old_cursor, old_top = self.cursor, self.scroll_y
+        cursor = position if position is not None and selected and selected[0] == keep else None
+        self.generation += 1
+        self.mode, self.total = "library", total
+        self._rows, self._hits, self._requested = {}, [], set()
+        self.cursor = max(0, min(total - 1, old_cursor if cursor is None else cursor))
+        self._cache.clear()
+        self._resize_virtual()
+        top = old_top + (self.cursor - old_cursor) * self.row_height
+        self.scroll_to(y=max(0, top), animate=False, force=True)
+        self.refresh()
+
     def set_rows(self, generation: int, offset: int, rows: list[ArticleSummary]) -> None:
         if generation != self.generation or self.mode != "library":
             return

@@ -48,6 +48,7 @@ def test_case_23_add_while_a_reader_has_the_library_open(tmp_path, small_library
     for path in (tmp_path / "second").iterdir():
         path.rename(path.with_name("new-" + path.name))
     lib = Library.open(small_library)
+    before = lib.version()
     stop = threading.Event()
     errors: list[BaseException] = []
 
@@ -71,6 +72,7 @@ def test_case_23_add_while_a_reader_has_the_library_open(tmp_path, small_library
         reader_thread.join(30)
     try:
         assert errors == []
+        assert lib.version() != before  # what the TUI polls to notice
         assert run.code == 0, run
         assert_one_line_errors(run)
         assert "40 added" in run.out, run
@@ -83,6 +85,25 @@ def test_case_23_add_while_a_reader_has_the_library_open(tmp_path, small_library
         lib.close()
     no_duplicates(small_library)
     assert_check_clean(small_library)
+
+
+def test_version_and_position_for_the_reloading_list(tmp_path, small_library):
+    """version() changes with every article added or removed and every relink, and stays put
+    otherwise; position() agrees with articles() in both orders."""
+    with Library.open(small_library, create=False) as lib:
+        first = lib.version()
+        assert lib.version() == first
+        lib.search("story")
+        assert lib.version() == first
+        for order in ("date", "title"):
+            ids = [a.id for a in lib.articles(limit=100, order=order)]
+            assert [lib.position(i, order=order) for i in ids] == list(range(len(ids)))
+        assert lib.position("no such article") is None
+        lib.add([write(tmp_path / "extra" / "x.txt", STORY)], jobs=1)
+        second = lib.version()
+        assert second != first and second[0] == first[0] + 1
+        lib.remove(lib.articles(limit=1)[0].id)
+        assert lib.version() not in (first, second)
 
 
 # --- case 24 ---------------------------------------------------------------------------------

@@ -1,0 +1,136 @@
+"""Provides LibraryUpkeep, the app's base class: the start-up check and the watch for changes.
+
+Once the first screen is up, ``Library.check(repair=True)`` runs in a thread worker and the
+reader is told in plain words if it rebuilt or repaired anything. It never waits for another
+import (``wait=0``: a busy library is simply not checked this time). Searches wait only while
+the index is compared with the store (a quarter of a second for 50,000 articles) or while a
+damaged index is rebuilt; SQLite's integrity check holds nothing up. A read-only library is
+not checked: nothing could be repaired.
+
+Every few seconds another worker reads ``Library.version()`` (one small query): when another
+process (``reader add``) has added or removed articles, the list and the counts are read again,
+keeping the selected article under the cursor. ``ctrl+r`` does the same at once.
+"""
+
+from __future__ import annotations
+
+from textual import work
+from textual.app import App
+
+from index import CheckReport, Library, LibraryBusy, ReaderError, safe_line
+from reader.messages import LibraryChanged, LibraryChecked, LibraryFailed, LibraryLoaded
+from reader.screens.main_screen import MainScreen
+
+#: Seconds between two looks at the library's version.
+POLL_SECONDS = 3.0
+
+
+def check_notice(report: CheckReport, after: CheckReport) -> tuple[str, str] | None:
+    """(severity, one line) telling what the start-up check fixed and what is still wrong."""
+    fixed = [p for p in report.problems if p not in after.problems] if report.repaired else []
+    fixed = [p.replace("; it was emptied to be rebuilt", "") for p in fixed]
+    parts = []
+    if report.rebuilt and report.repaired:
+        parts.append("The search index was rebuilt: " + "; ".join(fixed) + ".")
+    elif fixed:
+        parts.append("The start-up check repaired the library: " + "; ".join(fixed) + ".")
+    if after.problems:
+        parts.append("The start-up check found: " + "; ".join(after.problems) + ".")
+    if not parts:
+        return None
+    return ("warning" if after.problems else "information", safe_line(" ".join(parts)))
+
+
+def _generation(version: object) -> object:
+    return version[2] if isinstance(version, tuple) else None
+
+
+class LibraryUpkeep(App[None]):
+    """Keeps what the screens show in step with the library on disk."""
+
+    library: Library
+
+    def start_upkeep(self) -> None:
+        """Called once the app is mounted: start polling the library's version."""
+        self._version: object = None
+        self._checked: Library | None = None
+        self.set_interval(POLL_SECONDS, self._poll, name="library-poll")
+
+    def upkeep_loaded(self, message: LibraryLoaded) -> None:
+        """The counts were read (at start, after ctrl+r, after the demo was built)."""
+        self._version = message.version
+        if self._checked is not self.library:
+            self._checked = self.library
+            self.call_after_refresh(self._start_up_check, self.library)  # after the first paint
+
+    # --- reading the counts -------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="probe")
+    def _probe(self) -> None:
+        try:
+            # The version first: a change made while the counts are read is seen by the poll.
+            version = self.library.version()
+            stats, count = self.library.stats(), self.library.count()
+        except ReaderError as error:
+            self.post_message(LibraryFailed("Could not read the library", safe_line(error)))
+            return
+        self.post_message(LibraryLoaded(stats, count, version))
+
+    def action_reload(self) -> None:
+        """Read the library again: articles another process added or removed show up."""
+        self.reload_library(quiet=False)
+
+    def reload_library(self, *, quiet: bool, announce: bool = False) -> None:
+        main = next((s for s in reversed(self.screen_stack) if isinstance(s, MainScreen)), None)
+        if main is not None:
+            main.reload(quiet=quiet, announce=announce)
+        else:  # the welcome screen: the library may not be empty any more
+            self._probe()
+
+    # --- the watch ----------------------------------------------------------------------------
+    def _poll(self) -> None:
+        if self._version is not None:
+            self._read_version(self._version)
+
+    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
+    def _read_version(self, known: object) -> None:
+        try:
+            version = self.library.version()
+        except Exception:  # busy, closing, gone: look again next time
+            return
+        if version != known:
+            self.post_message(LibraryChanged(version))
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        if message.version == self._version:
+            return
+        # Entities are relinked when an import ends: only then is there news to announce.
+        finished = _generation(message.version) != _generation(self._version)
+        self._version = message.version
+        self.reload_library(quiet=True, announce=finished)
+
+    # --- the start-up check -------------------------------------------------------------------
+    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
+    def _start_up_check(self, library: Library) -> None:
+        if library.readonly:
+            return
+        try:
+            report = library.check(repair=True, wait=0)
+            after = library.check() if report.repaired else report
+        except LibraryBusy:
+            self.post_message(LibraryChecked(
+                "information", "The start-up check was skipped: another import is running."))
+            return
+        except ReaderError as error:
+            self.post_message(LibraryChecked(
+                "warning", f"The start-up check could not run: {safe_line(error)}"))
+            return
+        except Exception as error:  # noqa: BLE001 - only a check: it must never end the app
+            self.log.error("start-up check failed", error=repr(error))
+            return
+        notice = check_notice(report, after)
+        if notice is not None:
+            self.post_message(LibraryChecked(*notice))
+
+    def on_library_checked(self, message: LibraryChecked) -> None:
+        self.notify(message.text, severity=message.severity,  # type: ignore[arg-type]
+                    markup=False, timeout=10)
