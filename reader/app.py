@@ -19,6 +19,7 @@ from reader.config import Config, load_config, load_history
 from reader.dialogs.entity_dialog import EntityDialog
 from reader.locations import config_file, demo_library, history_file, samples_dir
 from reader.messages import DemoReady, LibraryFailed, LibraryLoaded
+from reader.screens.briefing_actions import briefing_help
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
 from reader.screens.welcome_screen import WelcomeScreen
@@ -152,6 +153,7 @@ class ReaderApp(LibraryUpkeep):
             ("Cross-reference panel", list(CrossRefList.BINDINGS)),
             ("Entity list (e)", list(EntityDialog.BINDINGS)),
             ("Welcome screen", list(WelcomeScreen.BINDINGS)),
+            *briefing_help(),
         ]
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:

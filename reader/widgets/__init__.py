@@ -3,6 +3,15 @@
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, Place
 from reader.widgets.crossref_panel import CrossRefList, CrossRefPanel
+from reader.widgets.item_list import ItemList
 from reader.widgets.search_box import SearchBox
 
-__all__ = ["ArticleList", "ArticleView", "CrossRefList", "CrossRefPanel", "Place", "SearchBox"]
+__all__ = [
+    "ArticleList",
+    "ArticleView",
+    "CrossRefList",
+    "CrossRefPanel",
+    "ItemList",
+    "Place",
+    "SearchBox",
+]
