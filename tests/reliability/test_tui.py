@@ -243,6 +243,45 @@ def test_case_02_cli_prints_markup_literally(tmp_path):
         assert_one_line_errors(run)
 
 
+FEED = """<?xml version="1.0" encoding="utf-8"?>
+<rss version="2.0" xmlns:dc="http://purl.org/dc/elements/1.1/"><channel>
+<title>Wire [/] feed [bold]x</title>
+<item><title>Talks x [/] y in Paris</title>
+<dc:creator>Ann [bold]Author[/] [@click=app.quit]q[/]</dc:creator>
+<link>javascript:alert(1)</link><pubDate>Tue, 01 Sep 2015 10:00:00 GMT</pubDate>
+<description>Angela Merkel met Emmanuel Macron in Paris. Acme [Corp] [/] stayed away.</description>
+</item></channel></rss>"""
+
+
+async def test_case_02_feed_titles_and_authors_with_markup(tmp_path):
+    """Through the real feed parser: an item's title and author holding markup are stored,
+    printed and shown as written."""
+    src = write(tmp_path / "wire.rss", FEED)
+    path = tmp_path / "library"
+    with Library.open(path) as lib:
+        assert lib.add([src], jobs=1).added == 1
+        (summary,) = lib.articles()
+        article = lib.article(summary.id)
+        assert article.title == "Talks x [/] y in Paris"
+        assert article.author == "Ann [bold]Author[/] [@click=app.quit]q[/]"
+    shown = run_reader(path, "show", summary.id)
+    assert shown.code == 0, shown
+    assert "Talks x [/] y in Paris" in shown.out and "Ann [bold]Author[/]" in shown.out, shown
+    assert_one_line_errors(shown)
+    with Library.open(path, create=False) as lib:
+        app = make_app(lib, tmp_path)
+        async with app.run_test(size=(170, 50)) as pilot:
+            await settle(pilot)
+            assert "Talks x [/] y in Paris" in assert_screen_safe(app)
+            await pilot.press("enter")
+            await settle(pilot)
+            text = assert_screen_safe(app)
+            for word in "Ann [bold]Author[/] [@click=app.quit]q[/]".split():
+                assert word in text, word
+            assert clickable_cells(app) == []
+            assert app.is_running
+
+
 def test_case_18_only_http_links_may_be_opened():
     from index.safe import openable_url
 
