@@ -43,7 +43,7 @@ class EntityDialog(ModalScreen[str | None]):
             yield OptionList(id="entity-options", markup=False)
             yield Static(
                 Content.styled(
-                    "type to filter · ↑↓ move · enter select · ctrl+d dossier · esc close", "dim"
+                    "type to filter · ↑↓ · enter select · ctrl+d dossier · esc close", "dim"
                 ),
                 markup=False,
             )

@@ -81,9 +81,8 @@ class ExportDialog(ModalScreen[Path | None]):
                 markup=False,
             )
             yield Input(value=str(self.default), id="export-path", select_on_focus=False)
-            yield Static(
-                Content.styled("enter writes · esc cancels", "dim"), id="export-status", markup=False
-            )
+            hint = Content.styled("enter writes · esc cancels", "dim")
+            yield Static(hint, id="export-status", markup=False)
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -114,10 +114,10 @@ class BriefingActions(Screen[None]):
         try:
             span = self.library.sentence_at(article_id, offset)
             for pinned in self.library.pins():  # p twice in one sentence pins it once
-                if pinned.article == article_id and span.start <= pinned.start < span.end:
-                    if pinned.end <= span.end:
-                        self.post_message(self.PinAdded(pinned.passage, already=True))
-                        return
+                inside = span.start <= pinned.start < pinned.end <= span.end
+                if pinned.article == article_id and inside:
+                    self.post_message(self.PinAdded(pinned.passage, already=True))
+                    return
             pinned = self.library.pin(article_id, span.start, span.end)
         except ReaderError as error:
             reason = safe_line(error) or type(error).__name__

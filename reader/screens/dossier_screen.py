@@ -239,7 +239,9 @@ class DossierScreen(Screen[Destination | None]):
                 Content.assemble(
                     Content(f"“{safe_line(quote.text)}”"),
                     "\n  ",
-                    Content.styled(f"— {safe_line(quote.speaker)} {safe_line(quote.cue)} · ", "dim"),
+                    Content.styled(
+                        f"— {safe_line(quote.speaker)} {safe_line(quote.cue)} · ", "dim"
+                    ),
                     self._cite(sources.get(quote.article), quote.article),
                 ),
                 Destination(quote.article, e.id, cursor),
@@ -250,7 +252,9 @@ class DossierScreen(Screen[Destination | None]):
             shared.append(plural(other.articles, "article"))
             add(
                 Content.assemble(
-                    Content.styled(safe_line(other.entity.name), label_variable(other.entity.label)),
+                    Content.styled(
+                        safe_line(other.entity.name), label_variable(other.entity.label)
+                    ),
                     Content.styled(f"  {other.entity.label} · {', '.join(shared)}", "dim"),
                 ),
                 OtherDossier(other.entity.id),

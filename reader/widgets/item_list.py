@@ -18,13 +18,13 @@ class ItemList(CrossRefList, inherit_bindings=False):
     """Items of a few lines each; headings and blank lines are items that cannot be selected."""
 
     BINDINGS = [
-        Binding("j,down", "move(1)", "Down", show=False, id="list.down"),
-        Binding("k,up", "move(-1)", "Up", show=False, id="list.up"),
-        Binding("pagedown,space", "page(1)", "Page down", show=False, id="list.page_down"),
-        Binding("pageup", "page(-1)", "Page up", show=False, id="list.page_up"),
-        Binding("home", "edge(-1)", "First", show=False, id="list.first"),
-        Binding("end", "edge(1)", "Last", show=False, id="list.last"),
-        Binding("enter", "select", "Open", id="list.open"),
+        Binding("j,down", "move(1)", "Down", show=False, id="items.down"),
+        Binding("k,up", "move(-1)", "Up", show=False, id="items.up"),
+        Binding("pagedown,space", "page(1)", "Page down", show=False, id="items.page_down"),
+        Binding("pageup", "page(-1)", "Page up", show=False, id="items.page_up"),
+        Binding("home", "edge(-1)", "First", show=False, id="items.first"),
+        Binding("end", "edge(1)", "Last", show=False, id="items.last"),
+        Binding("enter", "select", "Open", id="items.open"),
     ]
 
     def highlight(self, index: int | None) -> None:

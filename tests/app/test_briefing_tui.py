@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 
 from index import Dossier, Entity, Library, Pinned, Source
-from index.models import ArticleSummary
 from index.dossier import Cooccurrence, Quote, Role
+from index.models import ArticleSummary
 from reader.dialogs.confirm_dialog import ConfirmDialog
 from reader.dialogs.export_dialog import ExportDialog, chosen_path, default_path
 from reader.dialogs.note_dialog import NoteDialog
@@ -371,7 +371,7 @@ async def test_help_lists_the_new_keys(make_app, seed_library):
             assert ident in keys, ident
 
 
-# --- hand-made data: untrusted text, and a dossier still being analysed ----------------------------
+# --- hand-made data: untrusted text, and a dossier still being analysed ------------------------
 EVIL = "Acme [Corp] [/] [@click=app.quit]x[/] [link=file:///etc/passwd]y"
 
 
