@@ -16,6 +16,7 @@ import pytest
 from index import Dossier, Entity, Library, Pinned, Source
 from index.dossier import Cooccurrence, Quote, Role
 from index.models import ArticleSummary
+from reader.config import Config
 from reader.dialogs.confirm_dialog import ConfirmDialog
 from reader.dialogs.export_dialog import ExportDialog, chosen_path, default_path
 from reader.dialogs.note_dialog import NoteDialog
@@ -342,6 +343,23 @@ async def test_export_from_the_dossier_holds_the_dossier_and_asks_before_replaci
         assert isinstance(app.screen, DossierScreen)
     text = target.read_text(encoding="utf-8")
     assert "Chinese Foreign Minister" in text and QUOTE in text
+
+
+@pytest.mark.model
+async def test_the_new_keys_can_be_remapped_by_binding_id(make_app, seed_library):
+    keys = {"article.pin": "ctrl+b", "main.briefing": "ctrl+o", "briefing.close": "c"}
+    app = make_app(seed_library, config=Config(theme="textual-dark", keys=keys))
+    async with app.run_test(size=WIDE) as pilot:
+        await open_article(pilot, "kazakh", SCMP_TITLE)
+        await pilot.press("ctrl+b")
+        await settle(pilot)
+        assert len(app.library.pins()) == 1
+        await pilot.press("ctrl+o")
+        await settle(pilot)
+        assert isinstance(app.screen, BriefingScreen)
+        await pilot.press("c")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
 
 
 @pytest.mark.model
