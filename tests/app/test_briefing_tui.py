@@ -7,6 +7,7 @@ says so, then fills in.
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import replace
 from pathlib import Path
@@ -14,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from index import Dossier, Entity, Library, Pinned, Source
-from index.dossier import Cooccurrence, Quote, Role
+from index.dossier import Cooccurrence, Period, Quote, Role
 from index.models import ArticleSummary
 from reader.config import Config
 from reader.dialogs.confirm_dialog import ConfirmDialog
@@ -404,6 +405,8 @@ def evil_dossier(analysed: int = 1) -> Dossier:
         roles=(Role("[bold]chief[/bold] of [link=x]y[/link]", "a1", 0, 5, "evil"),),
         quotes=(Quote("[blink]we said[/]", "[red]he", "a1", 10, 20, "said", "evil"),),
         cooccurring=(Cooccurrence(other, 1, 1),),
+        timeline=(Period("2015-08", 1), Period("2015-09", 2)),
+        undated=4,
         articles=(article,),
         analysed=analysed,
         of=1,
@@ -455,7 +458,8 @@ async def test_dossier_and_briefing_show_markup_literally(make_app, tmp_path):
         assert "“[blink]we said[/]”" in text and "— [red]he said" in text
         assert "[@click=app.bell]Other[/]" in text
         assert "[i]Source[/i] · 2015-09-02 · [b]Title[/b] [red]x" in text
-        assert "2015-09-02 " in text  # the When bar
+        assert re.search(r"2015-08 █{12} 1 ", text) and re.search(r"2015-09 █{24} 2 ", text)
+        assert "undated: 4 mentions (counted apart)" in text
         await pilot.click(ItemList, offset=(5, 3))
         await pilot.press("escape")
         await settle(pilot)
