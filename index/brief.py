@@ -152,7 +152,8 @@ def render_markdown(brief: Brief) -> str:
     if brief.pins:
         out += ["", "## Pinned passages"]
         for pin in brief.pins:
-            out += ["", f"> “{md(pin.passage)}”", f"> — {cite(pin.article)}"]
+            # The passage as printed (it may open with a quotation mark of its own).
+            out += ["", f"> {md(pin.passage)}", f"> — {cite(pin.article)}"]
             if pin.note.strip():
                 out += ["", f"Note: {md(pin.note)}"]
     out += ["", "## Sources", ""]

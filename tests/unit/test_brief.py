@@ -91,8 +91,10 @@ def test_every_quoted_line_cites_the_source_it_came_from():
     out = render_markdown(brief(wang(), kaidanow(), pins=[pin]))
     lines = out.splitlines()
     sources = numbered_sources(out)
-    quoted = [i for i, line in enumerate(lines) if line.startswith("> “")]
+    quoted = [i for i, line in enumerate(lines)
+              if line.startswith("> ") and not line.startswith("> — ")]
     assert len(quoted) == 2  # Wang's quote and the pin
+    assert "> Hundreds of people have died in unrest in Xinjiang." in lines  # no added marks
     for i in quoted:
         cite = re.fullmatch(r"> — (.+), (\S+) \[(\d+)\]", lines[i + 1])
         assert cite, lines[i + 1]
