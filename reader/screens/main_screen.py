@@ -77,7 +77,10 @@ class MainScreen(BriefingActions):
     _TRAIL = Binding.Group("Back/fwd", compact=True)
 
     BINDINGS = [
-        Binding("slash", "search", "Search", id="main.search"),
+        # A priority binding runs in the app's own turn, before the keys typed after it are
+        # handed to a widget: "/xinjiang" typed fast (or pasted, or sent by tmux) all lands in
+        # the box. In the box itself "/" is typed as text.
+        Binding("slash", "search", "Search", id="main.search", priority=True),
         Binding("x", "toggle_panel", "Panel", id="main.toggle_panel"),
         Binding("backspace,alt+left", "back", "Back", id="main.back", group=_TRAIL),
         Binding("alt+right", "forward", "Forward", id="main.forward", group=_TRAIL),
@@ -177,27 +180,33 @@ class MainScreen(BriefingActions):
 
     # --- actions ---------------------------------------------------------------------------
     def action_search(self) -> None:
+        box = self.query_one(SearchBox)
+        if box.has_focus:
+            box.insert_text_at_cursor("/")
+            return
         if self.has_class("-narrow"):
             self._show_panel(False)
-        self.query_one(SearchBox).focus()
+        # set_focus, not focus(): focus() waits its turn in the queue, behind the keys typed
+        # right after the "/".
+        self.set_focus(box)
 
     def action_focus_list(self) -> None:
         if self.has_class("-narrow"):
             self._show_panel(False)
-        self.articles.focus()
+        self.set_focus(self.articles)
 
     def action_focus_article(self) -> None:
-        self.view.focus()
+        self.set_focus(self.view)
 
     def action_toggle_panel(self) -> None:
         shown = not self._panel_visible()
         self._show_panel(shown)
         if not shown and self.panel.listing.has_focus:
-            self.view.focus()
+            self.set_focus(self.view)
 
     def action_focus_panel(self) -> None:
         self._show_panel(True)
-        self.panel.listing.focus()
+        self.set_focus(self.panel.listing)
 
     def action_back(self) -> None:
         place = self.trail.go_back(self.view.place())
@@ -353,10 +362,10 @@ class MainScreen(BriefingActions):
             # Results are on their way: never leave the library list under the cursor, where
             # the next enter would open an article the reader did not search for.
             self.articles.show_hits([], "Searching…")
-        self.articles.focus()
+        self.set_focus(self.articles)
 
     def on_search_box_leave(self, message: SearchBox.Leave) -> None:
-        self.view.focus()
+        self.set_focus(self.view)
 
     def _run_search(self) -> None:
         self._debounce = None

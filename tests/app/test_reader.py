@@ -84,6 +84,24 @@ async def test_search_finds_both_seed_articles(make_app, seed_library):
         assert re.fullmatch(r"hit 1 of \d+", status(app))
 
 
+async def test_a_query_typed_straight_after_the_slash_lands_in_the_box(make_app, seed_library):
+    """All keys at once, as a paste or `tmux send-keys / x i n j i a n g Enter` sends them: the
+    x must not reach the article (where it hides the panel)."""
+    from textual import events
+
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        for key, char in [("slash", "/"), *((c, c) for c in "xinjiang")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert app.screen.query_one("#search").value == "xinjiang"
+        assert app.screen.query_one(CrossRefPanel).display
+        assert "2 results" in screen_text(app)
+        await pilot.press("slash", "x")  # in the box, "/" is text
+        assert app.screen.query_one("#search").value == "xinjiang/x"
+
+
 async def test_etim_n_walks_its_five_mentions(make_app, seed_library):
     app = make_app(seed_library)
     async with app.run_test(size=WIDE) as pilot:
