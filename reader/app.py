@@ -101,7 +101,7 @@ class ReaderApp(LibraryUpkeep):
                 history_path=self.history_path,
             )
         else:
-            screen = WelcomeScreen(self.library_name)
+            screen = WelcomeScreen(str(self.library.path))
         if len(self.screen_stack) > 1:
             self.switch_screen(screen)
         else:

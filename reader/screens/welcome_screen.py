@@ -40,7 +40,7 @@ class WelcomeScreen(Screen[None]):
             ".\n\nAdd articles from a terminal:\n\n",
             Content.styled("    reader add PATH...", "bold"),
             "\n\nPATH can be files or folders of .txt, .md, .html, .json, .jsonl\n"
-            "or RSS/Atom feeds. Then start reader again.\n\n",
+            "or RSS/Atom feeds. They appear here as they come in.\n\n",
             "Or press ",
             Content.styled("d", "bold $text-primary"),
             " to open the demo library (two sample articles),\nthe same as ",

@@ -301,6 +301,28 @@ async def test_empty_library_shows_the_welcome_screen(make_app, tmp_path):
         text = screen_text(app)
         assert "reader add PATH" in text
         assert "demo" in text
+        shown = str(app.screen.query_one("#welcome").render())
+        assert f"This library is empty ({tmp_path / 'empty'})" in shown  # where it lives
+
+
+async def test_articles_added_elsewhere_replace_the_welcome_screen(make_app, tmp_path):
+    from index import Library
+
+    app = make_app(tmp_path / "empty")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, WelcomeScreen)
+        story = tmp_path / "story.txt"
+        story.write_text("Ministers meet in Lisbon today\n\nOlaf Scholz spoke in Lisbon.\n")
+        with Library.open(tmp_path / "empty", create=False) as other:  # `reader add` elsewhere
+            assert other.add([story], jobs=1).added == 1
+        for _ in range(100):  # the reader looks every few seconds
+            await pilot.pause(0.1)
+            if isinstance(app.screen, MainScreen):
+                break
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert "Ministers meet in Lisbon today" in screen_text(app)
 
 
 async def test_command_palette_offers_the_article_actions(make_app, seed_library):
