@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fnmatch
+import os
 import shutil
 from pathlib import Path
 
@@ -25,6 +27,32 @@ def _isolated_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("READER_CACHE_DIR", str(home / "cache"))
     monkeypatch.setenv("READER_CONFIG_DIR", str(home / "config"))
     monkeypatch.delenv("READER_LIBRARY", raising=False)
+
+
+_ROOT_ENTRIES: set[str] = set()
+
+
+def _ignored(name: str) -> bool:
+    """Whether .gitignore already covers this top-level name (.hypothesis/, caches, ...)."""
+    try:
+        patterns = (ROOT / ".gitignore").read_text().split()
+    except OSError:
+        return False
+    return any(fnmatch.fnmatch(name, p.strip("/")) for p in patterns if not p.startswith("#"))
+
+
+@pytest.fixture(autouse=True)
+def _nothing_left_in_the_checkout():
+    """Tests write under tmp_path, never into the checkout: whatever a test leaves in the
+    repository's root (an untracked ``kids`` file of PIDs was once found there after a full
+    run) fails that very test, by name."""
+    if not _ROOT_ENTRIES:
+        _ROOT_ENTRIES.update(os.listdir(ROOT))
+    yield
+    left = sorted(n for n in os.listdir(ROOT) if n not in _ROOT_ENTRIES and not _ignored(n))
+    if left:
+        _ROOT_ENTRIES.update(left)  # said once
+        pytest.fail(f"this test left {left} in {ROOT}: write under tmp_path instead")
 
 
 @pytest.fixture(scope="session")
