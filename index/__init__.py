@@ -30,7 +30,7 @@ from index.models import (
     Span,
     Stats,
 )
-from index.safe import safe_line, safe_text
+from index.safe import openable_url, safe_line, safe_text
 
 
 def query_help() -> str:
@@ -73,6 +73,7 @@ __all__ = [
     "Span",
     "Stats",
     "dossier_json",
+    "openable_url",
     "query_help",
     "render_dossier",
     "render_json",

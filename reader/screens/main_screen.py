@@ -21,8 +21,9 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from index import CrossRef, Entity, Library, ReaderError, Stats, safe_line
+from index import CrossRef, Entity, Library, ReaderError, Stats, openable_url, safe_line
 from reader.config import save_history
+from reader.dialogs.confirm_dialog import ConfirmDialog
 from reader.dialogs.entity_dialog import EntityDialog
 from reader.messages import (
     ArticleEntitiesLoaded,
@@ -189,6 +190,26 @@ class MainScreen(BriefingActions):
         # set_focus, not focus(): focus() waits its turn in the queue, behind the keys typed
         # right after the "/".
         self.set_focus(box)
+
+    def action_open_link(self) -> None:
+        """Offer to open the article's web address in the browser: http(s) only, asked first."""
+        article = self.view.article
+        if article is None:
+            self.notify("Open an article first.", markup=False)
+            return
+        url = openable_url(article.url)
+        if url is None:
+            why = ("This article has no web address." if not (article.url or "").strip() else
+                   f"Not opened: only http and https links are (this one is {article.url}).")
+            self.notify(safe_line(why), severity="warning", markup=False)
+            return
+
+        def answered(yes: bool | None) -> None:
+            if yes:
+                self.app.open_url(url)
+
+        question = Content("Open this article's web address in your browser?")
+        self.app.push_screen(ConfirmDialog(question, Content(url)), answered)
 
     def action_focus_list(self) -> None:
         if self.has_class("-narrow"):

@@ -91,6 +91,7 @@ class ArticleView(ScrollView, can_focus=True):
         Binding("e", "screen.entity_list", "Entities", id="article.entities"),
         Binding("d", "screen.dossier", "Dossier", id="article.dossier"),
         Binding("p", "screen.pin", "Pin", id="article.pin"),
+        Binding("o", "screen.open_link", "Open link", show=False, id="article.open_link"),
         Binding("enter", "screen.focus_panel", "Cross-refs", id="article.to_panel"),
         Binding("escape", "clear", "Clear", id="article.clear"),
         Binding("j", "scroll_down", "Down", show=False, id="article.down"),

@@ -295,6 +295,41 @@ def test_case_18_only_http_links_may_be_opened():
     assert openable_url("  http://example.com/a b ") == "http://example.com/a%20b"
 
 
+async def test_case_18_o_opens_only_http_links_and_only_after_the_user_says_yes(
+        tmp_path, monkeypatch):
+    from reader.dialogs.confirm_dialog import ConfirmDialog
+
+    path = hostile_library(tmp_path)
+    web = {"id": "web", "title": "A story on the web", "url": "https://news.example/story?id=7",
+           "text": "Olaf Scholz spoke in Leeds on Monday."}
+    src = write(tmp_path / "web.jsonl", json.dumps(web) + "\n")
+    with Library.open(path, create=False) as lib:
+        assert lib.add([src], jobs=1).added == 1
+        app = make_app(lib, tmp_path)
+        recorder = Recorder(app, monkeypatch)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await settle(pilot)
+            screen = app.screen
+            for article, answer in (("web", "n"), ("web", "y"), ("markup", None),
+                                    ("escapes", None)):
+                screen._open(article, focus=True)
+                await settle(pilot)
+                assert screen.query_one(ArticleView).article.id == article
+                screen.query_one(ArticleView).focus()
+                await pilot.press("o")
+                await settle(pilot)
+                if answer is None:  # javascript: and file: are refused without asking
+                    assert not isinstance(app.screen, ConfirmDialog)
+                    assert "only http and https links" in " ".join(
+                        str(n.message) for n in app._notifications)
+                    continue
+                assert isinstance(app.screen, ConfirmDialog)
+                assert "https://news.example/story?id=7" in screen_text(app)
+                await pilot.press(answer)
+                await settle(pilot)
+        assert recorder.calls == [("open_url", ("https://news.example/story?id=7",))]
+
+
 # --- case 3 ---------------------------------------------------------------------------------
 
 
