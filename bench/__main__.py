@@ -125,6 +125,7 @@ READ = r"""
 import json, resource, statistics, sys, time
 from pathlib import Path
 from index import Library
+from bench.tui import peak_rss_mb
 queries = json.loads(sys.argv[2])
 t = time.perf_counter()
 lib = Library.open(Path(sys.argv[1]), create=False)
@@ -145,7 +146,7 @@ for _ in range(3):
         lib.crossrefs(e.id, limit=20)
         xr.append((time.perf_counter() - t) * 1000)
 print(json.dumps({"search_ms": times, "xref_ms": xr, "opened_s": opened, "top": [e.name for e in top],
-                  "rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}))
+                  "rss_mb": peak_rss_mb()}))
 """
 
 FTS = r"""
