@@ -671,6 +671,13 @@ def _fronted(tok: Token) -> bool:
     return False
 
 
+_DATE_WORDS = frozenset(
+    "jan feb mar apr jun jul aug sep sept oct nov dec january february march april may june "
+    "july august september october november december monday tuesday wednesday thursday friday "
+    "saturday sunday today yesterday tomorrow".split()
+)
+
+
 def _apposition_after(
     win: _Window, names: list[Token], others: Sequence[Mention]
 ) -> tuple[int, int] | None:
@@ -688,8 +695,8 @@ def _apposition_after(
         and _pos(head.head) in ("NOUN", "PROPN")
     ):
         head = head.head
-    if _pos(head) not in ("NOUN", "PROPN"):
-        return None
+    if _pos(head) not in ("NOUN", "PROPN") or head.lower_.rstrip(".") in _DATE_WORDS:
+        return None  # "the U.S., effective Feb 26, ...": a date, not what the name is
     if _label(win, head, others, names=True) in _NAME_LABELS | {"NORP"}:
         return None  # "Cheng Guoping, Tina Kaidanow and ...": a list, not a role
     if head.dep_ == "conj" or any(c.dep_ == "conj" for c in head.children):

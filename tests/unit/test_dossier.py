@@ -400,6 +400,8 @@ ROLE_CASES = {
         "Chinese Vice Foreign Minister"
     ],
     ("Shares of special situation stocks Xinhua and others rose.", "xinhua"): [],
+    ("The quota for Beijing, effective Feb 26, was cut.", "beijing"): [],  # a date, not a role
+    ("The tariff on Beijing, effective March 1, rose.", "beijing"): [],
     (
         "In a filing with the U.S. State Department, the concern, which owns a bank, said it sold.",
         "state-dept",
