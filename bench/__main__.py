@@ -10,15 +10,10 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import os
-import resource
-import shutil
 import sqlite3
-import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -21,10 +21,10 @@ from index.models import (
     CheckReport,
     CrossRef,
     Entity,
+    Hit,
     Mention,
     SearchResult,
     Span,
-    Hit,
     Stats,
 )
 from index.safe import safe_line

@@ -18,7 +18,8 @@ import click
 
 from index import Library, ReaderError, safe_line, safe_text
 from reader import locations
-from reader.output import Output, plural
+from reader.output import Output
+from reader.wording import plural
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 

@@ -75,8 +75,3 @@ class Output:
             self.out.print(Text(safe_text("also searched: " + ", ".join(result.also_searched))))
         if result.total > len(result.hits):
             self.out.print(Text(f"{len(result.hits)} of {result.total} shown", style="dim"))
-
-
-def plural(count: int, word: str, words: str = "") -> str:
-    """'1 article', '2 articles', '1,204 entities' (``words`` for irregular plurals)."""
-    return f"{count:,} {word if count == 1 else words or word + 's'}"

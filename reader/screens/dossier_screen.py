@@ -27,6 +27,7 @@ from reader.screens.navigation import Destination
 from reader.widgets.colours import LABEL_NAMES, label_variable
 from reader.widgets.item_list import ItemList
 from reader.widgets.key_bar import KeyBar
+from reader.wording import plural
 
 #: Entities listed under "Appears with" (the library ranks up to 50).
 COMPANY = 20
@@ -35,10 +36,6 @@ BAR_PERIODS = 12
 BAR_WIDTH = 24
 #: Characters of an article title in a role's or quote's citation (the articles list has it whole).
 TITLE = 50
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def day(date: str | None) -> str:

@@ -42,6 +42,7 @@ from reader.widgets.article_view import ArticleView, Place
 from reader.widgets.crossref_panel import CrossRefPanel
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.search_box import SearchBox
+from reader.wording import plural
 
 #: Wider than this, the three panes sit side by side.
 WIDE = 120
@@ -65,10 +66,6 @@ def find_hits(text: str, terms: tuple[str, ...] | list[str]) -> list[tuple[int, 
         if len(hits) >= MAX_HITS:
             break
     return hits
-
-
-def plural(count: int, word: str, words: str = "") -> str:
-    return f"{count:,} {word if count == 1 else words or word + 's'}"
 
 
 class MainScreen(BriefingActions):

@@ -23,14 +23,11 @@ from textual.widgets import Static
 
 from index import ENTITY_LABELS, CrossRef, Entity, safe_line, safe_text
 from reader.widgets.colours import LABEL_NAMES, label_variable
+from reader.wording import plural
 
 
 def when(date: str | None) -> str:
     return (date or "")[:10]
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 class CrossRefList(ScrollView, can_focus=True):
