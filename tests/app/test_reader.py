@@ -13,7 +13,7 @@ from reader.screens.welcome_screen import WelcomeScreen
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
 from reader.widgets.crossref_panel import CrossRefPanel
-from tests.app.helpers import screen_text, settle, status, type_query
+from tests.app.helpers import DEBOUNCE, screen_text, settle, status, type_query
 from tests.conftest import REUTERS_TITLE, SCMP_TITLE
 
 pytestmark = [pytest.mark.model, pytest.mark.anyio]
@@ -94,6 +94,7 @@ async def test_a_query_typed_straight_after_the_slash_lands_in_the_box(make_app,
         await settle(pilot)
         for key, char in [("slash", "/"), *((c, c) for c in "xinjiang")]:
             app.post_message(events.Key(key, char))
+        await pilot.pause(DEBOUNCE + 0.1)  # the search runs once typing pauses
         await settle(pilot)
         assert app.screen.query_one("#search").value == "xinjiang"
         assert app.screen.query_one(CrossRefPanel).display
