@@ -65,9 +65,11 @@ def test_a_copy_of_an_article_from_another_folder_is_not_a_second_article(tmp_pa
         assert (first.added, first.duplicates) == (1, 0)
         second = lib.add([tmp_path / "desk"], jobs=1)
         assert (second.added, second.duplicates) == (1, 1)
-        assert sorted(a.title for a in lib.articles()) == ["Exports fall in May", "Exports rise in March"]
+        titles = sorted(a.title for a in lib.articles())
+        assert titles == ["Exports fall in May", "Exports rise in March"]
         assert lib.search("brussels").total == 2
         # Inputs with ids of their own are taken at their word, even with the same text.
-        rows = [{"id": f"r{n}", "title": "Same", "body": BODY.format(n=1, line="x")} for n in (1, 2)]
+        same = BODY.format(n=1, line="x")
+        rows = [{"id": f"r{n}", "title": "Same", "body": same} for n in (1, 2)]
         (tmp_path / "wire.jsonl").write_text("\n".join(map(json.dumps, rows)), encoding="utf-8")
         assert lib.add([tmp_path / "wire.jsonl"], jobs=1).added == 2
