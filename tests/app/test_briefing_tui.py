@@ -28,7 +28,13 @@ from reader.screens.main_screen import MainScreen
 from reader.widgets.article_view import ArticleView
 from reader.widgets.crossref_panel import CrossRefList
 from reader.widgets.item_list import ItemList
-from tests.app.helpers import screen_text, settle, status, type_query
+from tests.app.helpers import (
+    open_by_search,
+    screen_text,
+    select_entity,
+    settle,
+    status,
+)
 from tests.conftest import REUTERS_TITLE, SCMP_TITLE
 
 pytestmark = pytest.mark.anyio
@@ -38,31 +44,8 @@ SCMP = "scmp-china-kazakhstan-xinjiang"
 QUOTE = "We appreciated the Kazakh government"
 
 
-async def open_article(pilot, query: str, title: str) -> None:
-    await settle(pilot)
-    await pilot.press("slash")
-    await type_query(pilot, query)
-    await pilot.press("enter")
-    await settle(pilot)
-    titles = [hit.title for hit in pilot.app.screen.query_one("#articles")._hits]
-    for _ in range(titles.index(title)):
-        await pilot.press("j")
-    await pilot.press("enter")
-    await settle(pilot)
-    assert pilot.app.screen.query_one(ArticleView).article.title == title
-
-
-async def select_entity(pilot, name: str) -> None:
-    await pilot.press("e")
-    await settle(pilot)
-    for char in name:
-        await pilot.press(char)
-    await pilot.press("enter")
-    await settle(pilot)
-
-
 async def open_wang_yi_dossier(pilot) -> None:
-    await open_article(pilot, "kazakh", SCMP_TITLE)
+    await open_by_search(pilot, "kazakh", SCMP_TITLE)
     await select_entity(pilot, "wang yi")
     assert pilot.app.screen.query_one(ArticleView).entity == "wang-yi"
     await pilot.press("d")
@@ -113,7 +96,7 @@ async def test_d_on_wang_yi_shows_his_dossier(make_app, seed_library):
 async def test_an_article_in_the_dossier_opens_at_the_first_mention(make_app, seed_library):
     app = make_app(seed_library)
     async with app.run_test(size=WIDE) as pilot:
-        await open_article(pilot, "etim", REUTERS_TITLE)  # start somewhere else
+        await open_by_search(pilot, "etim", REUTERS_TITLE)  # start somewhere else
         await pilot.press("escape")
         await pilot.press("e")
         await settle(pilot)
@@ -172,7 +155,7 @@ async def test_who_appears_with_it_opens_their_dossier_and_backspace_returns(
 async def test_d_in_the_panel_opens_the_highlighted_entity(make_app, seed_library):
     app = make_app(seed_library)
     async with app.run_test(size=WIDE) as pilot:
-        await open_article(pilot, "etim", REUTERS_TITLE)
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
         await pilot.press("escape")
         await pilot.press("enter")  # to the panel: the article's entities
         await settle(pilot)
@@ -189,7 +172,7 @@ async def test_d_in_the_panel_opens_the_highlighted_entity(make_app, seed_librar
 async def test_d_with_nothing_selected_says_what_to_do(make_app, seed_library):
     app = make_app(seed_library)
     async with app.run_test(size=WIDE) as pilot:
-        await open_article(pilot, "etim", REUTERS_TITLE)
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
         await pilot.press("escape", "d")
         await settle(pilot)
         assert isinstance(app.screen, MainScreen)
@@ -201,7 +184,7 @@ async def test_d_with_nothing_selected_says_what_to_do(make_app, seed_library):
 async def test_p_pins_the_sentence_and_P_lists_it(make_app, seed_library):
     app = make_app(seed_library)
     async with app.run_test(size=WIDE) as pilot:
-        await open_article(pilot, "kazakh", SCMP_TITLE)
+        await open_by_search(pilot, "kazakh", SCMP_TITLE)
         await select_entity(pilot, "wang yi")
         await pilot.press("n")  # the second mention: "... Wang Yi said ..."
         await pilot.press("p")
@@ -302,7 +285,7 @@ async def test_ctrl_e_writes_the_briefing_as_markdown(make_app, seed_library, tm
     target = tmp_path / "out" / "my-briefing.md"
     target.parent.mkdir()
     async with app.run_test(size=WIDE) as pilot:
-        await open_article(pilot, "kazakh", SCMP_TITLE)
+        await open_by_search(pilot, "kazakh", SCMP_TITLE)
         await select_entity(pilot, "wang yi")
         await pilot.press("p")
         await settle(pilot)
@@ -351,7 +334,7 @@ async def test_the_new_keys_can_be_remapped_by_binding_id(make_app, seed_library
     keys = {"article.pin": "ctrl+b", "main.briefing": "ctrl+o", "briefing.close": "c"}
     app = make_app(seed_library, config=Config(theme="textual-dark", keys=keys))
     async with app.run_test(size=WIDE) as pilot:
-        await open_article(pilot, "kazakh", SCMP_TITLE)
+        await open_by_search(pilot, "kazakh", SCMP_TITLE)
         await pilot.press("ctrl+b")
         await settle(pilot)
         assert len(app.library.pins()) == 1

@@ -13,41 +13,20 @@ from reader.screens.welcome_screen import WelcomeScreen
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
 from reader.widgets.crossref_panel import CrossRefPanel
-from tests.app.helpers import DEBOUNCE, screen_text, settle, status, type_query
+from tests.app.helpers import (
+    DEBOUNCE,
+    open_by_search,
+    screen_text,
+    select_entity,
+    settle,
+    status,
+    type_query,
+)
 from tests.conftest import REUTERS_TITLE, SCMP_TITLE
 
 pytestmark = [pytest.mark.model, pytest.mark.anyio]
 
 WIDE = (160, 48)
-
-
-async def open_by_search(pilot, query: str, title: str) -> None:
-    """/ query, enter to the results, pick the one titled ``title``, enter to open it."""
-    await pilot.press("slash")
-    box = pilot.app.screen.query_one("#search")
-    box.value = ""
-    await type_query(pilot, query)
-    await pilot.press("enter")
-    await settle(pilot)
-    articles = pilot.app.screen.query_one(ArticleList)
-    titles = [hit.title for hit in articles._hits]
-    assert title in titles, titles
-    for _ in range(titles.index(title)):
-        await pilot.press("j")
-    await pilot.press("enter")
-    await settle(pilot)
-    view = pilot.app.screen.query_one(ArticleView)
-    assert view.article is not None and view.article.title == title
-
-
-async def select_entity(pilot, name: str) -> None:
-    """e, type the name, enter."""
-    await pilot.press("e")
-    await settle(pilot)
-    for char in name:
-        await pilot.press(char)
-    await pilot.press("enter")
-    await settle(pilot)
 
 
 async def test_start_shows_the_library_newest_first(make_app, seed_library):
