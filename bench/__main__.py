@@ -198,13 +198,14 @@ def main() -> None:
                         help="how many Reuters stories to import (default 3000; 19043 is all)")
     parser.add_argument("--rounds", type=int, default=2,
                         help="alternating runs of the bare floor and reader add (default 2)")
-    parser.add_argument("--only", choices=["import", "ecb", "tui", "dossier"], action="append")
+    parser.add_argument("--only", action="append",
+                        choices=["import", "ecb", "tui", "dossier", "reliability"])
     args = parser.parse_args()
     if not REUTERS.exists():
         raise SystemExit(f"bench: {REUTERS} not found (the shared corpora sit beside the repo)")
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {}
-    only = set(args.only or ["import", "ecb", "tui", "dossier"])
+    only = set(args.only or ["import", "ecb", "tui", "dossier", "reliability"])
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         work = Path(tmp)
         if "import" in only or "tui" in only or "dossier" in only:
@@ -231,6 +232,11 @@ def main() -> None:
             else:
                 print("\n== Dossiers of the 20 most-mentioned entities")
                 results["dossier"] = dossier.run(library)
+        if "reliability" in only:
+            from bench import reliability
+
+            print("\n== The timed survival cases (RELIABILITY.md 13 and 14)")
+            results["reliability"] = reliability.run()
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))
     print(f"\nresults written to {OUT / 'results.json'}")
 
