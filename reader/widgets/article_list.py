@@ -12,13 +12,12 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index import ArticleSummary, Hit, safe_line, safe_text
+from reader.widgets.painted import PaintedView
 from reader.widgets.wrap import wrap_offsets
 
 PAGE = 100
@@ -38,7 +37,7 @@ def when(date: str | None) -> str:
     return (date or "")[:10]
 
 
-class ArticleList(ScrollView, can_focus=True):
+class ArticleList(PaintedView, can_focus=True):
     """A cursor over rows of articles or hits; ``enter`` or a click opens one."""
 
     COMPONENT_CLASSES = {
@@ -93,8 +92,6 @@ class ArticleList(ScrollView, can_focus=True):
         self._requested: set[int] = set()
         self.cursor = 0
         self.current_id: str | None = None
-        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(512)
-        self._base_style: Style | None = None
 
     # --- data in ---------------------------------------------------------------------------
     @property
@@ -224,29 +221,6 @@ class ArticleList(ScrollView, can_focus=True):
 
     def on_blur(self) -> None:
         self._forget(self.cursor)
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """Change the scrollable size without a layout pass of the whole screen.
-
-        The widget's own box never depends on its content (CSS fixes it), so only the
-        scrollbars need to know; a scrollbar appearing or going still lays out, by itself.
-        """
-        if size != self.virtual_size:
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
-            self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._base_style = None
-        self._cache.clear()
-
-    @property
-    def _base(self) -> Style:
-        """The widget's own style, worked out once per style change (rich_style walks the DOM)."""
-        if self._base_style is None:
-            self._base_style = self.rich_style
-        return self._base_style
 
     def _forget(self, *indices: int | None) -> None:
         """Repaint only the rows of these items."""

@@ -15,14 +15,13 @@ from rich.segment import Segment
 from rich.style import Style
 from textual import events
 from textual.binding import Binding
-from textual.cache import LRUCache
 from textual.geometry import Size
 from textual.message import Message
-from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
 from index import ENTITY_LABELS, Article, Mention, safe_line, safe_text
 from reader.widgets.colours import label_slug
+from reader.widgets.painted import PaintedView
 from reader.widgets.wrap import wrap_offsets
 
 _LABEL_CLASS = {label: f"article-view--{label_slug(label)}" for label in ENTITY_LABELS}
@@ -38,7 +37,7 @@ class Place:
     cursor: int | None  # start offset of the highlighted mention or hit
 
 
-class ArticleView(ScrollView, can_focus=True):
+class ArticleView(PaintedView, can_focus=True):
     """The open article. The screen hands it data; it reports what the reader selects."""
 
     COMPONENT_CLASSES = {
@@ -129,8 +128,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._starts: list[int] = []
         self._ends: list[int] = []
         self._wrapped_width = -1
-        self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(512)
-        self._base_style: Style | None = None
 
     # --- data in ---------------------------------------------------------------------------
     def show(
@@ -458,29 +455,6 @@ class ArticleView(ScrollView, can_focus=True):
         self._rewrap()
         if self.article is not None:
             self._scroll_line(self._line_of(anchor) if round(self.scroll_y) else 0)
-
-    def _set_virtual_size(self, size: Size) -> None:
-        """Change the scrollable size without a layout pass of the whole screen.
-
-        The widget's own box never depends on its content (CSS fixes it), so only the
-        scrollbars need to know; a scrollbar appearing or going still lays out, by itself.
-        """
-        if size != self.virtual_size:
-            self.set_reactive(ScrollView.virtual_size, size)
-            self._scroll_update(size)
-            self.refresh()
-
-    def notify_style_update(self) -> None:
-        super().notify_style_update()
-        self._base_style = None
-        self._cache.clear()
-
-    @property
-    def _base(self) -> Style:
-        """The widget's own style, worked out once per style change (rich_style walks the DOM)."""
-        if self._base_style is None:
-            self._base_style = self.rich_style
-        return self._base_style
 
     # --- painting --------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
