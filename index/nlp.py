@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 
 from index.errors import ModelMissing
 from index.models import ENTITY_LABELS
-from index.resolve import DATA, local_keys
+from index.resolve import DATA, PARTICLES, local_keys
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language
@@ -318,54 +318,10 @@ _POSSESSIVE_NAMES = frozenset(
         "friendly",
     ]
 )
-#: Lowercase words that belong inside names ("Bank of England", "Tour de France").
-_PARTICLES = frozenset(
-    [
-        "of",
-        "the",
-        "and",
-        "for",
-        "in",
-        "on",
-        "at",
-        "to",
-        "a",
-        "an",
-        "de",
-        "du",
-        "des",
-        "da",
-        "di",
-        "del",
-        "della",
-        "dos",
-        "das",
-        "do",
-        "la",
-        "le",
-        "les",
-        "van",
-        "von",
-        "der",
-        "den",
-        "ter",
-        "al",
-        "el",
-        "bin",
-        "ibn",
-        "bint",
-        "ben",
-        "y",
-        "e",
-        "et",
-        "und",
-        "upon",
-        "by",
-        "with",
-        "from",
-        "over",
-        "under",
-    ]
+#: Lowercase words that belong inside names ("Bank of England", "Tour de France", "Mohammed
+#: bin Salman"): the particles an acronym skips, and more.
+_PARTICLES = PARTICLES | frozenset(
+    "della dos das do les den ter al el bin ibn bint ben e upon by with from over under".split()
 )
 _DESCRIBED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
 

@@ -209,33 +209,9 @@ class _Keyed(_Named, Protocol):
 
 _ACRONYM_AFTER = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*[)\]]")
 _ACRONYM_BEFORE = re.compile(r"([A-Z][A-Za-z0-9&.\-]{1,11})\s*[(\[]\s*$")
-_PARTICLES = frozenset(
-    {
-        "of",
-        "the",
-        "and",
-        "for",
-        "in",
-        "on",
-        "at",
-        "to",
-        "a",
-        "an",
-        "de",
-        "du",
-        "des",
-        "la",
-        "le",
-        "da",
-        "di",
-        "del",
-        "van",
-        "von",
-        "der",
-        "y",
-        "et",
-        "und",
-    }
+#: Small words inside names ("Bank of England", "Tour de France"), left out of an acronym.
+PARTICLES = frozenset(
+    "of the and for in on at to a an de du des la le da di del van von der y et und".split()
 )
 _PERSON_LABELS = ("PERSON",)
 
@@ -246,7 +222,7 @@ def _is_acronym_of(acronym: str, long_form: str) -> bool:
     if len(letters) < 2 or sum(c.isupper() for c in letters) < 2 or " " not in long_form.strip():
         return False
     words = [w for w in re.split(r"[\s\-/]+", long_form) if w]
-    initials = [w[0].upper() for w in words if w.lower() not in _PARTICLES and w[0].isalpha()]
+    initials = [w[0].upper() for w in words if w.lower() not in PARTICLES and w[0].isalpha()]
     if not initials or initials[0] != letters[0].upper():
         return False
     # Each letter of the acronym must be an initial, in order; at most one initial skipped.
