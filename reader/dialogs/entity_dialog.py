@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -23,7 +24,8 @@ class EntityDialog(ModalScreen[str | None]):
         Binding("escape", "dismiss(None)", "Close", id="entities.close"),
         Binding("down", "move(1)", "Down", show=False, id="entities.down"),
         Binding("up", "move(-1)", "Up", show=False, id="entities.up"),
-        Binding("enter", "choose", "Select", id="entities.select", priority=True),
+        # Not a priority binding: enter must wait its turn behind the letters typed before it.
+        Binding("enter", "choose", "Select", id="entities.select"),
         Binding("ctrl+d", "dossier", "Dossier", id="entities.dossier", priority=True),
     ]
 
@@ -32,6 +34,7 @@ class EntityDialog(ModalScreen[str | None]):
         self.entities = entities
         self.article_title = title
         self.wants_dossier = False  # ctrl+d: the opener shows the chosen entity's dossier
+        self._filled: str | None = None  # the filter the list shows
 
     def compose(self) -> ComposeResult:
         with Vertical(id="entity-dialog"):
@@ -50,12 +53,28 @@ class EntityDialog(ModalScreen[str | None]):
 
     def on_mount(self) -> None:
         self._fill("")
-        self.query_one("#entity-filter", Input).focus()
+        self.set_focus(self.query_one("#entity-filter", Input))
+
+    def on_key(self, event: events.Key) -> None:
+        # Letters typed straight after "e" (fast, pasted, tmux send-keys) can reach the dialog
+        # before the box has the focus, and those from the list bubble up here: they are the
+        # filter all the same (the box itself takes its own letters).
+        box = self.query_one("#entity-filter", Input)
+        if event.is_printable and event.character:
+            event.stop()
+            event.prevent_default()
+            self.set_focus(box)
+            box.insert_text_at_cursor(event.character)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.action_choose()
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self._fill(event.value)
 
     def _fill(self, text: str) -> None:
+        self._filled = text
         needle = text.strip().casefold()
         order = {label: index for index, label in enumerate(ENTITY_LABELS)}
 
@@ -103,6 +122,9 @@ class EntityDialog(ModalScreen[str | None]):
             option_list.action_cursor_up()
 
     def action_choose(self) -> None:
+        typed = self.query_one("#entity-filter", Input).value
+        if typed != self._filled:  # enter came before the list caught up with the typing
+            self._fill(typed)
         option_list = self.query_one(OptionList)
         option = option_list.highlighted_option
         if option is not None and option.id is not None:

@@ -106,6 +106,26 @@ async def test_entity_dialog_filters_and_answers_with_the_id():
     assert answers == ["etim"]
 
 
+async def test_entity_dialog_takes_a_filter_typed_in_one_burst():
+    """e then "etim" and enter at once (a fast typist, a paste, tmux send-keys): the letters
+    are the filter even before the box has the focus, and enter picks what they match."""
+    from textual import events
+
+    app = PanelApp()
+    entities = [
+        Entity("cheng", "Cheng Guoping", "PERSON", (), 1, 1),
+        Entity("etim", "East Turkestan Islamic Movement", "ORG", ("ETIM",), 5, 1),
+    ]
+    answers: list[str | None] = []
+    async with app.run_test(size=(100, 30)) as pilot:
+        app.push_screen(EntityDialog(entities), answers.append)
+        for key, char in [*((c, c) for c in "etim"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await pilot.pause()
+        await pilot.pause()
+    assert answers == ["etim"]
+
+
 def test_entity_colours_follow_the_theme():
     app = ReaderApp(None)  # type: ignore[arg-type]  # colours need no library
     app.theme = "textual-dark"
