@@ -87,7 +87,9 @@ class ArticleView(PaintedView, can_focus=True):
             id="article.previous_article",
             group=_OTHER,
         ),
-        Binding("e", "screen.entity_list", "Entities", id="article.entities"),
+        # priority: the dialog opens in the app's own turn, so letters typed right after the
+        # "e" reach its filter, not the article
+        Binding("e", "screen.entity_list", "Entities", id="article.entities", priority=True),
         Binding("d", "screen.dossier", "Dossier", id="article.dossier"),
         Binding("p", "screen.pin", "Pin", id="article.pin"),
         Binding("o", "screen.open_link", "Open link", show=False, id="article.open_link"),

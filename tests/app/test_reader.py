@@ -101,6 +101,20 @@ async def test_etim_n_walks_its_five_mentions(make_app, seed_library):
         assert app.screen.query_one(ArticleView).entity is None
 
 
+async def test_e_and_a_filter_typed_in_one_burst_select_that_entity(make_app, seed_library):
+    """"e", "etim" and enter all at once (tmux send-keys, a fast typist): ETIM, not the
+    first entity of the list."""
+    from textual import events
+
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
+        for key, char in [("e", "e"), *((c, c) for c in "etim"), ("enter", "\r")]:
+            app.post_message(events.Key(key, char))
+        await settle(pilot)
+        assert status(app) == "ETIM · mention 1 of 5"
+
+
 async def test_xinjiang_cross_reference_opens_the_other_story_and_back(make_app, seed_library):
     app = make_app(seed_library)
     async with app.run_test(size=WIDE) as pilot:
