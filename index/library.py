@@ -570,6 +570,18 @@ class Library(BriefingMixin):
             )
         return SearchResult(safe_line(query), tuple(hits), total, tuple(also))
 
+    def hit_spans(self, text: str, query: str, *, aliases: bool = True) -> list[Span]:
+        """Where ``query`` marks ``text`` (an article's text): the same marks as its snippets.
+
+        Raises QueryError with a one-line message on a malformed query.
+        """
+        search = self._index()
+        with self._search_lock:
+            spans = search.hit_spans(
+                query, text, entity_keys=self._entity_keys, expand=self._expand if aliases else None
+            )
+        return [Span(a, b) for a, b in spans]
+
     def _text_of(self, article_id: str) -> str:
         row = self.store.db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
         return row[0] if row else ""

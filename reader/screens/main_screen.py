@@ -7,7 +7,6 @@ and is dropped when a newer request has been made since.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from textual import on, work
@@ -21,7 +20,16 @@ from textual.widget import Widget
 from textual.widgets import Header, Input, Static
 from textual.worker import get_current_worker
 
-from index import CrossRef, Entity, Library, ReaderError, Stats, openable_url, safe_line
+from index import (
+    CrossRef,
+    Entity,
+    Library,
+    QueryError,
+    ReaderError,
+    Stats,
+    openable_url,
+    safe_line,
+)
 from reader.config import save_history
 from reader.dialogs.confirm_dialog import ConfirmDialog
 from reader.dialogs.entity_dialog import EntityDialog
@@ -50,22 +58,6 @@ SEARCH_LIMIT = 50
 CROSSREF_LIMIT = 20
 DEBOUNCE = 0.15
 MAX_HITS = 5000
-
-
-def find_hits(text: str, terms: tuple[str, ...] | list[str]) -> list[tuple[int, int]]:
-    """Where the search terms occur in ``text`` (any case, word starts, stems extended)."""
-    words = sorted({term.strip() for term in terms if term and term.strip()}, key=len, reverse=True)
-    if not words:
-        return []
-    pattern = re.compile(
-        r"(?<!\w)(?:" + "|".join(re.escape(word) for word in words) + r")\w*", re.IGNORECASE
-    )
-    hits: list[tuple[int, int]] = []
-    for match in pattern.finditer(text):
-        hits.append(match.span())
-        if len(hits) >= MAX_HITS:
-            break
-    return hits
 
 
 class MainScreen(BriefingActions):
@@ -105,7 +97,8 @@ class MainScreen(BriefingActions):
         self.history = history or []
         self.history_path = history_path
         self.trail = Trail()
-        self.terms: tuple[str, ...] = ()
+        self.hit_query = ""  # the query of the opened hit: its words are marked in the article
+        self._results_query = ""
         self.sort = "relevance"
         self.order = "date"
         self.wide_panel = True
@@ -267,7 +260,7 @@ class MainScreen(BriefingActions):
             entity,
             article.id,
             direction,
-            self.terms,
+            self.hit_query,
         )
 
     def action_entity_list(self) -> None:
@@ -310,7 +303,7 @@ class MainScreen(BriefingActions):
 
     def on_article_list_opened(self, message: ArticleList.Opened) -> None:
         if message.hit is not None:
-            self.terms = message.hit.terms
+            self.hit_query = self._results_query
         self._open(message.article_id, push=True, focus=True)
 
     def on_article_list_sort_requested(self, message: ArticleList.SortRequested) -> None:
@@ -391,7 +384,7 @@ class MainScreen(BriefingActions):
         self._generation["search"] += 1
         if not query:
             self._answered = self._generation["search"]
-            self.terms = ()
+            self.hit_query = ""
             self.articles.show_library(self.count, "The library is empty.")
             self._library_info()
             return
@@ -402,6 +395,7 @@ class MainScreen(BriefingActions):
         if message.generation != self._generation["search"]:
             return
         self._answered = message.generation
+        self._results_query = message.query
         result = message.result
         if result is None:
             self.articles.show_hits([], "No results.")
@@ -448,7 +442,7 @@ class MainScreen(BriefingActions):
             cursor,
             scroll_y,
             push,
-            self.terms,
+            self.hit_query,
             focus,
         )
 
@@ -583,18 +577,28 @@ class MainScreen(BriefingActions):
         cursor: int | None,
         scroll_y: int | None,
         push: bool,
-        terms: tuple[str, ...],
+        query: str,
         focus: bool = False,
     ) -> ArticleLoaded:
         article = self.library.article(article_id)
         mentions = self.library.mentions(article=article_id)
-        hits = find_hits(article.text, terms)
+        hits = self._hit_spans(article.text, query)
         message = ArticleLoaded(
             generation, article, mentions, hits, entity, cursor, scroll_y, push, focus
         )
         if entity is None:  # cheap: comes with the article, one frame for both
             message.entities = self.library.entities(article=article_id)
         return message
+
+    def _hit_spans(self, text: str, query: str) -> list[tuple[int, int]]:
+        """Where the opened hit's query marks ``text``: the index's highlighter, as in snippets."""
+        if not query:
+            return []
+        try:
+            spans = self.library.hit_spans(text, query)
+        except QueryError:  # e.g. an entity the query named has gone since the search
+            return []
+        return [(span.start, span.end) for span in spans[:MAX_HITS]]
 
     def _deliver(self, message: ArticleLoaded, panel_generation: int) -> None:
         """Post the article, then (when an entity is selected) its cross-references.
@@ -622,12 +626,12 @@ class MainScreen(BriefingActions):
         cursor: int | None,
         scroll_y: int | None,
         push: bool,
-        terms: tuple[str, ...],
+        query: str,
         focus: bool,
     ) -> None:
         try:
             message = self._article_message(
-                generation, article_id, entity, cursor, scroll_y, push, terms, focus
+                generation, article_id, entity, cursor, scroll_y, push, query, focus
             )
             self._deliver(message, panel_generation)
         except ReaderError as error:
@@ -641,7 +645,7 @@ class MainScreen(BriefingActions):
         entity: str,
         current: str,
         direction: int,
-        terms: tuple[str, ...],
+        query: str,
     ) -> None:
         try:
             docs = self._docs.get(entity)
@@ -661,7 +665,7 @@ class MainScreen(BriefingActions):
             else:
                 target = others[0] if direction > 0 else others[-1]
             message = self._article_message(
-                generation, target[0], entity, target[1], None, True, terms
+                generation, target[0], entity, target[1], None, True, query
             )
             self._deliver(message, panel_generation)
         except ReaderError as error:

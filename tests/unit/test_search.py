@@ -6,8 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from index import query_help
 from index.errors import LibraryBusy, LibraryError, QueryError
-from index.search import IndexDoc, RawHit, SearchIndex, analyze, normalize_key, query_help
+from index.search import IndexDoc, RawHit, SearchIndex, analyze, normalize_key
 
 REUTERS = IndexDoc(
     "reuters",
@@ -436,15 +437,15 @@ def test_a_held_write_lock_is_reported_as_busy(ix, folder):
 def test_a_full_disk_is_a_clean_error_and_nothing_half_done(ix, monkeypatch):
     import errno
 
-    from index import search
+    from index.search import segments
 
-    real = search.SegmentWriter._finalize_segment
+    real = segments.SegmentWriter._finalize_segment
 
     def full(self):  # the new segment's files are written, then the disk fills
         real(self)
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(search.SegmentWriter, "_finalize_segment", full)
+    monkeypatch.setattr(segments.SegmentWriter, "_finalize_segment", full)
     with pytest.raises(LibraryError, match="No space left on device"):
         ix.add([IndexDoc("new", "Fresh", "copper")])
     monkeypatch.undo()

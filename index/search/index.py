@@ -1,0 +1,568 @@
+"""Provides SearchIndex: full-text search over the library in one Whoosh index folder.
+
+The SQLite store is the source of truth; this index can always be rebuilt from it. Whoosh
+(whoosh-reloaded 2.7.5) is unmaintained and fragile, so the index:
+
+* parses queries itself (``query``), builds Whoosh query objects directly (``compile``) and
+  explains a bad query in one line (``QueryError``);
+* takes the write lock itself with a bounded wait (``LibraryBusy``), fsyncs what a commit wrote,
+  keeps a checksum manifest of the segment files so a flipped byte is noticed at open, and
+  removes the ``_MAIN_N.toc.<timestamp>`` files Whoosh leaves behind (``segments``);
+* opens a fresh searcher whenever the index generation changes (``refresh()`` can return stale
+  and duplicated hits);
+* never lets a Whoosh exception escape: an unreadable index is emptied and ``rebuilt_reason`` says
+  why (the caller re-indexes from SQLite); other failures become ``LibraryError``.
+
+Snippets are made from the text the caller passes back (``text_of``); bodies are not stored.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import shutil
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+from typing import Any, Self
+
+from whoosh import sorting
+from whoosh.filedb.filestore import FileStorage
+from whoosh.index import TOC, FileIndex
+from whoosh.util.filelock import try_for
+from whoosh.writing import CLEAR
+
+from index.dates import date_key
+from index.errors import LibraryBusy, LibraryError, QueryError, ReaderError
+from index.safe import safe_line, safe_text
+from index.search.analysis import normalize_key
+from index.search.compile import Compiler
+from index.search.query import parse, quote
+from index.search.records import IndexDoc, RawHit
+from index.search.schema import SCHEMA, SCHEMA_VERSION
+from index.search.segments import (
+    INDEXNAME,
+    LOCK_FILE,
+    MANIFEST,
+    SEGMENT_RE,
+    TOC_RE,
+    TOC_TEMP_RE,
+    WRITER_MB,
+    WRITER_TEMP,
+    Codec,
+    Writer,
+    describe,
+    file_sum,
+    fsync,
+)
+from index.search.snippets import Highlighter
+
+__all__ = ["SearchIndex"]
+
+_DEFAULT_LOCK_TIMEOUT = 10.0
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _default_entity_keys(name: str) -> list[str] | None:
+    return [normalize_key(name)]
+
+
+def _no_text(doc_id: str) -> str:
+    return ""
+
+
+class SearchIndex:
+    """The Whoosh index in one folder. Thread-safe: calls are serialised by a lock.
+
+    Opening never fails on a damaged index: it is emptied, ``rebuilt_reason`` says why in one
+    sentence, and the caller re-indexes from the store. Call ``leftovers(remove=True)`` at start
+    to clear what a killed writer left behind.
+    """
+
+    def __init__(self, folder: Path, *, lock_timeout: float = _DEFAULT_LOCK_TIMEOUT) -> None:
+        self.folder = Path(folder)
+        self.lock_timeout = lock_timeout
+        self.rebuilt_reason: str | None = None
+        self._lock = threading.RLock()
+        self._searcher: Any = None
+        self._searcher_gen = -2
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise LibraryError(
+                f"cannot create the search index folder: {e.strerror or e}"
+            ) from None
+        self._storage = FileStorage(str(self.folder))
+        self._ix = self._open()
+
+    # --- opening and checking ---------------------------------------------------------------
+
+    def _open(self) -> FileIndex:
+        gen = self._latest_gen()
+        if gen >= 0 and self._problem(gen) is None:
+            return FileIndex(self._storage, schema=SCHEMA, indexname=INDEXNAME)
+        # New, or damaged. Look again holding the write lock before creating or emptying
+        # anything: another process may be creating the index, or replacing files under us.
+        with self._write_lock():
+            gen = self._latest_gen()
+            if gen < 0:
+                segments = any(SEGMENT_RE.match(n) for n in self._listdir())
+                problem = "its table of contents is missing" if segments else None
+            else:
+                problem = self._problem(gen)
+                if problem is None:
+                    return FileIndex(self._storage, schema=SCHEMA, indexname=INDEXNAME)
+            return self._reset(problem)
+
+    def _listdir(self) -> list[str]:
+        try:
+            return os.listdir(self.folder)
+        except OSError:
+            return []
+
+    def _latest_gen(self) -> int:
+        gens = [int(m.group(1)) for n in self._listdir() if (m := TOC_RE.match(n))]
+        return max(gens, default=-1)
+
+    def _read_manifest(self) -> dict[str, object] | None:
+        try:
+            with open(self.folder / MANIFEST, encoding="utf-8") as f:
+                data = json.load(f)
+        except (OSError, ValueError):
+            return None
+        return data if isinstance(data, dict) else None
+
+    def _problem(self, gen: int) -> str | None:
+        """Why the index at generation ``gen`` can't be used, or None when it looks sound."""
+        tocname = f"_{INDEXNAME}_{gen}.toc"
+        try:
+            if os.path.getsize(self.folder / tocname) == 0:
+                return f"its newest table of contents ({tocname}) is empty"
+        except OSError:
+            return f"its newest table of contents ({tocname}) is missing"
+        try:
+            toc = TOC.read(self._storage, INDEXNAME, gen, schema=SCHEMA)
+        except Exception as e:  # noqa: BLE001 - Whoosh raises anything on a bad TOC
+            return f"its table of contents ({tocname}) is unreadable: {type(e).__name__}"
+        manifest = self._read_manifest()
+        listed: dict[str, object] = {}
+        if manifest is not None:
+            if manifest.get("schema") != SCHEMA_VERSION:
+                return "it was written by another version of reader"
+            got = manifest.get("files")
+            listed = got if isinstance(got, dict) else {}
+        names = self._listdir()
+        unverified = False
+        for seg in toc.segments:
+            segid = seg.segment_id()
+            present = [n for n in names if (m := SEGMENT_RE.match(n)) and m.group(1) == segid]
+            expected = [n for n in listed if n.startswith(segid + ".")]
+            missing = sorted(set(expected) - set(present))
+            if not present or missing:
+                return f"segment {(missing or [segid])[0]} is missing"
+            for name in present:
+                want = listed.get(name)
+                if want is None:
+                    unverified = True
+                    continue
+                try:
+                    have = file_sum(str(self.folder / name))
+                except OSError as e:
+                    return f"segment file {name} cannot be read ({e.strerror or e})"
+                if have != want:
+                    return f"segment file {name} is damaged (its checksum changed)"
+        try:
+            ix = FileIndex(self._storage, schema=SCHEMA, indexname=INDEXNAME)
+            reader = ix.reader()
+            try:
+                reader.doc_count()
+                if unverified:  # no checksum to go by: read every stored id and the lexicon
+                    for _ in reader.all_stored_fields():
+                        pass
+                    for fieldname in ("title", "body"):
+                        for _ in reader.lexicon(fieldname):
+                            pass
+            finally:
+                reader.close()
+        except Exception as e:  # noqa: BLE001
+            return f"it cannot be read ({type(e).__name__})"
+        return None
+
+    def _reset(self, problem: str | None) -> FileIndex:
+        """Empty the folder of index files and start a new, empty index (write lock held)."""
+        if problem is not None:
+            self.rebuilt_reason = (
+                f"The search index could not be used ({problem}); it was emptied and must be "
+                "rebuilt from the library."
+            )
+        try:
+            for name in self._listdir():
+                path = self.folder / name
+                if (
+                    TOC_RE.match(name)
+                    or TOC_TEMP_RE.match(name)
+                    or SEGMENT_RE.match(name)
+                    or name.startswith(MANIFEST)
+                ):
+                    path.unlink()
+                elif name == WRITER_TEMP and path.is_dir():
+                    shutil.rmtree(path, ignore_errors=True)
+            ix = FileIndex.create(self._storage, SCHEMA, INDEXNAME)
+            self._sync_new(set())
+        except OSError as e:
+            raise LibraryError(
+                f"cannot write the search index in {safe_line(str(self.folder))}: "
+                f"{e.strerror or e}"
+            ) from None
+        return ix
+
+    # --- locking, manifest, durability -----------------------------------------------------------
+
+    @contextlib.contextmanager
+    def _write_lock(self) -> Iterator[None]:
+        lock = self._storage.lock(LOCK_FILE)
+        try:
+            got = try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05)
+        except OSError as e:
+            raise LibraryError(
+                f"cannot lock the search index for writing: {e.strerror or e}"
+            ) from None
+        if not got:
+            raise LibraryBusy(
+                f"another process has been updating the search index for over "
+                f"{self.lock_timeout:g} s; try again when it has finished"
+            )
+        try:
+            yield
+        finally:
+            with contextlib.suppress(Exception):
+                lock.release()
+
+    def _current_segment_ids(self) -> set[str] | None:
+        gen = self._latest_gen()
+        if gen < 0:
+            return set()
+        try:
+            toc = TOC.read(self._storage, INDEXNAME, gen, schema=SCHEMA)
+        except Exception:  # noqa: BLE001
+            return None
+        return {s.segment_id() for s in toc.segments}
+
+    def _write_manifest(self, files: dict[str, list[int]]) -> None:
+        data = {"schema": SCHEMA_VERSION, "files": files}
+        tmp = self.folder / (MANIFEST + ".tmp")
+        with open(tmp, "w", encoding="utf-8") as f:
+            json.dump(data, f)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, self.folder / MANIFEST)
+
+    def _sync_new(self, old: set[str]) -> None:
+        """After a commit: fsync the new files, record their checksums, drop leftovers."""
+        self._remove_strays()
+        segids = self._current_segment_ids() or set()
+        manifest = self._read_manifest() or {}
+        listed = manifest.get("files") if manifest.get("schema") == SCHEMA_VERSION else None
+        before: dict[str, list[int]] = listed if isinstance(listed, dict) else {}
+        files: dict[str, list[int]] = {}
+        for name in self._listdir():
+            m = SEGMENT_RE.match(name)
+            if not m or m.group(1) not in segids:
+                continue
+            if name in before and name in old:
+                files[name] = before[name]
+            else:
+                path = str(self.folder / name)
+                fsync(path)
+                files[name] = file_sum(path)
+        gen = self._latest_gen()
+        if gen >= 0:
+            fsync(str(self.folder / f"_{INDEXNAME}_{gen}.toc"))
+        self._write_manifest(files)
+        fsync(str(self.folder))
+
+    def _strays(self) -> list[str]:
+        segids = self._current_segment_ids()
+        gen = self._latest_gen()
+        out = []
+        for name in self._listdir():
+            if TOC_TEMP_RE.match(name) or name == MANIFEST + ".tmp":
+                out.append(name)
+            elif m := TOC_RE.match(name):
+                if int(m.group(1)) != gen:
+                    out.append(name)
+            elif (m := SEGMENT_RE.match(name)) and segids is not None:
+                if m.group(1) not in segids:
+                    out.append(name)
+            elif name == WRITER_TEMP:
+                out.append(name)
+        return sorted(out)
+
+    def _remove_strays(self) -> int:
+        removed = 0
+        for name in self._strays():
+            path = self.folder / name
+            try:
+                if path.is_dir():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed += 1
+            except OSError:
+                pass
+        return removed
+
+    # --- searcher --------------------------------------------------------------------------------
+
+    def _ensure(self) -> int:
+        """The newest generation; an index deleted under us is recreated empty and said so."""
+        gen = self._latest_gen()
+        if gen < 0:
+            self._drop_searcher()
+            try:
+                self.folder.mkdir(parents=True, exist_ok=True)
+            except OSError as e:
+                raise LibraryError(f"the search index folder is gone: {e.strerror or e}") from None
+            self._ix = self._open()
+            self.rebuilt_reason = self.rebuilt_reason or (
+                "The search index disappeared; it was recreated empty and must be rebuilt from "
+                "the library."
+            )
+            gen = self._latest_gen()
+        return gen
+
+    def _get_searcher(self):
+        """A searcher on the newest generation: a fresh one whenever any process committed."""
+        gen = self._ensure()
+        if self._searcher is None or gen != self._searcher_gen:
+            self._drop_searcher()
+            self._searcher = self._ix.searcher()
+            self._searcher_gen = gen
+        return self._searcher
+
+    def _drop_searcher(self) -> None:
+        if self._searcher is not None:
+            with contextlib.suppress(Exception):
+                self._searcher.close()
+            self._searcher = None
+            self._searcher_gen = -2
+
+    @contextlib.contextmanager
+    def _reading(self, action: str) -> Iterator[Any]:
+        """A current searcher; a Whoosh failure while reading becomes a LibraryError."""
+        try:
+            yield self._get_searcher()
+        except ReaderError:
+            raise
+        except Exception as e:  # noqa: BLE001
+            self._drop_searcher()
+            raise LibraryError(
+                f"the search index could not be read while {action} ({type(e).__name__}); "
+                "run 'reader check --repair' to rebuild it"
+            ) from None
+
+    @contextlib.contextmanager
+    def _writing(self, action: str) -> Iterator[Writer]:
+        """One writer under our own bounded write lock; commit, fsync, checksum, tidy."""
+        self._ensure()
+        with self._write_lock():
+            old = set(self._listdir())
+            try:
+                writer = Writer(self._ix, _lk=False, limitmb=WRITER_MB, codec=Codec())
+            except Exception as e:  # noqa: BLE001
+                raise LibraryError(
+                    f"cannot write the search index while {action}: {describe(e)}"
+                ) from None
+            try:
+                yield writer
+            except BaseException as e:
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                if isinstance(e, ReaderError) or not isinstance(e, Exception):
+                    raise
+                raise LibraryError(
+                    f"cannot write the search index while {action}: {describe(e)}"
+                ) from None
+            try:
+                writer.commit()
+            except Exception as e:  # noqa: BLE001
+                with contextlib.suppress(Exception):
+                    writer.cancel()
+                self._drop_searcher()
+                raise LibraryError(
+                    f"cannot write the search index while {action}: {describe(e)}"
+                ) from None
+            self._drop_searcher()
+            try:
+                self._sync_new(old)
+            except OSError as e:
+                raise LibraryError(
+                    f"cannot finish writing the search index: {e.strerror or e}"
+                ) from None
+
+    # --- the contract ----------------------------------------------------------------------------
+
+    def add(self, docs: Iterable[IndexDoc]) -> int:
+        """Index (or re-index) documents by id in one commit; returns how many were written."""
+        pending: dict[str, IndexDoc] = {}
+        for doc in docs:
+            if not isinstance(doc.id, str) or not doc.id or _SURROGATE.search(doc.id):
+                raise ValueError(f"an IndexDoc needs a non-empty text id, not {doc.id!r}")
+            pending[doc.id] = doc  # the same id twice in one batch: the last one wins
+        if not pending:
+            return 0
+        with self._lock, self._writing("adding articles") as w:
+            replace = bool(w.segments)  # an empty index has nothing to replace
+            for doc in pending.values():
+                if replace:
+                    w.delete_by_term("id", doc.id)
+                w.add_document(**_fields_of(doc))
+        return len(pending)
+
+    def delete(self, ids: Iterable[str]) -> int:
+        """Remove documents by id; returns how many were in the index."""
+        wanted = {i for i in ids if isinstance(i, str) and i}
+        if not wanted:
+            return 0
+        count = 0
+        with self._lock, self._writing("removing articles") as w:
+            for doc_id in wanted:
+                count += w.delete_by_term("id", doc_id) or 0
+        return count
+
+    def clear(self) -> None:
+        """Empty the index (before a rebuild)."""
+        with self._lock:
+            self._ensure()
+        with self._lock, self._write_lock():
+            self._drop_searcher()
+            try:
+                writer = Writer(self._ix, _lk=False, codec=Codec())
+                writer.commit(mergetype=CLEAR)
+                self._sync_new(set())
+            except ReaderError:
+                raise
+            except Exception as e:  # noqa: BLE001
+                raise LibraryError(f"cannot empty the search index: {describe(e)}") from None
+
+    def ids(self) -> set[str]:
+        """Every indexed document id."""
+        with self._lock, self._reading("listing ids") as s:
+            return {f["id"] for f in s.all_stored_fields() if "id" in f}
+
+    def count(self) -> int:
+        with self._lock, self._reading("counting") as s:
+            return int(s.doc_count())
+
+    def leftovers(self, remove: bool = False) -> int:
+        """Stray files a killed or crashed writer left in the folder; ``remove`` deletes them."""
+        with self._lock:
+            if not remove:
+                return len(self._strays())
+            with self._write_lock():
+                return self._remove_strays()
+
+    def search(
+        self,
+        query: str,
+        *,
+        limit: int = 20,
+        sort: str = "relevance",
+        entity_keys: Callable[[str], list[str] | None] = _default_entity_keys,
+        expand: Callable[[str], list[str]] | None = None,
+        text_of: Callable[[str], str] = _no_text,
+    ) -> tuple[list[RawHit], int, tuple[str, ...]]:
+        """Run a query; returns (hits, total matches, other names also searched).
+
+        Raises QueryError (one line) for a malformed query; never a Whoosh exception.
+        """
+        if sort not in ("relevance", "date"):
+            raise ValueError(f"sort must be 'relevance' or 'date', not {sort!r}")
+        with self._lock:
+            compiler, compiled = self._compile(query, entity_keys, expand)
+            with self._reading("searching") as s:
+                kwargs: dict[str, object] = {"limit": max(1, limit)}
+                if sort == "date":
+                    kwargs["sortedby"] = sorting.FieldFacet("when", reverse=True)
+                results = s.search(compiled, **kwargs)
+                total = len(results)
+                # Sorted by date, Whoosh's "score" is the sort key: report no relevance then.
+                found = [
+                    (r["id"], float(r.score or 0.0) if sort == "relevance" else 0.0)
+                    for r in results[: max(0, limit)]
+                ]
+        highlighter = Highlighter(compiler.marks)
+        hits = []
+        for doc_id, score in found:
+            body = text_of(doc_id) or ""  # cleaned piece by piece in the snippet
+            if not isinstance(body, str):
+                body = str(body)
+            snippet, spans, terms = highlighter.snippet(body)
+            hits.append(RawHit(doc_id, score, snippet, spans, terms))
+        return hits, total, tuple(compiler.also)
+
+    def hit_spans(
+        self,
+        query: str,
+        text: str,
+        *,
+        entity_keys: Callable[[str], list[str] | None] = _default_entity_keys,
+        expand: Callable[[str], list[str]] | None = None,
+    ) -> list[tuple[int, int]]:
+        """(start, end) of what ``query`` marks in ``text``: the marks its snippets are cut around.
+
+        Raises QueryError like ``search`` for a malformed query.
+        """
+        with self._lock:
+            compiler, _ = self._compile(query, entity_keys, expand)
+        return [(s, e) for s, e, _ in Highlighter(compiler.marks).find(text)]
+
+    def _compile(
+        self,
+        query: str,
+        entity_keys: Callable[[str], list[str] | None],
+        expand: Callable[[str], list[str]] | None,
+    ) -> tuple[Compiler, Any]:
+        """The query parsed and compiled against the current index (lock held)."""
+        q, tree = parse(query)
+        with self._reading("searching") as s:
+            reader = s.reader()
+        compiler = Compiler(reader, entity_keys, expand, q)
+        compiled = compiler.compile(tree)
+        if compiled is None:
+            raise QueryError(f"no searchable terms in {quote(query)}")
+        return compiler, compiled
+
+    def close(self) -> None:
+        with self._lock:
+            self._drop_searcher()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _fields_of(doc: IndexDoc) -> dict[str, object]:
+    out: dict[str, object] = {
+        "id": doc.id,
+        "title": safe_text(doc.title or ""),
+        "body": safe_text(doc.body or ""),
+    }
+    if doc.source:
+        out["source"] = safe_text(doc.source)
+    if doc.author:
+        out["author"] = safe_text(doc.author)
+    keys = sorted({normalize_key(k) for k in doc.keys if k} - {""})
+    if keys:
+        out["keys"] = ",".join(keys)
+    labels = sorted({safe_line(t).lower() for t in doc.types if t} - {""})
+    if labels:
+        out["types"] = ",".join(labels)
+    when = date_key(doc.date)
+    if when:
+        out["when"] = when
+    return out
