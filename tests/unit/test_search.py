@@ -243,6 +243,22 @@ def test_snippet_spans_slice_to_the_matched_words(ix):
     assert "\n" not in hit.snippet and "<" not in hit.snippet
 
 
+def test_hit_spans_mark_the_article_as_the_snippet_marks_it(ix):
+    body = REUTERS.body
+    for q in ('militants "foreign ministry"', "terrorism* uighur", 'entity:"wang yi"', "xinjang~"):
+        hits, _, _ = ix.search(q, text_of=TEXT.__getitem__, entity_keys=entity_keys)
+        (hit,) = [h for h in hits if h.id == "reuters"]
+        spans = ix.hit_spans(q, body, entity_keys=entity_keys)
+        assert spans == sorted(spans) and spans
+        marked = [body[s:e] for s, e in spans]
+        assert {m.casefold() for m in marked} == {t.casefold() for t in hit.terms}
+    spans = ix.hit_spans('"foreign ministry" -islamist', body)
+    assert [body[s:e] for s, e in spans] == ["foreign ministry"]
+    assert ix.hit_spans("title:xinjiang", body) == []  # a title word is not marked in the body
+    with pytest.raises(QueryError):
+        ix.hit_spans("militants AND", body)
+
+
 def test_snippet_of_a_long_text_has_fragments_around_the_matches(folder):
     filler = "Nothing happened on this day in the capital. " * 40
     body = (filler + "The envoy met Wang Yi in Astana. " + filler + "The envoy left Astana. "
@@ -586,3 +602,22 @@ def test_query_help_is_one_page():
     for needed in ('"', "AND", "OR", "NOT", "title:", "source:", "author:", "entity:", "type:",
                    "date:", "~", "*", "also searched"):
         assert needed in text
+
+
+def test_only_the_search_package_imports_whoosh_and_its_parser_and_snippets_do_not():
+    import ast
+
+    root = Path(__file__).resolve().parents[2] / "index"
+
+    def imports_whoosh(path: Path) -> bool:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            names = [a.name for a in node.names] if isinstance(node, ast.Import) else (
+                [node.module or ""] if isinstance(node, ast.ImportFrom) else [])
+            if any(n.split(".")[0] == "whoosh" for n in names):
+                return True
+        return False
+
+    outside = [p for p in root.rglob("*.py") if "search" not in p.relative_to(root).parts]
+    assert not [p.name for p in outside if imports_whoosh(p)]
+    assert not imports_whoosh(root / "search" / "query.py")
+    assert not imports_whoosh(root / "search" / "snippets.py")
