@@ -272,5 +272,3 @@ def _fragments(
                 if e <= b])
         for a, b in windows
     ]
-
-
