@@ -40,7 +40,7 @@ if mode == "cold":
         d = lib.dossier(e.id)
         out["first"].append(time.perf_counter() - t)
         out["analysed"].append([d.analysed, d.of])
-    from index.briefing import PARSER
+    from index.analysis import PARSER
     t = time.perf_counter()
     PARSER.loaded.wait()
     out["parser_wait_after"] = time.perf_counter() - t

@@ -3,9 +3,8 @@
 Everything a caller needs is named in ``__all__``; nothing here returns Whoosh or spaCy objects.
 """
 
-from index.brief import Brief, Pin, Source, render_json, render_markdown
-from index.briefing import DOSSIER_BUDGET, Pinned, dossier_json, render_dossier
-from index.dossier import Cooccurrence, Dossier, Period, Quote, Role, sparkline
+from index.analysis import sparkline
+from index.dossiers import DOSSIER_BUDGET
 from index.errors import (
     BadInput,
     LibraryBusy,
@@ -21,15 +20,25 @@ from index.models import (
     AddReport,
     Article,
     ArticleSummary,
+    Brief,
     CheckReport,
+    Cooccurrence,
     CrossRef,
+    Dossier,
     Entity,
     Hit,
     Mention,
+    Period,
+    Pin,
+    Pinned,
+    Quote,
+    Role,
     SearchResult,
+    Source,
     Span,
     Stats,
 )
+from index.render import dossier_json, render_dossier, render_json, render_markdown
 from index.safe import openable_url, safe_line, safe_text
 
 

@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from index.briefing import BriefingMixin
+from index.dossiers import DOSSIER_BUDGET, Dossiers
 from index.errors import LibraryBusy, LibraryError, NotFound, ReaderError
 from index.models import (
     AddReport,
@@ -27,6 +27,7 @@ from index.models import (
     Span,
     Stats,
 )
+from index.models import Brief, Dossier, Pinned
 from index.safe import safe_line
 from index.store import Store, lock_wait
 
@@ -42,7 +43,7 @@ _MENTION = (
 )
 SENTENCE_CAP = 400  # characters of context shown around a cross-referenced mention
 
-class Library(BriefingMixin):
+class Library:
     """A library folder: ``library.db`` (SQLite, the source of truth) and ``index/`` (Whoosh).
 
     Reading never imports spaCy. Every method is safe to call from a worker thread; each thread
@@ -65,6 +66,7 @@ class Library(BriefingMixin):
             readonly = True
         self.readonly = readonly
         self.store = Store(db_file, readonly=readonly)
+        self._dossiers = Dossiers(self.store, entity=self.entity, article=self.article)
         self._search = None
         self._search_lock = threading.RLock()
         #: Set when opening found the search index unusable and rebuilt it: say so to the user.
@@ -672,6 +674,58 @@ class Library(BriefingMixin):
             missing=missing, orphans=orphans, leftovers=leftovers, integrity=integrity,
             rebuilt=rebuilt is not None, repaired=repaired, problems=tuple(problems),
         )
+
+    # --- dossiers, pins and briefings: index.dossiers.Dossiers does the work ----------------
+    def dossier(self, name: str, *, budget: float | None = DOSSIER_BUDGET) -> Dossier:
+        """Everything the library knows about an entity; see ``Dossiers.dossier``."""
+        return self._dossiers.dossier(name, budget=budget)
+
+    def pin(self, article_id: str, start: int, end: int, note: str = "") -> Pinned:
+        """Pin ``text[start:end]`` of an article to the briefing; see ``Dossiers.pin``."""
+        return self._dossiers.pin(article_id, start, end, note)
+
+    def pins(self) -> list[Pinned]:
+        """The pinned passages in the user's order."""
+        return self._dossiers.pins()
+
+    def unpin(self, pin_id: int) -> None:
+        """Delete a pin (raises NotFound)."""
+        self._dossiers.unpin(pin_id)
+
+    def move_pin(self, pin_id: int, index: int) -> list[Pinned]:
+        """Move a pin to ``index`` in the order; returns the pins in their new order."""
+        return self._dossiers.move_pin(pin_id, index)
+
+    def annotate(self, pin_id: int, note: str) -> Pinned:
+        """Set a pin's note ("" clears it); raises NotFound."""
+        return self._dossiers.annotate(pin_id, note)
+
+    def sentence_at(self, article_id: str, offset: int) -> Span:
+        """The sentence of an article around ``offset``; see ``Dossiers.sentence_at``."""
+        return self._dossiers.sentence_at(article_id, offset)
+
+    def brief(
+        self,
+        entities: Iterable[str] = (),
+        *,
+        pins: bool = True,
+        title: str | None = None,
+        budget: float | None = None,
+    ) -> Brief:
+        """A briefing of these entities and the pins; see ``Dossiers.brief``."""
+        return self._dossiers.brief(entities, pins=pins, title=title, budget=budget)
+
+    def export_brief(
+        self,
+        path: Path,
+        entities: Iterable[str] = (),
+        *,
+        pins: bool = True,
+        title: str | None = None,
+        format: str | None = None,
+    ) -> Brief:
+        """Write a briefing to ``path`` as Markdown or JSON; see ``Dossiers.export_brief``."""
+        return self._dossiers.export_brief(path, entities, pins=pins, title=title, format=format)
 
 
 @contextmanager

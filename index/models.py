@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
+from typing import NamedTuple
 
 #: Entity types a reader can jump between; dates and numbers are not entities.
 ENTITY_LABELS: tuple[str, ...] = (
@@ -155,3 +157,126 @@ class Stats:
     sources: dict[str, int] = field(default_factory=dict, hash=False, compare=False)
     first_date: str | None = None
     last_date: str | None = None
+
+
+# --- dossiers and briefs --------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Role:
+    """A role or title an article gives an entity: ``text == article_text[start:end]``."""
+
+    text: str  # e.g. "Chinese Foreign Minister"
+    article: str  # the article id
+    start: int
+    end: int
+    entity: str = ""  # the entity id the role belongs to
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A direct quotation with its speaker: ``text == article_text[start:end]``."""
+
+    text: str  # the quoted words, without the quotation marks or a trailing comma
+    speaker: str  # the speaker as cued: "Wang", "the ministry", "he"
+    article: str
+    start: int
+    end: int
+    cue: str  # the cue verb phrase: "said", "quoted as saying", "according to"
+    entity: str = ""  # the entity the speaker resolves to; "" when no mention stands for it
+    speaker_start: int = -1  # the cue's speaker in the article text
+    speaker_end: int = -1
+
+
+class Cooccurrence(NamedTuple):
+    """Another entity seen with the dossier's entity."""
+
+    entity: Entity
+    sentences: int  # sentences both appear in
+    articles: int  # articles both appear in
+
+
+class Period(NamedTuple):
+    """One bar of a timeline: mentions in the articles dated in ``period``."""
+
+    period: str  # "2015", "2015-08" or "2015-08-04"
+    mentions: int
+
+
+@dataclass(frozen=True)
+class Dossier:
+    """Everything the dossier screen and the briefing show about an entity; the Library fills it."""
+
+    entity: Entity
+    first_seen: str | None = None  # ISO date of the earliest dated article; None when none is dated
+    last_seen: str | None = None
+    roles: tuple[Role, ...] = ()
+    quotes: tuple[Quote, ...] = ()
+    cooccurring: tuple[Cooccurrence, ...] = ()  # ranked, most shared first
+    timeline: tuple[Period, ...] = ()  # mentions by article date, oldest first, gaps as zeros
+    undated: int = 0  # mentions in articles with no date: counted apart, never given one
+    articles: tuple[ArticleSummary, ...] = ()  # newest first
+    analysed: int = 0  # articles whose roles and quotes are in; the rest wait for the parser
+    of: int = 0  # articles that mention the entity (analysed == of: the dossier is complete)
+
+
+@dataclass(frozen=True)
+class Source:
+    """One article the briefing cites."""
+
+    article: str  # the article id, as in Role.article, Quote.article and Pin.article
+    title: str
+    source: str = ""  # "Reuters", "South China Morning Post"
+    date: str | None = None
+    path: str = ""
+    url: str = ""
+
+    @classmethod
+    def of(cls, article: Article | ArticleSummary) -> Source:
+        return cls(
+            article.id,
+            article.title,
+            article.source,
+            article.date,
+            getattr(article, "path", ""),
+            getattr(article, "url", ""),
+        )
+
+
+@dataclass(frozen=True)
+class Pin:
+    """A passage the user pinned, with the note they wrote."""
+
+    passage: str
+    article: str
+    start: int = 0  # the passage's offsets in the article text
+    end: int = 0
+    note: str = ""
+
+
+@dataclass(frozen=True)
+class Pinned:
+    """A pinned passage as stored. The passage and its citation are copies taken when it was
+    pinned, so a pin outlives its article's re-import or removal."""
+
+    id: int
+    article: str  # the article id
+    start: int  # the passage's offsets in the article text when pinned
+    end: int
+    passage: str
+    note: str = ""
+    made: str = ""  # when it was pinned, ISO 8601 UTC
+    source: Source | None = None  # title, source, date, path and URL of the article
+
+    def pin(self) -> Pin:
+        """The pin as the briefing renders it."""
+        return Pin(self.passage, self.article, self.start, self.end, self.note)
+
+
+@dataclass(frozen=True)
+class Brief:
+    """What a briefing holds; sources are numbered in the order the document first cites them."""
+
+    title: str
+    made: date
+    dossiers: tuple[Dossier, ...] = ()
+    pins: tuple[Pin, ...] = ()
+    sources: tuple[Source, ...] = ()  # every cited article; uncited ones are listed last

@@ -14,8 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from index import Dossier, Entity, Library, Pinned, Source
-from index.dossier import Cooccurrence, Period, Quote, Role
+from index import Cooccurrence, Dossier, Entity, Library, Period, Pinned, Quote, Role, Source
 from index.models import ArticleSummary
 from reader.config import Config
 from reader.dialogs.confirm_dialog import ConfirmDialog

@@ -1,4 +1,4 @@
-"""The Markdown and JSON briefing (index/brief.py): citations, structure, untrusted text."""
+"""The Markdown and JSON briefing (index/render.py): citations, structure, untrusted text."""
 
 from __future__ import annotations
 
@@ -8,9 +8,19 @@ from datetime import date
 
 import pytest
 
-from index.brief import Brief, Pin, Source, cited_articles, render_json, render_markdown
-from index.dossier import Cooccurrence, Dossier, Period, Quote, Role
-from index.models import ArticleSummary, Entity
+from index.models import (
+    ArticleSummary,
+    Brief,
+    Cooccurrence,
+    Dossier,
+    Entity,
+    Period,
+    Pin,
+    Quote,
+    Role,
+    Source,
+)
+from index.render import cited_articles, render_json, render_markdown
 from index.safe import safe_text
 
 SCMP = ArticleSummary(
@@ -204,7 +214,7 @@ def test_json_carries_the_same_numbers_and_is_safe():
 @pytest.mark.model
 def test_a_briefing_of_the_seed_library_for_wang_yi_and_tina_kaidanow(seed_library_master):
     from index import Library
-    from index.dossier import merge_roles, roles_and_quotes
+    from index.analysis import merge_roles, roles_and_quotes
     from index.nlp import load_model
 
     nlp = load_model(parse=True)

@@ -1,4 +1,4 @@
-"""The Library's dossiers, pins and briefings (index/briefing.py) on the seed library."""
+"""The Library's dossiers, pins and briefings (index/dossiers.py) on the seed library."""
 
 from __future__ import annotations
 
@@ -10,9 +10,11 @@ import threading
 import pytest
 
 from index import Library, NotFound, safe_text
-from index.brief import Source, render_markdown
-from index.briefing import ANALYSIS_VERSION, dossier_json, render_dossier
-from index.dossier import cooccurring
+from index.analysis import cooccurring
+from index.dossiers import ANALYSIS_VERSION, COOCCURRING
+from index.models import Source
+from index.render import dossier_json, render_dossier, render_markdown
+from index.store_dossiers import DossierStore
 from tests.conftest import REUTERS_TITLE, SCMP_TITLE
 
 WANG_QUOTE = (
@@ -120,7 +122,7 @@ def test_cooccurrence_in_sql_ranks_as_the_pure_function_does(lib):
         articles = {m.doc for m in lib.mentions(entity=entity.id)}
         every = [m for a in sorted(articles) for m in lib.mentions(article=a)]
         expected = cooccurring(entity.id, every)
-        got = lib._cooccurring(entity.id)
+        got = DossierStore(lib.store).cooccurring(entity.id, COOCCURRING)
         assert [(c.entity.id, c.sentences, c.articles) for c in got] == [
             (c.entity.id, c.sentences, c.articles) for c in expected[: len(got)]
         ]

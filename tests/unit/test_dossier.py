@@ -1,4 +1,4 @@
-"""The entity dossier's analysis (index/dossier.py): roles, quotes, co-occurrence, timelines."""
+"""The entity dossier's analysis (index/analysis/): roles, quotes, co-occurrence, timelines."""
 
 from __future__ import annotations
 
@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from index.dossier import (
-    Period,
-    Role,
+from index.analysis import (
     article_quotes,
     cooccurring,
     find_quotations,
@@ -24,7 +22,7 @@ from index.dossier import (
     sparkline,
     timeline,
 )
-from index.models import Entity, Mention
+from index.models import Entity, Mention, Period, Role
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "corpora" / "seeds"
@@ -100,7 +98,7 @@ def of(entity: str, mentions: list[Mention]) -> list[Mention]:
 # --- no model ----------------------------------------------------------------------------------
 def test_importing_the_dossier_and_brief_loads_no_model_or_ui():
     code = (
-        "import sys, index.dossier, index.brief;"
+        "import sys, index.analysis, index.render;"
         "print(sorted(m for m in ('spacy', 'thinc', 'textual', 'rich', 'reader')"
         " if m in sys.modules))"
     )

@@ -1,5 +1,6 @@
-"""Provides the briefing: dossiers in short, pinned passages and a numbered sources list, as
-Markdown or JSON, with every quoted line citing its source.
+"""Provides Markdown and JSON of dossiers and briefings: a briefing holds dossiers in short, pinned
+passages and a numbered sources list, with every quoted line citing its source; a dossier also
+prints whole, as plain text for the terminal or as JSON for scripts.
 
 Article text is untrusted: every piece of it is flattened to one line, made terminal-safe and
 escaped so that it cannot open a heading, a block quote, a list, a code block, a link or raw
@@ -11,60 +12,21 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict, dataclass
-from datetime import date
+from dataclasses import asdict
 from typing import Any
 
-from index.dossier import Dossier, Period, sparkline
-from index.models import Article, ArticleSummary
+from index.analysis.timeline import sparkline
+from index.errors import NotFound
+from index.models import Brief, Dossier, Period, Pin, Source
 from index.safe import safe_line, safe_text
 
-__all__ = ["Brief", "Pin", "Source", "cited_articles", "render_json", "render_markdown"]
-
-
-@dataclass(frozen=True)
-class Source:
-    """One article the briefing cites."""
-
-    article: str  # the article id, as in Role.article, Quote.article and Pin.article
-    title: str
-    source: str = ""  # "Reuters", "South China Morning Post"
-    date: str | None = None
-    path: str = ""
-    url: str = ""
-
-    @classmethod
-    def of(cls, article: Article | ArticleSummary) -> Source:
-        return cls(
-            article.id,
-            article.title,
-            article.source,
-            article.date,
-            getattr(article, "path", ""),
-            getattr(article, "url", ""),
-        )
-
-
-@dataclass(frozen=True)
-class Pin:
-    """A passage the user pinned, with the note they wrote."""
-
-    passage: str
-    article: str
-    start: int = 0  # the passage's offsets in the article text
-    end: int = 0
-    note: str = ""
-
-
-@dataclass(frozen=True)
-class Brief:
-    """What a briefing holds; sources are numbered in the order the document first cites them."""
-
-    title: str
-    made: date
-    dossiers: tuple[Dossier, ...] = ()
-    pins: tuple[Pin, ...] = ()
-    sources: tuple[Source, ...] = ()  # every cited article; uncited ones are listed last
+__all__ = [
+    "cited_articles",
+    "dossier_json",
+    "render_dossier",
+    "render_json",
+    "render_markdown",
+]
 
 
 #: How much of each dossier the briefing keeps: a briefing is read in minutes.
@@ -267,3 +229,76 @@ def _safe(value: Any) -> Any:
     if isinstance(value, (list, tuple)):
         return [_safe(v) for v in value]
     return value
+
+
+# --- a dossier for the terminal and for scripts ---------------------------------------------------
+def dossier_json(brief: Brief) -> dict[str, Any]:
+    """The first dossier of ``brief`` as one JSON-ready dict: the briefing's JSON for it, each
+    role and quote with its article's ``date``, and the numbered ``sources`` they cite."""
+    data = json.loads(render_json(brief, indent=None))
+    if not data["dossiers"]:
+        raise NotFound("the briefing holds no dossier")
+    item: dict[str, Any] = data["dossiers"][0]
+    dates = {s["article"]: s["date"] for s in data["sources"]}
+    for part in item["roles"] + item["quotes"]:
+        part["date"] = dates.get(part["article"])
+    item["sources"] = data["sources"]
+    return item
+
+
+def render_dossier(brief: Brief) -> str:
+    """The first dossier of ``brief`` as plain text for the terminal (it passes safe_text)."""
+    if not brief.dossiers:
+        raise NotFound("the briefing holds no dossier")
+    d = brief.dossiers[0]
+    e = d.entity
+    sources = {s.article: s for s in brief.sources}
+    numbers = {a: n for n, a in enumerate(cited_articles([d]), 1)}
+
+    def cite(article: str) -> str:
+        s = sources.get(article) or Source(article, article)
+        return f"{s.source or s.title}, {(s.date or 'undated')[:10]} [{numbers.get(article, '?')}]"
+
+    out = [f"{e.name} · {e.label} · id {e.id}"]
+    others = [a for a in e.aliases if a != e.name]
+    if others:
+        out.append("also called: " + ", ".join(others))
+    seen = f"{e.mentions} mention{'s' * (e.mentions != 1)} in {e.articles} article"
+    seen += "s" * (e.articles != 1)
+    if d.first_seen:
+        seen += f"; first seen {d.first_seen}, last seen {d.last_seen}"
+    out.append(seen)
+    if d.analysed < d.of:
+        out.append(f"roles and quotes from {d.analysed} of {d.of} articles so far")
+    if d.roles:
+        out += ["", "Roles"]
+        out += [f"  {r.text} — {cite(r.article)}" for r in d.roles]
+    if d.quotes:
+        out += ["", "Quotes"]
+        for q in d.quotes:
+            out += [f"  “{q.text}”", f"      — {q.speaker} ({q.cue}); {cite(q.article)}"]
+    if d.cooccurring:
+        out += ["", "Appears with"]
+        for c in d.cooccurring[:15]:
+            out.append(
+                f"  {c.entity.name} ({c.entity.label}): {c.sentences} sentence"
+                f"{'s' * (c.sentences != 1)}, {c.articles} article{'s' * (c.articles != 1)}"
+            )
+    if d.timeline or d.undated:
+        out += ["", "When (mentions)"]
+        out += ["  " + line for line in _bars(d.timeline, d.undated)]
+    if d.articles:
+        out += ["", "Articles, newest first"]
+        for a in d.articles:
+            out.append(f"  {(a.date or 'undated')[:10]}  {a.title} — {a.source or '?'}  [{a.id}]")
+    if numbers:
+        out += ["", "Sources"]
+        for article, n in numbers.items():
+            s = sources.get(article) or Source(article, article)
+            where = s.url or s.path
+            line = (
+                f"  [{n}] {s.title} — {s.source or 'unknown source'}, {(s.date or 'undated')[:10]}"
+            )
+            out.append(line + (f". {where}" if where else ""))
+    flat = [line[: len(line) - len(line.lstrip(" "))] + safe_line(line) for line in out]
+    return safe_text("\n".join(flat) + "\n")
