@@ -161,7 +161,7 @@ class _Parser:
 
     def _load(self) -> None:
         try:
-            from index.nlp import load_model
+            from index.ingest.nlp import load_model
 
             nlp = load_model(parse=True)
             list(nlp.pipe(["Warm up, said the parser.", "Its first call is slow."]))
