@@ -16,12 +16,9 @@ import time
 from collections import deque
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import TYPE_CHECKING
+from typing import Any
 
 from index.errors import LibraryError, ReaderError
-
-if TYPE_CHECKING:
-    from index.ingest.importer import Pending
 
 IN_FLIGHT = 3  # batches queued per process: enough to keep it busy, little memory
 
@@ -128,11 +125,13 @@ class Pool:
             for p in self.procs:
                 p.start()
         self.limit = jobs * IN_FLIGHT
-        self.waiting: dict[int, list[Pending]] = {}
+        self.waiting: dict[int, list[Any]] = {}  # the importer's Pending items, by batch
         self.order: deque[int] = deque()
         self.seq = 0
 
-    def submit(self, batch: list[Pending], write: Callable) -> None:
+    def submit(self, batch: list[Any], write: Callable) -> None:
+        """Queue the texts of ``batch`` (items with ``.doc.text``); ``write(batch, mentions)``
+        gets each batch back, in the order they finish."""
         while len(self.waiting) >= self.limit:
             self._receive(write)
         self.seq += 1
