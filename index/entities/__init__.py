@@ -1,19 +1,14 @@
-"""Provides entity resolution: the rules that make one entity of "Wang Yi" and "Wang", and the
-user's merges and ignores applied on top (index/data holds their word lists)."""
+"""Provides entity resolution: names made keys (names), keys grouped into entities with the user's
+merges and ignores applied on top (resolve); index/data holds their word lists."""
 
+from index.entities.names import DATA, PARTICLES, is_demonym, local_keys, normalize, slug
 from index.entities.resolve import (
-    DATA,
-    PARTICLES,
     Decisions,
     EntityInfo,
     KeyStats,
     Resolution,
-    is_demonym,
     key_stats,
-    local_keys,
-    normalize,
     resolve,
-    slug,
 )
 
 __all__ = [
