@@ -50,7 +50,7 @@ def load_docs(path: Path = GOLD, limit: int | None = None) -> list[dict]:
 
 def _analyse(texts: list[str]) -> list[list[tuple]]:
     """Mentions of each text as plain tuples (this runs in worker processes too)."""
-    from index import nlp
+    from index.ingest import nlp
 
     model = nlp.load_model()
     return [
@@ -71,7 +71,7 @@ def analyse(texts: list[str], jobs: int = 1) -> list[list[tuple]]:
 
 def link(docs: list[dict], found: list[list[tuple]]) -> list[dict]:
     """Resolve the collection and return the scorer's mention lines."""
-    from index.resolve import Decisions, KeyStats, key_stats, resolve
+    from index.entities import Decisions, KeyStats, key_stats, resolve
 
     class _M:
         __slots__ = ("end", "key", "label", "start", "text")

@@ -19,7 +19,7 @@ How a dossier stays fast (the target: 1 s the first time, 100 ms after):
   call carries on where it stopped.
 - Finished dossiers are kept in memory until ``relink`` bumps the ``generation`` meta value.
 
-The SQL lives in ``index.store_dossiers``; the analysis in ``index.analysis``; the Markdown and
+The SQL lives in ``index.store.dossiers``; the analysis in ``index.analysis``; the Markdown and
 JSON in ``index.render``.
 """
 
@@ -63,7 +63,7 @@ from index.models import (
 )
 from index.render import cited_articles, render_json, render_markdown
 from index.safe import safe_line, safe_text
-from index.store_dossiers import DossierStore, EntityArticle, Payload
+from index.store.dossiers import DossierStore, EntityArticle, Payload
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.store import Store
@@ -80,7 +80,7 @@ _FIRST_PACE = 0.03
 #: Finished dossiers kept in memory per Library.
 KEPT = 64
 
-_FORMAT = 1  # the payload layout (index.store_dossiers.Payload)
+_FORMAT = 1  # the payload layout (index.store.dossiers.Payload)
 
 
 def _analysis_version() -> int:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import fcntl
-import json
 import os
 import sqlite3
 import threading
@@ -29,19 +28,11 @@ from index.models import (
 )
 from index.models import Brief, Dossier, Pinned
 from index.safe import safe_line
-from index.store import Store, lock_wait
+from index.store import Store, articles, entities, lock_wait
 
 #: progress(done, total, label) is called from the importing thread; total may grow.
 Progress = Callable[[int, int, str], None]
 
-_ARTICLE = "id, title, text, source, date, author, url, path, place, meta"
-_SUMMARY = "id, title, source, date, author"
-_MENTION = (
-    "SELECT a.id, m.start, m.end, m.text, en.id, en.name, en.label, m.sent_start, m.sent_end"
-    " FROM mentions m JOIN entity_of e ON e.key = m.key JOIN entities en ON en.id = e.entity"
-    " JOIN articles a ON a.rowid = m.article"
-)
-SENTENCE_CAP = 400  # characters of context shown around a cross-referenced mention
 
 class Library:
     """A library folder: ``library.db`` (SQLite, the source of truth) and ``index/`` (Whoosh).
@@ -110,7 +101,7 @@ class Library:
         self, paths: Iterable[Path], *, jobs: int | None = None, progress: Progress | None = None
     ) -> AddReport:
         """Import files and folders; unchanged files do no work; failures are reported, not raised."""
-        from index.importer import Importer
+        from index.ingest.importer import Importer
 
         with self._import_lock():
             search = self._index()
@@ -125,14 +116,11 @@ class Library:
     def remove(self, article_id: str) -> None:
         """Remove one article (raises NotFound)."""
         with self._import_lock():
-            row = self.store.db.execute(
-                "SELECT path FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            if row is None:
+            path = articles.path_of(self.store.db, article_id)
+            if path is None:
                 raise NotFound(f"no article with id '{safe_line(article_id)}'")
             with self.store.write() as db:
-                db.execute("DELETE FROM articles WHERE id = ?", (article_id,))
-                db.execute("DELETE FROM files WHERE path = ?", (row[0],))
+                articles.remove(db, article_id, path)
                 self.store.set_meta(db, "entities_stale", "1")
             with self._search_lock:
                 self._index().delete([article_id])
@@ -179,76 +167,14 @@ class Library:
             self._relink(db)
 
     def _relink(self, db) -> None:
-        """relink() inside the caller's write transaction: a decision and the entities it
-        changes commit together, so a kill at any moment leaves both or neither."""
-        from index import resolve
-
-        stats: dict[str, resolve.KeyStats] = {}
-        for key, text, label, count in db.execute(
-            "SELECT key, text, label, count(*) FROM mentions GROUP BY key, text, label"
-        ):
-            ks = stats.get(key)
-            if ks is None:
-                ks = stats[key] = resolve.KeyStats(key=key, forms={}, labels={}, mentions=0, articles=0)
-            ks.forms[text] = ks.forms.get(text, 0) + count
-            ks.labels[label] = ks.labels.get(label, 0) + count
-            ks.mentions += count
-        for key, articles in db.execute(
-            "SELECT key, count(DISTINCT article) FROM mentions GROUP BY key"
-        ):
-            stats[key].articles = articles
-        resolution = resolve.resolve(stats.values(), self._decisions())
-        db.execute("DELETE FROM entity_of")
-        db.executemany(
-            "INSERT INTO entity_of (key, entity) VALUES (?, ?)", resolution.entity_of.items()
-        )
-        db.execute("DELETE FROM entities")
-        db.executemany(
-            "INSERT INTO entities (id, name, label, aliases) VALUES (?, ?, ?, ?)",
-            [
-                (e.id, safe_line(e.name), e.label, json.dumps([safe_line(a) for a in e.aliases],
-                                                             ensure_ascii=False))
-                for e in resolution.entities.values()
-            ],
-        )
-        db.execute(
-            "UPDATE entities SET mentions = c.n, articles = c.a FROM ("
-            " SELECT e.entity AS id, count(*) AS n, count(DISTINCT m.article) AS a"
-            " FROM mentions m JOIN entity_of e ON e.key = m.key GROUP BY e.entity) AS c"
-            " WHERE entities.id = c.id"
-        )
-        db.execute("DELETE FROM entities WHERE mentions = 0")
-        self.store.set_meta(db, "entities_stale", "0")
-        db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE"
-                   " SET value = CAST(value AS INTEGER) + 1")  # dossiers cached before are stale
-
-    def _decisions(self):
-        from index import resolve
-
-        merges: list[tuple[str, str]] = []
-        ignored: set[str] = set()
-        for kind, a, b in self.store.db.execute("SELECT kind, a, b FROM decisions ORDER BY id"):
-            if kind == "merge":
-                merges.append((a, b))
-            else:
-                ignored.add(a)
-        return resolve.Decisions(merges=merges, ignored=ignored)
+        """relink() inside the caller's write transaction (see store.entities.relink)."""
+        entities.relink(db)
 
     def _main_key(self, entity_id: str) -> str:
-        row = self.store.db.execute(
-            "SELECT m.key FROM mentions m JOIN entity_of e ON e.key = m.key WHERE e.entity = ?"
-            " GROUP BY m.key ORDER BY count(*) DESC, m.key LIMIT 1",
-            (entity_id,),
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no entity '{safe_line(entity_id)}'")
-        return row[0]
+        return entities.main_key(self.store.db, entity_id)
 
     def _keys(self, entity_id: str) -> list[str]:
-        return [
-            r[0]
-            for r in self.store.db.execute("SELECT key FROM entity_of WHERE entity = ?", (entity_id,))
-        ]
+        return entities.keys(self.store.db, entity_id)
 
     def merge(self, a: str, b: str) -> Entity:
         """Make ``b`` the same entity as ``a`` (a user decision that survives re-imports)."""
@@ -257,10 +183,7 @@ class Library:
             return first
         key_a, key_b = self._main_key(first.id), self._main_key(second.id)
         with self.store.write() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO decisions (kind, a, b, made) VALUES ('merge', ?, ?, ?)",
-                (key_a, key_b, _now()),
-            )
+            entities.add_merge(db, key_a, key_b)
             self._relink(db)
         return self.entity(key_a)
 
@@ -268,187 +191,90 @@ class Library:
         """Undo the user's merges into ``entity``; returns the entities it splits into."""
         target = self.entity(entity)
         keys = self._keys(target.id)
-        marks = ",".join("?" * len(keys))
-        rows = self.store.db.execute(
-            f"SELECT id, a, b FROM decisions WHERE kind = 'merge' AND (a IN ({marks}) OR b IN ({marks}))",
-            (*keys, *keys),
-        ).fetchall()
+        rows = entities.merges_touching(self.store.db, keys)
         if not rows:
             raise NotFound(f"'{target.name}' holds no merge of yours to undo")
         with self.store.write() as db:
-            db.executemany("DELETE FROM decisions WHERE id = ?", [(r[0],) for r in rows])
+            entities.drop_decisions(db, [r[0] for r in rows])
             self._relink(db)
         parts = {self.entity(k).id: self.entity(k) for r in rows for k in (r[1], r[2]) if self._has_key(k)}
         return list(parts.values())
 
     def _has_key(self, key: str) -> bool:
-        return self.store.db.execute("SELECT 1 FROM entity_of WHERE key = ?", (key,)).fetchone() is not None
+        return entities.has_key(self.store.db, key)
 
     def ignore(self, name: str) -> int:
         """Mark a name as "not an entity" everywhere; returns how many mentions it hid."""
-        from index.resolve import normalize
+        from index.entities import normalize
 
         key = normalize(safe_line(name))
         if not key:
             raise NotFound(f"'{safe_line(name)}' is not a name")
-        (hidden,) = self.store.db.execute(
-            "SELECT count(*) FROM mentions WHERE key = ?", (key,)
-        ).fetchone()
+        hidden = entities.mention_count(self.store.db, key)
         with self.store.write() as db:
-            db.execute(
-                "INSERT OR IGNORE INTO decisions (kind, a, b, made) VALUES ('ignore', ?, '', ?)",
-                (key, _now()),
-            )
+            entities.add_ignore(db, key)
             self._relink(db)
-        return int(hidden)
+        return hidden
 
     def unignore(self, name: str) -> int:
         """Undo ``ignore(name)``; returns how many mentions are names again."""
-        from index.resolve import normalize
+        from index.entities import normalize
 
         key = normalize(safe_line(name))
-        found = self.store.db.execute(
-            "SELECT 1 FROM decisions WHERE kind = 'ignore' AND a = ?", (key,)
-        ).fetchone()
-        if not key or found is None:
+        if not key or not entities.is_ignored(self.store.db, key):
             raise NotFound(f"'{safe_line(name)}' is not ignored")
-        (back,) = self.store.db.execute(
-            "SELECT count(*) FROM mentions WHERE key = ?", (key,)
-        ).fetchone()
+        back = entities.mention_count(self.store.db, key)
         with self.store.write() as db:
-            db.execute("DELETE FROM decisions WHERE kind = 'ignore' AND a = ?", (key,))
+            entities.drop_ignore(db, key)
             self._relink(db)
-        return int(back)
+        return back
 
     # --- reading ---------------------------------------------------------------------------
     def count(self) -> int:
-        return int(self.store.db.execute("SELECT count(*) FROM articles").fetchone()[0])
+        return articles.count(self.store.db)
 
     def version(self) -> tuple[int, int, str]:
         """A cheap token that changes when articles come or go or entities are relinked, by
         this process or another (a ``reader add`` while the reader is open): poll it."""
-        count, last, generation = self.store.db.execute(
-            "SELECT count(*), coalesce(max(rowid), 0),"
-            " coalesce((SELECT value FROM meta WHERE key = 'generation'), '') FROM articles"
-        ).fetchone()
-        return int(count), int(last), str(generation)
+        return articles.version(self.store.db)
 
     def articles(
         self, *, offset: int = 0, limit: int = 100, order: str = "date"
     ) -> list[ArticleSummary]:
         """A page of the library, newest first (``order="date"``, undated last) or by title."""
-        by = "title COLLATE NOCASE, rowid" if order == "title" else "date DESC, rowid DESC"
-        rows = self.store.db.execute(
-            f"SELECT {_SUMMARY} FROM articles ORDER BY {by} LIMIT ? OFFSET ?", (limit, offset)
-        )
-        return [ArticleSummary(*r) for r in rows]
+        return articles.page(self.store.db, offset=offset, limit=limit, order=order)
 
     def position(self, article_id: str, *, order: str = "date") -> int | None:
         """Where ``article_id`` is in ``articles(order=order)`` (0-based), or None: the list
         keeps the reader's place when it is read again."""
-        by = "title COLLATE NOCASE, rowid" if order == "title" else "date DESC, rowid DESC"
-        row = self.store.db.execute(
-            f"SELECT n FROM (SELECT id, row_number() OVER (ORDER BY {by}) - 1 AS n"
-            " FROM articles) WHERE id = ?", (article_id,)
-        ).fetchone()
-        return None if row is None else int(row[0])
+        return articles.position(self.store.db, article_id, order)
 
     def article(self, article_id: str) -> Article:
-        row = self.store.db.execute(
-            f"SELECT {_ARTICLE} FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()
-        if row is None:
-            raise NotFound(f"no article with id '{safe_line(article_id)}'")
-        return _article(row)
+        return articles.get(self.store.db, article_id)
 
     def export(self) -> Iterator[Article]:
-        for row in self.store.db.execute(f"SELECT {_ARTICLE} FROM articles ORDER BY rowid"):
-            yield _article(row)
+        yield from articles.every(self.store.db)
 
     def stats(self) -> Stats:
-        db = self.store.db
-        articles = self.count()
-        entities, mentions = db.execute(
-            "SELECT count(*), coalesce(sum(mentions), 0) FROM entities"
-        ).fetchone()
-        by_label = dict(db.execute("SELECT label, count(*) FROM entities GROUP BY label ORDER BY 2 DESC"))
-        sources = dict(
-            db.execute(
-                "SELECT source, count(*) FROM articles GROUP BY source ORDER BY 2 DESC LIMIT 20"
-            )
-        )
-        first, last = db.execute("SELECT min(date), max(date) FROM articles").fetchone()
-        return Stats(articles, entities, mentions, by_label, sources, first, last)
+        return articles.stats(self.store.db)
 
     # --- entities --------------------------------------------------------------------------
     def entities(
         self, *, label: str | None = None, article: str | None = None, limit: int | None = None
     ) -> list[Entity]:
         """Entities, most-mentioned first; with ``article``, mentions count within that article."""
-        args: list[object] = []
-        if article is not None:
-            rowid = self._rowid(article)
-            sql = (
-                "SELECT en.id, en.name, en.label, en.aliases, count(*), en.articles"
-                " FROM mentions m JOIN entity_of e ON e.key = m.key"
-                " JOIN entities en ON en.id = e.entity WHERE m.article = ?"
-            )
-            args.append(rowid)
-            if label:
-                sql += " AND en.label = ?"
-                args.append(label.upper())
-            sql += " GROUP BY en.id ORDER BY count(*) DESC, en.name"
-        else:
-            sql = "SELECT id, name, label, aliases, mentions, articles FROM entities"
-            if label:
-                sql += " WHERE label = ?"
-                args.append(label.upper())
-            sql += " ORDER BY mentions DESC, name"
-        if limit is not None:
-            sql += " LIMIT ?"
-            args.append(limit)
-        return [_entity(r) for r in self.store.db.execute(sql, args)]
+        rowid = self._rowid(article) if article is not None else None
+        return entities.listing(self.store.db, label=label, article=rowid, limit=limit)
 
     def entity(self, name: str) -> Entity:
         """The entity with this id, name or alias (any case); raises NotFound."""
-        from index.resolve import normalize
-
-        db = self.store.db
-        sql = "SELECT id, name, label, aliases, mentions, articles FROM entities"
-        row = db.execute(f"{sql} WHERE id = ?", (name,)).fetchone()
-        if row is None:
-            key = normalize(safe_line(name))
-            row = db.execute(
-                f"{sql} WHERE id = (SELECT entity FROM entity_of WHERE key = ?)", (key,)
-            ).fetchone()
-        if row is None:
-            row = db.execute(
-                f"{sql} WHERE name = ? COLLATE NOCASE ORDER BY mentions DESC", (safe_line(name),)
-            ).fetchone()
-        if row is None:  # one of its other names, as printed ("Wang" for Wang Yi)
-            row = db.execute(
-                f"{sql} WHERE EXISTS (SELECT 1 FROM json_each(entities.aliases)"
-                " WHERE value = ? COLLATE NOCASE) ORDER BY mentions DESC",
-                (safe_line(name),),
-            ).fetchone()
-        if row is None:
-            raise NotFound(f"no entity named '{safe_line(name)[:80]}'")
-        return _entity(row)
+        return entities.find(self.store.db, name)
 
     def mentions(self, *, entity: str | None = None, article: str | None = None) -> list[Mention]:
         """Mentions in reading order (article, then offset)."""
-        sql, args = _MENTION, []
-        where = []
-        if entity is not None:
-            where.append("e.entity = ?")
-            args.append(self.entity(entity).id)
-        if article is not None:
-            where.append("m.article = ?")
-            args.append(self._rowid(article))
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY m.article, m.start"
-        return [Mention(*r) for r in self.store.db.execute(sql, args)]
+        entity_id = self.entity(entity).id if entity is not None else None
+        rowid = self._rowid(article) if article is not None else None
+        return entities.mentions(self.store.db, entity=entity_id, article=rowid)
 
     def crossrefs(
         self, entity: str, *, exclude: str | None = None, limit: int = 20
@@ -457,35 +283,10 @@ class Library:
         of its first mention."""
         target = self.entity(entity)
         skip = self._rowid(exclude) if exclude is not None else -1
-        rows = self.store.db.execute(
-            "WITH hits AS ("
-            "  SELECT m.article, min(m.start) AS first, count(*) AS n"
-            "  FROM entity_of e JOIN mentions m ON m.key = e.key"
-            "  WHERE e.entity = ? AND m.article != ? GROUP BY m.article"
-            "), top AS ("
-            "  SELECT h.article, h.first, h.n, a.date FROM hits h JOIN articles a ON a.rowid = h.article"
-            "  ORDER BY h.n DESC, a.date DESC, a.rowid DESC LIMIT ?"
-            ")"
-            " SELECT a.id, a.title, a.source, a.date, a.author, m.start, m.end, m.sent_start,"
-            " m.sent_end, substr(a.text, m.sent_start + 1, m.sent_end - m.sent_start), top.n"
-            " FROM top JOIN articles a ON a.rowid = top.article"
-            " JOIN mentions m ON m.article = top.article AND m.start = top.first"
-            " ORDER BY top.n DESC, top.date DESC, a.rowid DESC",
-            (target.id, skip, limit),
-        )
-        out = []
-        for aid, title, source, date, author, start, end, s0, s1, sentence, n in rows:
-            sentence, mark = _clip(sentence or "", start - s0, end - s0)
-            out.append(
-                CrossRef(ArticleSummary(aid, title, source, date, author), sentence, mark, start, end, n)
-            )
-        return out
+        return entities.crossrefs(self.store.db, target.id, skip=skip, limit=limit)
 
     def _rowid(self, article_id: str) -> int:
-        row = self.store.db.execute("SELECT rowid FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            raise NotFound(f"no article with id '{safe_line(article_id)}'")
-        return int(row[0])
+        return articles.rowid(self.store.db, article_id)
 
     # --- search ----------------------------------------------------------------------------
     def _index(self):
@@ -512,7 +313,7 @@ class Library:
         db = self.store.db
         if full or search.rebuilt_reason is not None or search.count() != self.count():
             have = search.ids()
-            ids = [r[0] for r in db.execute("SELECT id FROM articles")]
+            ids = articles.ids(db)
             known = set(ids)
             orphans = [i for i in have if i not in known]
             if orphans:
@@ -520,13 +321,13 @@ class Library:
             missing = [i for i in ids if i not in have]
             if missing:
                 with self.store.write() as w:
-                    w.executemany("UPDATE articles SET indexed = 0 WHERE id = ?", [(i,) for i in missing])
-        pending = [r[0] for r in db.execute("SELECT rowid FROM articles WHERE indexed = 0")]
+                    articles.mark_unindexed(w, missing)
+        pending = articles.pending(db)
         for start in range(0, len(pending), 2000):
             chunk = pending[start:start + 2000]
             search.add(self._index_docs(chunk))
             with self.store.write() as w:
-                w.executemany("UPDATE articles SET indexed = 1 WHERE rowid = ?", [(r,) for r in chunk])
+                articles.mark_indexed(w, chunk)
         return len(pending)
 
     def _index_docs(self, rowids: list[int]):
@@ -535,13 +336,7 @@ class Library:
         db = self.store.db
         docs = []
         for rowid in rowids:
-            aid, title, text, source, date, author = db.execute(
-                "SELECT id, title, text, source, date, author FROM articles WHERE rowid = ?", (rowid,)
-            ).fetchone()
-            keys, types = set(), set()
-            for key, label in db.execute("SELECT key, label FROM mentions WHERE article = ?", (rowid,)):
-                keys.add(key)
-                types.add(label)
+            (aid, title, text, source, date, author), keys, types = articles.index_fields(db, rowid)
             docs.append(IndexDoc(aid, title, text, source, date, author, tuple(sorted(keys)),
                                  tuple(sorted(types))))
         return docs
@@ -563,7 +358,7 @@ class Library:
         hits = []
         db = self.store.db
         for h in raw:
-            row = db.execute("SELECT title, source, date FROM articles WHERE id = ?", (h.id,)).fetchone()
+            row = articles.hit_fields(db, h.id)
             if row is None:
                 continue
             hits.append(
@@ -585,8 +380,7 @@ class Library:
         return [Span(a, b) for a, b in spans]
 
     def _text_of(self, article_id: str) -> str:
-        row = self.store.db.execute("SELECT text FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return row[0] if row else ""
+        return articles.text_of(self.store.db, article_id)
 
     def _entity_keys(self, name: str) -> list[str] | None:
         try:
@@ -596,16 +390,11 @@ class Library:
 
     def _expand(self, term: str) -> list[str]:
         """Other names of the entity ``term`` names, if it names one."""
-        from index.resolve import normalize
+        from index.entities import normalize
 
-        row = self.store.db.execute(
-            "SELECT en.name, en.aliases FROM entity_of e JOIN entities en ON en.id = e.entity"
-            " WHERE e.key = ?",
-            (normalize(term),),
-        ).fetchone()
-        if row is None:
+        names = entities.names_of_key(self.store.db, normalize(term))
+        if names is None:
             return []
-        names = [row[0], *json.loads(row[1])]
         folded = term.casefold()
         out: list[str] = []
         for n in names:
@@ -630,13 +419,13 @@ class Library:
                 self._search = SearchIndex(self.path / "index")
             search = self._search
             rebuilt = search.rebuilt_reason
-            ids = {r[0] for r in db.execute("SELECT id FROM articles")}
+            ids = set(articles.ids(db))
             have = search.ids()
             missing = len(ids - have)
             orphans = len(have - ids)
             leftovers = search.leftovers()
             indexed = search.count()
-            pending = db.execute("SELECT count(*) FROM articles WHERE indexed = 0").fetchone()[0]
+            pending = articles.pending_count(db)
             stale = self.store.get_meta("entities_stale") == "1"
             problems = []
             if rebuilt:
@@ -665,10 +454,7 @@ class Library:
                         self.relink()
                 search.rebuilt_reason = None  # said once; the index is whole again
                 repaired = True
-        counts = db.execute(
-            "SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM mentions),"
-            " (SELECT count(*) FROM entities)"
-        ).fetchone()
+        counts = articles.totals(db)
         return CheckReport(
             articles=counts[0], mentions=counts[1], entities=counts[2], indexed=indexed,
             missing=missing, orphans=orphans, leftovers=leftovers, integrity=integrity,
@@ -758,33 +544,3 @@ def _unusable(reason: str) -> str:
     be used (its newest table of contents ... is empty)"."""
     why = reason.split("; it was emptied")[0].strip().rstrip(".")
     return why[:1].lower() + why[1:]
-
-
-def _now() -> str:
-    from datetime import datetime, timezone
-
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
-
-
-def _article(row: tuple) -> Article:
-    aid, title, text, source, date, author, url, path, place, meta = row
-    return Article(aid, title, text, source, date, author, url, path, place, json.loads(meta))
-
-
-def _entity(row: tuple) -> Entity:
-    eid, name, label, aliases, mentions, articles = row
-    return Entity(eid, name, label, tuple(json.loads(aliases)), mentions, articles)
-
-
-def _clip(sentence: str, start: int, end: int) -> tuple[str, Span]:
-    """The sentence, cut to SENTENCE_CAP characters around the mention, and the mention's span."""
-    lead = ""
-    if len(sentence) > SENTENCE_CAP:
-        left = max(0, min(start - SENTENCE_CAP // 3, len(sentence) - SENTENCE_CAP))
-        right = left + SENTENCE_CAP
-        trail = "…" if right < len(sentence) else ""
-        lead = "…" if left > 0 else ""
-        sentence = lead + sentence[left:right] + trail
-        start, end = start - left + len(lead), end - left + len(lead)
-    flat = sentence.replace("\n", " ")
-    return flat, Span(max(0, start), min(len(flat), end))

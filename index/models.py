@@ -6,6 +6,33 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import NamedTuple
 
+# --- import records ----------------------------------------------------------------------------
+
+
+@dataclass
+class RawDoc:
+    """One article as read from a file, before it is stored."""
+
+    title: str = ""
+    text: str = ""  # body text, paragraphs separated by "\n\n" (or "\n"); never the title
+    id: str | None = None  # JSON "id" (as str), feed entry id/guid; None otherwise
+    source: str = ""  # publication/agency, e.g. "Reuters", "South China Morning Post"
+    date: str | None = None  # ISO 8601 (YYYY-MM-DD or YYYY-MM-DDTHH:MM:SS[+TZ]); None when unknown
+    author: str = ""
+    url: str = ""
+    place: str = ""  # dateline place, e.g. "BEIJING"
+    meta: dict = field(default_factory=dict)  # everything else worth keeping (JSON-serialisable)
+
+
+@dataclass
+class ReadResult:
+    """What one file gave: its articles, and the records inside it that failed."""
+
+    docs: list[RawDoc]
+    errors: list[tuple[str, str]]  # ("line 417", "invalid JSON: ..."), ("line 500", "no text")
+    warnings: list[str] = field(default_factory=list)  # whole-file notes (feed encoding, ...)
+
+
 #: Entity types a reader can jump between; dates and numbers are not entities.
 ENTITY_LABELS: tuple[str, ...] = (
     "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",

@@ -4,7 +4,7 @@ and mentions over time, as pure functions over an article's text and its mention
 Nothing here touches the store: ``index.dossiers`` decides what to read, calls these functions
 and caches what they return per (article, entity), or per article for ``article_quotes``. The
 caller passes a loaded pipeline with the parser (``PARSER.get``, which loads
-``index.nlp.load_model(parse=True)`` once; a tagger is used when present, never needed). Only
+``index.ingest.nlp.load_model(parse=True)`` once; a tagger is used when present, never needed). Only
 the sentences that can hold a role or a quotation of the entity are parsed, in one ``nlp.pipe``
 batch, and remembered for the next call; ``roles_and_quotes`` batches many articles.
 

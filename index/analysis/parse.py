@@ -1,8 +1,8 @@
 """Provides spaCy's parser for the analysis: loaded once per process in the background, the
 stretches it parses cached and batched, and the parse read as coarse parts of speech.
 
-This module and index.nlp are the only ones that touch spaCy, and only through the pipeline
-``index.nlp.load_model(parse=True)`` hands over (the types are named for checkers alone).
+This module and index.ingest.nlp are the only ones that touch spaCy, and only through the pipeline
+``index.ingest.nlp.load_model(parse=True)`` hands over (the types are named for checkers alone).
 """
 
 from __future__ import annotations
@@ -59,7 +59,7 @@ class Parser:
 
     def _load(self) -> None:
         try:
-            from index.nlp import load_model
+            from index.ingest.nlp import load_model
 
             nlp = load_model(parse=True)
             list(nlp.pipe(["Warm up, said the parser.", "Its first call is slow."]))
@@ -132,7 +132,7 @@ def parse_window(nlp: Any, text: str, start: int, end: int) -> Window:
 
 
 # --- coarse parts of speech ----------------------------------------------------------------------
-# index.nlp.load_model(parse=True) keeps the parser but not the tagger (it costs time and the
+# index.ingest.nlp.load_model(parse=True) keeps the parser but not the tagger (it costs time and the
 # parser does not need it), so a missing tag is worked out from the dependency label.
 _DEP_POS = {
     "amod": "ADJ",

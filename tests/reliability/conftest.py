@@ -52,8 +52,8 @@ def reader_env(**extra: str) -> dict[str, str]:
     return env
 
 
-def reader_cmd(library: Path | None, *args: str) -> list[str]:
-    cmd = [sys.executable, "-m", "reader"]
+def reader_cmd(library: Path | None, *args: str, module: str = "reader") -> list[str]:
+    cmd = [sys.executable, "-m", module]
     if library is not None:
         cmd += ["--library", str(library)]
     return cmd + [str(a) for a in args]
@@ -65,10 +65,12 @@ def run_reader(
     env: dict[str, str] | None = None,
     timeout: float = 300,
     stdin: bytes | None = None,
+    module: str = "reader",
 ) -> Run:
-    """Run ``reader --library LIBRARY ARGS...`` to the end and return what it printed."""
+    """Run ``reader --library LIBRARY ARGS...`` to the end and return what it printed
+    (``module``: what ``python -m`` runs, e.g. tests.parser_faults)."""
     proc = subprocess.run(
-        reader_cmd(library, *args),
+        reader_cmd(library, *args, module=module),
         input=stdin,
         capture_output=True,
         env=env or reader_env(),

@@ -30,6 +30,7 @@ from tests.reliability.conftest import (
     write,
     zombies_of,
 )
+from tests.parser_faults import parser_fault  # noqa: F401 - a fixture
 
 STORY = (
     "Angela Merkel met Emmanuel Macron in Paris on Tuesday to discuss the budget of the "
@@ -215,7 +216,7 @@ def test_case_09_navigation_only_html_nothing_half_stored(tmp_path, library):
 #: Peak memory of the whole import (the largest process of it) for a 5 MB article.
 MEMORY_BUDGET_MB = 1500
 NLP_LOSES_LATER_PIECES = (
-    "index/nlp.py analyse(): a text cut into pieces that span more than one model batch is "
+    "index/ingest/nlp.py analyse(): a text cut into pieces that span more than one model batch is "
     "yielded as finished after the first batch (entry[1] drops to 0 while its later pieces are "
     "still being queued), so mentions past ~250,000 characters are lost; hold the entry while "
     "splitting (entry[1] += 1 before the loop over _pieces, -= 1 after it)"
@@ -226,7 +227,7 @@ NLP_LOSES_LATER_PIECES = (
 def test_case_10_entity_near_the_end_of_a_text_longer_than_one_batch(monkeypatch):
     """The same path as the 5 MB article, made small: pieces of 1,000 characters, batches of
     2,500, so a 12,000-character paragraph spans five batches."""
-    from index import nlp
+    from index.ingest import nlp
 
     monkeypatch.setattr(nlp, "PIECE", 1000)
     monkeypatch.setattr(nlp, "BATCH_CHARS", 2500)
@@ -303,7 +304,7 @@ def test_case_11_thirty_megabyte_html_refused(tmp_path, library):
 
 
 def test_case_11_deeply_nested_divs_no_recursion_error(tmp_path, library):
-    from index import sandbox
+    from index.ingest import sandbox
 
     folder = tmp_path / "in"
     depth = 200_000
@@ -338,9 +339,11 @@ def test_case_12_parser_that_never_returns_is_killed(tmp_path, library):
     write(folder / "a-hangs.html", b"<html><body><p>" + STORY.encode() + b"</p></body></html>")
     for n in range(3):
         write(folder / f"story{n}.txt", STORY.replace("Tuesday", f"day {n}"))
-    env = reader_env(READER_PARSER_TEST="hang", READER_PARSER_TIMEOUT="2", READER_TEST_MARKER=marker)
+    switch = write(tmp_path / "parser-fault", "hang")  # tests/parser_faults.py
+    env = reader_env(READER_PARSER_FAULT=str(switch), READER_PARSER_TIMEOUT="2",
+                     READER_TEST_MARKER=marker)
     started = time.monotonic()
-    run = run_reader(library, "add", "--jobs", "1", folder, env=env)
+    run = run_reader(library, "add", "--jobs", "1", folder, env=env, module="tests.parser_faults")
     elapsed = time.monotonic() - started
     assert run.code == 1, run
     assert_one_line_errors(run)
@@ -356,17 +359,17 @@ def test_case_12_parser_that_never_returns_is_killed(tmp_path, library):
     assert_check_clean(library)
 
 
-def test_case_12_hung_parser_reaped_in_process(monkeypatch):
+def test_case_12_hung_parser_reaped_in_process(parser_fault):  # noqa: F811
     """The same through the sandbox API in this process: the killed worker is reaped."""
-    from index import sandbox
+    from index.ingest import sandbox
     from index.errors import BadInput
 
-    monkeypatch.setenv("READER_PARSER_TEST", "hang")
+    parser_fault("hang")
     started = time.monotonic()
     with pytest.raises(BadInput, match="timed out"):
         sandbox.parse("html", b"<html><body><p>Text.</p></body></html>", timeout=1.5)
     assert time.monotonic() - started < 30
-    monkeypatch.delenv("READER_PARSER_TEST")
+    parser_fault("")
     result = sandbox.parse("html", b"<html><body><article><p>" + STORY.encode()
                            + b"</p></article></body></html>")
     assert result.docs and "Merkel" in result.docs[0].text
@@ -407,7 +410,7 @@ def quadratic_blowup() -> bytes:
 
 def worker_peak_mb() -> float:
     """Peak resident memory of the idle sandbox worker(s) in this process."""
-    from index import sandbox
+    from index.ingest import sandbox
 
     peak = 0.0
     for worker in list(sandbox._idle):
@@ -423,7 +426,7 @@ def worker_peak_mb() -> float:
 
 @pytest.mark.parametrize("name", ["billion_laughs", "quadratic_blowup"])
 def test_case_15_entity_expansion_bombs(tmp_path, library, name):
-    from index import sandbox
+    from index.ingest import sandbox
     from index.errors import BadInput
 
     data = BILLION_LAUGHS if name == "billion_laughs" else quadratic_blowup()

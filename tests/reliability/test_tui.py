@@ -93,7 +93,7 @@ def hostile_library(tmp_path: Path) -> Path:
 
 def add_entity(lib: Library, article_id: str, name: str, label: str) -> None:
     """A mention of ``name`` where it occurs in the article, written as the importer would."""
-    from index.resolve import normalize
+    from index.entities import normalize
 
     article = lib.article(article_id)
     start = article.text.index(name)

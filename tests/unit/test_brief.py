@@ -215,7 +215,7 @@ def test_json_carries_the_same_numbers_and_is_safe():
 def test_a_briefing_of_the_seed_library_for_wang_yi_and_tina_kaidanow(seed_library_master):
     from index import Library
     from index.analysis import merge_roles, roles_and_quotes
-    from index.nlp import load_model
+    from index.ingest.nlp import load_model
 
     nlp = load_model(parse=True)
     dossiers, sources = [], {}

@@ -14,7 +14,7 @@ from index.analysis import cooccurring
 from index.dossiers import ANALYSIS_VERSION, COOCCURRING
 from index.models import Source
 from index.render import dossier_json, render_dossier, render_markdown
-from index.store_dossiers import DossierStore
+from index.store.dossiers import DossierStore
 from tests.conftest import REUTERS_TITLE, SCMP_TITLE
 
 WANG_QUOTE = (

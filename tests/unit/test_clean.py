@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.clean import clean_text, find_common_lines, iso_date, line_key, trim_signoff
+from index.ingest.clean import clean_text, find_common_lines, iso_date, line_key, trim_signoff
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "corpora" / "seeds"

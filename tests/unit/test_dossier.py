@@ -222,7 +222,7 @@ def test_cooccurring_ranks_by_shared_sentences_then_articles():
 # --- with the real model -----------------------------------------------------------------------
 def _parser_only():
     try:
-        from index.nlp import load_model
+        from index.ingest.nlp import load_model
     except ImportError:  # before index/nlp.py lands: the same shape by hand
         import spacy
 

@@ -16,9 +16,11 @@ from pathlib import Path
 
 import pytest
 
-from index import formats, sandbox
+from index.ingest import records, sandbox
 from index.errors import BadInput
-from index.formats import RawDoc, kind_of, read
+from index.ingest.importer import kind_of, read
+from index.models import RawDoc
+from tests.parser_faults import parser_fault  # noqa: F401 - a fixture
 
 ROOT = Path(__file__).resolve().parents[2]
 CORPORA = ROOT.parent / "shared" / "corpora"
@@ -263,7 +265,7 @@ def test_deeply_nested_json_fails_alone(tmp_path):
 def test_gzipped_json_lines_and_gzip_bomb(tmp_path, monkeypatch):
     data = gzip.compress(b'{"id": "a", "body": "Zipped text."}\n')
     assert only(write(tmp_path, "z.jsonl.gz", data)).text == "Zipped text."
-    monkeypatch.setattr(formats, "MAX_RECORDS_BYTES", 1024 * 1024)
+    monkeypatch.setattr(records, "MAX_RECORDS_BYTES", 1024 * 1024)
     bomb = gzip.compress(b"{" + b" " * (8 * 1024 * 1024) + b"}")
     assert bad(write(tmp_path, "bomb.jsonl.gz", bomb)).startswith("file too large")
     assert bad(write(tmp_path, "notgz.jsonl.gz", b"\x1f\x8bnot really")).startswith("not a valid gzip file")
@@ -371,28 +373,28 @@ def test_worker_is_reused_between_files(tmp_path):
     assert our_workers() == before and len(before) == 1
 
 
-def test_parser_that_never_returns_is_killed_and_the_next_file_works(tmp_path, monkeypatch):
+def test_parser_that_never_returns_is_killed_and_the_next_file_works(tmp_path, monkeypatch, parser_fault):  # noqa: F811
     path = write(tmp_path, "a.html", ARTICLE_HTML.encode())
     read_file(path)
     (hung,) = our_workers()
-    monkeypatch.setenv("READER_PARSER_TEST", "hang")
+    parser_fault("hang")
     monkeypatch.setenv("READER_PARSER_TIMEOUT", "1")
     started = time.perf_counter()
     assert bad(path) == "parser timed out after 1 s"
     assert time.perf_counter() - started < 5
     assert not Path(f"/proc/{hung}").exists()  # killed and reaped: no zombie
     assert zombies() == []
-    monkeypatch.delenv("READER_PARSER_TEST")
+    parser_fault("")
     assert only(path).title == "China appeals for U.S. help"  # a fresh worker
 
 
-def test_parser_out_of_memory_and_crash(tmp_path, monkeypatch):
+def test_parser_out_of_memory_and_crash(tmp_path, parser_fault):  # noqa: F811
     path = write(tmp_path, "a.html", ARTICLE_HTML.encode())
-    monkeypatch.setenv("READER_PARSER_TEST", "hog")
+    parser_fault("hog")
     assert bad(path) == "parser ran out of memory"
-    monkeypatch.setenv("READER_PARSER_TEST", "crash")
+    parser_fault("crash")
     assert bad(path).startswith("parser crashed")
-    monkeypatch.delenv("READER_PARSER_TEST")
+    parser_fault("")
     assert only(path).source == "Example News"
     assert zombies() == []
 
@@ -400,8 +402,8 @@ def test_parser_out_of_memory_and_crash(tmp_path, monkeypatch):
 def test_worker_dies_with_its_parent(tmp_path):
     path = write(tmp_path, "a.html", ARTICLE_HTML.encode())
     code = (
-        "import os, sys; from pathlib import Path; from index import formats, sandbox;"
-        f"p = Path({str(path)!r}); formats.read(p, p.read_bytes());"
+        "import os, sys; from pathlib import Path; from index.ingest import importer, sandbox;"
+        f"p = Path({str(path)!r}); importer.read(p, p.read_bytes());"
         "print(sandbox._idle[0].process.pid, flush=True); sys.stdin.read()"
     )
     with subprocess.Popen(
@@ -574,8 +576,8 @@ def test_external_entities_are_never_read_or_requested(tmp_path, listener):
 def test_readers_never_import_the_ui(tmp_path):
     path = write(tmp_path, "a.html", ARTICLE_HTML.encode())
     code = (
-        "import sys; from pathlib import Path; from index import formats, clean, sandbox;"
-        f"p = Path({str(path)!r}); formats.parse('html', p.read_bytes()); formats.parse('feed', b'<rss/>') "
+        "import sys; from pathlib import Path; from index.ingest import importer, clean, sandbox;"
+        f"p = Path({str(path)!r}); importer.parse('html', p.read_bytes()); importer.parse('feed', b'<rss/>') "
         "if False else None; sandbox.close_workers();"
         "print(sorted(m for m in sys.modules if m.split('.')[0] in ('textual', 'rich', 'reader')))"
     )

@@ -8,9 +8,9 @@ import re
 import pytest
 import spacy
 
-from index import nlp as N
+from index.ingest import nlp as N
 from index.errors import ModelMissing
-from index.resolve import Decisions, key_stats, normalize, resolve
+from index.entities import Decisions, key_stats, normalize, resolve
 from tests.conftest import SEEDS
 
 # --- a fast pipeline: a blank English tokenizer, a sentencizer and a rule-based "NER" ---------

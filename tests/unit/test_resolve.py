@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from index.resolve import (
+from index.entities import (
     Decisions,
     KeyStats,
     key_stats,

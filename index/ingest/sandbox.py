@@ -12,9 +12,9 @@ One worker is reused from file to file (starting one costs a fraction of a secon
 replaced only after it was killed or crashed, and reaped each time (no zombies). A worker exits
 when its parent dies; close_workers() (also run at exit) ends the idle ones.
 
-Test hooks, read at each call so tests of the whole import can use them:
-``READER_PARSER_TIMEOUT`` (seconds) overrides the timeout; ``READER_PARSER_TEST`` set to
-``hang``, ``hog`` or ``crash`` makes the worker sleep forever, exceed its memory limit or die.
+``READER_PARSER_TIMEOUT`` (seconds), read at each call, overrides the timeout. ``WORKER`` names
+the module whose ``_worker_main()`` a new worker runs (tests point it at a worker that fails on
+demand: tests/parser_faults.py).
 """
 
 from __future__ import annotations
@@ -33,28 +33,26 @@ import time
 from pathlib import Path
 from typing import IO
 
-from index import formats
 from index.errors import BadInput
-from index.formats import RawDoc, ReadResult
+from index.ingest import web
+from index.ingest.decode import MAX_BYTES, MB, check_size
+from index.models import RawDoc, ReadResult
 
 #: Seconds a parser may take for one file before its worker is killed.
 TIMEOUT = 20.0
 #: Address-space limit of a worker (RLIMIT_AS), in bytes.
-MEMORY_LIMIT = 1024 * formats.MB
+MEMORY_LIMIT = 1024 * MB
 #: Seconds a new worker may take to start (it imports trafilatura, lxml and feedparser).
 START_TIMEOUT = 60.0
+#: The module whose ``_worker_main()`` a new worker process runs.
+WORKER = "index.ingest.sandbox"
 
-_ROOT = str(Path(__file__).resolve().parent.parent)
+_ROOT = str(Path(__file__).resolve().parents[2])
 _HEADER = struct.Struct("!Q")
-_MAX_REPLY = 16 * formats.MAX_BYTES  # JSON of the largest accepted file, escapes and all
+_MAX_REPLY = 16 * MAX_BYTES  # JSON of the largest accepted file, escapes and all
 _lock = threading.Lock()
 _idle: list[_Worker] = []
 _generation = 0
-
-
-def read(path: Path, data: bytes, *, common_lines: frozenset[str] = frozenset()) -> ReadResult:
-    """formats.read(): every kind, with HTML and feeds parsed in the sandbox."""
-    return formats.read(path, data, common_lines=common_lines)
 
 
 def parse(
@@ -64,17 +62,16 @@ def parse(
     common_lines: frozenset[str] = frozenset(),
     timeout: float | None = None,
 ) -> ReadResult:
-    """formats.parse(kind, data) in a worker process.
+    """web.parse(kind, data): an HTML page or a feed parsed in a worker process.
 
     Raises BadInput when the file is refused (too large), the parser times out, runs out of
     memory or crashes, or the file itself is bad; the next call gets a working worker.
     """
-    formats.check_size(kind, len(data))
+    check_size(kind, len(data))
     limit = _timeout(timeout)
     request = {
         "kind": kind,
         "common_lines": sorted(common_lines),
-        "test": os.environ.get("READER_PARSER_TEST", ""),
     }
     worker = _acquire()
     healthy = False
@@ -160,7 +157,7 @@ class _Worker:
         self.generation = _generation
         code = (
             f"import sys; sys.path.insert(0, {_ROOT!r}); "
-            "from index.sandbox import _worker_main; _worker_main()"
+            f"from {WORKER} import _worker_main; _worker_main()"
         )
         self.process = subprocess.Popen(
             [sys.executable, "-c", code, str(os.getpid()), str(MEMORY_LIMIT)],
@@ -267,7 +264,7 @@ def _worker_main() -> None:
     import logging
 
     logging.disable(logging.CRITICAL)
-    formats.preload_parsers()
+    web.preload_parsers()
     _reply(replies, {"status": "ready"})
     while True:
         size = _read_exact(requests, _HEADER.size)
@@ -294,10 +291,8 @@ def _reply(stream: IO[bytes], reply: dict) -> None:
 
 def _handle(request: dict, data: bytes) -> dict:
     try:
-        if request.get("test"):
-            _test_hook(request["test"])
         common = frozenset(request.get("common_lines") or ())
-        result = formats.parse(request["kind"], data, common_lines=common)
+        result = web.parse(request["kind"], data, common_lines=common)
         return {
             "status": "ok",
             "docs": [dataclasses.asdict(doc) for doc in result.docs],
@@ -313,17 +308,6 @@ def _handle(request: dict, data: bytes) -> dict:
     except Exception as exc:  # a parser bug: this file fails, the worker goes on
         reason = " ".join(str(exc).split())[:200]
         return {"status": "bad", "message": f"parser failed ({type(exc).__name__}: {reason})"}
-
-
-def _test_hook(test: str) -> None:
-    if test == "hang":
-        while True:
-            time.sleep(3600)
-    if test == "hog":
-        hog = bytearray(4 * MEMORY_LIMIT)
-        del hog
-    if test == "crash":
-        os._exit(70)
 
 
 def _limit_memory(limit: int) -> None:

@@ -1,4 +1,5 @@
-"""Provides Store: the SQLite file that is the library's source of truth.
+"""Provides Store: the SQLite file that is the library's source of truth (connections, schema,
+migrations, locks).
 
 WAL journal, ``synchronous=FULL`` (a pin or merge survives a power cut), and ``BEGIN IMMEDIATE``
 for every write so that a second writer waits for the lock instead of failing half-way.

@@ -1,4 +1,5 @@
-"""Provides Importer: files in, articles, mentions and index documents out, resumably.
+"""Provides Importer: files in, articles, mentions and index documents out, resumably; and read():
+one file's bytes as RawDocs, HTML and feeds parsed in the sandbox, the other kinds here.
 
 One main thread reads and cleans files, hands batches of texts to ``jobs`` entity-recognizer
 processes (spawned, never forked, so a threaded caller cannot deadlock them), and writes each
@@ -12,35 +13,93 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing as mp
 import os
-import queue
 import re
 import sqlite3
-import sys
-import threading
-import time
-from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index import formats
-from index.errors import BadInput, LibraryError, ReaderError
-from index.models import AddReport
+from index.errors import BadInput, ReaderError
+from index.ingest import markdown, records, recognizer, web
+from index.ingest.decode import check_size, decode
+from index.models import AddReport, RawDoc, ReadResult
 from index.safe import safe_line, safe_text
 from index.search import IndexDoc, SearchIndex
-from index.store import Store, dumps
+from index.store import Store, articles, dumps
 
 BATCH = 32  # texts per message to a recognizer process
-IN_FLIGHT = 3  # batches queued per process: enough to keep it busy, little memory
 INDEX_EVERY = 1000  # articles per search-index commit: overlaps the recognizer; each commit costs
 SMALL = 16  # at most this many texts are analysed in-process (a process start costs ~2 s)
-MAX_FILE_BYTES = 64 * 1024 * 1024
 
 Progress = Callable[[int, int, str], None]
+
+SUFFIXES: dict[str, str] = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".jsonl": "jsonl",
+    ".jsonl.gz": "jsonl",
+    ".ndjson": "jsonl",
+    ".ndjson.gz": "jsonl",
+    ".rss": "feed",
+    ".atom": "feed",
+    ".xml": "feed",
+}
+_BY_LENGTH = sorted(SUFFIXES, key=len, reverse=True)
+
+
+def kind_of(path: Path) -> str | None:
+    """The reader for ``path`` by its name ("text", "markdown", "html", "json", "jsonl",
+    "feed"), or None when reader does not read such files (the caller skips and counts them)."""
+    name = path.name.lower()
+    for suffix in _BY_LENGTH:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return SUFFIXES[suffix]
+    return None
+
+
+
+def read(path: Path, data: bytes, *, common_lines: frozenset[str] = frozenset()) -> ReadResult:
+    """Read one file's ``data``; raises BadInput (a one-line reason) when the whole file fails.
+
+    HTML and feeds are parsed in the sandbox worker (byte cap, timeout, memory limit).
+    ``common_lines``: furniture lines seen across the library (see clean.find_common_lines).
+    """
+    kind = kind_of(path)
+    if kind is None:
+        raise BadInput(f"unsupported file type ({path.suffix or 'no extension'})")
+    check_size(kind, len(data))
+    if kind == "feed" and path.name.lower().endswith(".xml") and not web.looks_like_feed(data):
+        if not data.strip():
+            raise BadInput("empty file")
+        raise BadInput("not an RSS or Atom feed")
+    if kind in ("html", "feed"):
+        from index.ingest import sandbox
+
+        return sandbox.parse(kind, data, common_lines=common_lines)
+    return parse(kind, data, common_lines=common_lines)
+
+
+def parse(kind: str, data: bytes, *, common_lines: frozenset[str] = frozenset()) -> ReadResult:
+    """Parse ``data`` as ``kind`` in this process (HTML and feeds unsandboxed: tests, tools)."""
+    check_size(kind, len(data))
+    if kind == "text":
+        return markdown.read_text(data, common_lines)
+    if kind == "markdown":
+        return markdown.read_markdown(data, common_lines)
+    if kind == "json":
+        return records.read_json(data)
+    if kind == "jsonl":
+        return records.read_json_lines(data)
+    if kind in ("html", "feed"):
+        return web.parse(kind, data, common_lines=common_lines)
+    raise BadInput(f"unsupported file type ({kind})")
+
 
 
 def discover(paths: Iterable[Path]) -> tuple[list[Path], int, list[tuple[str, str]]]:
@@ -54,7 +113,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], int, list[tuple[str, st
             missing.append((str(path), "no such file or folder"))
             continue
         if path.is_file():
-            if formats.kind_of(path) is None:
+            if kind_of(path) is None:
                 skipped += 1
             else:
                 found.append(path)
@@ -65,7 +124,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], int, list[tuple[str, st
             dirs[:] = sorted(d for d in dirs if not d.startswith("."))
             for name in sorted(files):
                 file = Path(root) / name
-                if name.startswith(".") or formats.kind_of(file) is None:
+                if name.startswith(".") or kind_of(file) is None:
                     skipped += 1
                 else:
                     found.append(file)
@@ -78,9 +137,9 @@ COMMON_SCAN = 5000  # text files sampled for lines that recur across the library
 def _common_lines(files: list[Path]) -> frozenset[str]:
     """Short lines that recur across the plain-text files of an import: page furniture that no
     data file lists (a site's own "Share this story" or section names)."""
-    from index.clean import find_common_lines
+    from index.ingest.clean import find_common_lines
 
-    texts = [f for f in files if formats.kind_of(f) in ("text", "markdown")][:COMMON_SCAN]
+    texts = [f for f in files if kind_of(f) in ("text", "markdown")][:COMMON_SCAN]
     if len(texts) < 3:
         return frozenset()
 
@@ -88,7 +147,7 @@ def _common_lines(files: list[Path]) -> frozenset[str]:
         for f in texts:
             try:
                 if f.stat().st_size <= 2 * 1024 * 1024:
-                    yield formats.decode(f.read_bytes())
+                    yield decode(f.read_bytes())
             except (OSError, ReaderError, ValueError):
                 continue
 
@@ -107,7 +166,7 @@ class Pending:
     path: str
     record: str
     hash: str
-    doc: formats.RawDoc
+    doc: RawDoc
     fresh: bool  # new (True) or an update of a stored article (False)
 
 
@@ -145,7 +204,7 @@ class Importer:
         self._to_index: list[IndexDoc] = []
         self._claimed: set[str] = set()
         self._digests: set[str] = set()  # new articles' contents, to spot copies
-        self._pool: _Pool | None = None
+        self._pool: recognizer.Pool | None = None
         self._deleted_any = False
 
     # --- entry point -----------------------------------------------------------------------
@@ -194,8 +253,7 @@ class Importer:
         key = str(path.resolve())
         try:
             size = path.stat().st_size
-            if size > MAX_FILE_BYTES:
-                raise BadInput(f"file too large ({size // 2**20} MB; limit {MAX_FILE_BYTES // 2**20} MB)")
+            check_size(kind_of(path) or "", size)  # refused unread; JSON lines may be 256 MB
             data = path.read_bytes()
         except OSError as exc:
             self.failed.append((name, exc.strerror or str(exc)))
@@ -204,9 +262,7 @@ class Importer:
             self.failed.append((name, str(exc)))
             return
         sha = hashlib.sha256(data).hexdigest()
-        row = self.store.db.execute(
-            "SELECT sha256, records FROM files WHERE path = ?", (key,)
-        ).fetchone()
+        row = articles.file_record(self.store.db, key)
         if row and row[0] == sha:
             self.unchanged += row[1]
             self.done += row[1]
@@ -214,7 +270,7 @@ class Importer:
             self.progress(self.done, self.total, path.name)
             return
         try:
-            result = formats.read(path, data, common_lines=self._common)
+            result = read(path, data, common_lines=self._common)
         except BadInput as exc:
             self.failed.append((name, str(exc)))
             return
@@ -228,11 +284,7 @@ class Importer:
             self.failed.append((f"{name}:{where}", reason))
         job = FileJob(key, sha, size, len(result.docs), len(result.errors))
         self._files[key] = job
-        stored = dict(
-            self.store.db.execute(
-                "SELECT record, id FROM articles WHERE path = ?", (key,)
-            ).fetchall()
-        )
+        stored = articles.records_of(self.store.db, key)
         seen: set[str] = set()
         self.total += len(result.docs)
         for i, doc in enumerate(result.docs):
@@ -251,7 +303,7 @@ class Importer:
             self._delete(gone)
 
     def _pending(
-        self, path: Path, key: str, record: str, doc: formats.RawDoc, count: int,
+        self, path: Path, key: str, record: str, doc: RawDoc, count: int,
         stored: dict[str, str],
     ) -> Pending | None:
         doc.title = safe_line(doc.title) or safe_line(path.stem)
@@ -262,7 +314,7 @@ class Importer:
         fields = [doc.title, doc.text, doc.source, doc.date, doc.author, doc.url, doc.place, doc.meta]
         digest = hashlib.sha256(dumps(fields).encode("utf-8", "replace")).hexdigest()
         aid = self._assign_id(path, key, record, doc, count, stored)
-        row = self.store.db.execute("SELECT hash FROM articles WHERE id = ?", (aid,)).fetchone()
+        row = articles.hash_of(self.store.db, aid)
         if row and row[0] == digest:
             self.unchanged += 1
             self.done += 1
@@ -283,13 +335,10 @@ class Importer:
         if digest in self._digests:
             return True
         self._digests.add(digest)
-        row = self.store.db.execute(
-            "SELECT 1 FROM articles WHERE hash = ? AND path != ? LIMIT 1", (digest, key)
-        ).fetchone()
-        return row is not None
+        return articles.has_copy_elsewhere(self.store.db, digest, key)
 
     def _assign_id(
-        self, path: Path, key: str, record: str, doc: formats.RawDoc, count: int,
+        self, path: Path, key: str, record: str, doc: RawDoc, count: int,
         stored: dict[str, str],
     ) -> str:
         """The input's own id when it has one, else the file's name; unique in the library."""
@@ -301,8 +350,8 @@ class Importer:
         aid = base
         n = 1
         while True:
-            row = self.store.db.execute("SELECT path FROM articles WHERE id = ?", (aid,)).fetchone()
-            if (row is None or row[0] == key) and aid not in self._claimed:
+            where = articles.path_of(self.store.db, aid)
+            if (where is None or where == key) and aid not in self._claimed:
                 break
             n += 1
             aid = f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}" if n == 2 else f"{base}-{n}"
@@ -312,15 +361,11 @@ class Importer:
     # --- analysis --------------------------------------------------------------------------
     def _submit(self, batch: list[Pending]) -> None:
         if self._pool is None:
-            self._pool = _Pool(self.jobs)
+            self._pool = recognizer.Pool(self.jobs)
         self._pool.submit(batch, self._write)
 
     def _analyse_here(self, batch: list[Pending]) -> None:
-        from index import nlp
-
-        model = _local_model()
-        results = nlp.analyse(model, [p.doc.text for p in batch])
-        self._write(batch, [[_pack(m) for m in ms] for ms in results])
+        self._write(batch, recognizer.analyse_here([p.doc.text for p in batch]))
 
     # --- writing ---------------------------------------------------------------------------
     def _write(self, batch: list[Pending], mentions: list[list[tuple]]) -> None:
@@ -331,12 +376,7 @@ class Importer:
                 doc = item.doc
                 rowid = self._upsert(db, item, now)
                 rowids.append(rowid)
-                db.execute("DELETE FROM mentions WHERE article = ?", (rowid,))
-                db.executemany(
-                    "INSERT OR IGNORE INTO mentions (article, start, end, text, label, sent_start,"
-                    " sent_end, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                    [(rowid, *m) for m in found],
-                )
+                articles.replace_mentions(db, rowid, found)
                 self._to_index.append(
                     IndexDoc(
                         id=item.id, title=doc.title, body=doc.text, source=doc.source,
@@ -366,28 +406,12 @@ class Importer:
             safe_line(doc.source), safe_line(doc.date) or None, safe_line(doc.author),
             safe_line(doc.url), safe_line(doc.place), _meta(doc.meta), now,
         )
-        row = db.execute(
-            "INSERT INTO articles (id, path, record, hash, title, text, source, date, author, url,"
-            " place, meta, added, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
-            " ON CONFLICT (id) DO UPDATE SET path = excluded.path, record = excluded.record,"
-            " hash = excluded.hash, title = excluded.title, text = excluded.text,"
-            " source = excluded.source, date = excluded.date, author = excluded.author,"
-            " url = excluded.url, place = excluded.place, meta = excluded.meta, indexed = 0"
-            " RETURNING rowid",
-            values,
-        ).fetchone()
-        return int(row[0])
+        return articles.upsert(db, values)
 
     def _finish_files(self, db: sqlite3.Connection, now: str) -> None:
         for key, job in list(self._files.items()):
             if not job.waiting and not job.reading:
-                db.execute(
-                    "INSERT INTO files (path, sha256, size, records, failed, updated)"
-                    " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (path) DO UPDATE SET"
-                    " sha256 = excluded.sha256, size = excluded.size, records = excluded.records,"
-                    " failed = excluded.failed, updated = excluded.updated",
-                    (job.path, job.sha256, job.size, job.records, job.failed, now),
-                )
+                articles.finish_file(db, job.path, job.sha256, job.size, job.records, job.failed, now)
                 del self._files[key]
 
     def _finish_ready_files(self) -> None:
@@ -398,7 +422,7 @@ class Importer:
 
     def _delete(self, ids: list[str]) -> None:
         with self.store.write() as db:
-            db.executemany("DELETE FROM articles WHERE id = ?", [(i,) for i in ids])
+            articles.delete(db, ids)
             self.store.set_meta(db, "entities_stale", "1")
         self.search.delete(ids)
         self._deleted_any = True
@@ -410,22 +434,7 @@ class Importer:
         self._to_index = []
         rowids, self._unindexed = self._unindexed, []
         with self.store.write() as db:
-            db.executemany("UPDATE articles SET indexed = 1 WHERE rowid = ?", [(r,) for r in rowids])
-
-
-_MODEL_LOCK = threading.Lock()
-_MODEL: list = []
-
-
-def _local_model():
-    """The model for small imports in this process, loaded once: a TUI or a script that adds a
-    file at a time would otherwise pay a second of loading for every file."""
-    from index import nlp
-
-    with _MODEL_LOCK:
-        if not _MODEL:
-            _MODEL.append(nlp.load_model())
-        return _MODEL[0]
+            articles.mark_indexed(db, rowids)
 
 
 def _meta(meta: dict) -> str:
@@ -445,128 +454,3 @@ def _clean_value(value: object) -> object:
     return safe_text(json.dumps(value, default=str))
 
 
-def _pack(m) -> tuple:
-    """A mention as the row the store writes (the order of the mentions table's columns)."""
-    return (m.start, m.end, m.text, m.label, m.sent_start, m.sent_end, m.key)
-
-
-# --- the recognizer processes ----------------------------------------------------------------
-def _worker(inbox: mp.Queue, outbox: mp.Queue, parent: int) -> None:
-    """Entity-recognizer process: load the model once, then analyse batches until told to stop.
-
-    It ends itself when the importing process dies (kill -9 included): nothing else would ever
-    tell it, and an orphan holds a model's worth of memory for good.
-    """
-    _exit_with_parent(parent)
-    from index import nlp
-
-    try:
-        model = nlp.load_model()
-    except ReaderError as exc:
-        outbox.put(("error", str(exc)))
-        return
-    while True:
-        item = inbox.get()
-        if item is None:
-            return
-        seq, texts = item
-        try:
-            found = [[_pack(m) for m in ms] for ms in nlp.analyse(model, texts)]
-        except Exception as exc:  # report, never die silently
-            outbox.put(("error", f"entity recognizer failed: {type(exc).__name__}: {exc}"))
-            return
-        outbox.put((seq, found))
-
-
-@contextmanager
-def _main_hidden() -> Iterator[None]:
-    """Start processes without re-running the caller's __main__ in them.
-
-    The recognizer needs nothing from the caller's script, and re-importing it fails when
-    there is no file behind it (stdin, a notebook) and costs time when there is.
-    """
-    main = sys.modules.get("__main__")
-    saved = {k: main.__dict__[k] for k in ("__file__", "__spec__") if main and k in main.__dict__}
-    main.__dict__.pop("__file__", None)
-    main.__dict__["__spec__"] = None
-    try:
-        yield
-    finally:
-        if main is not None:
-            main.__dict__.pop("__spec__", None)
-            main.__dict__.update(saved)
-
-
-def _exit_with_parent(parent: int) -> None:
-    """A watcher thread ends this process once ``parent`` is gone."""
-    if os.getppid() != parent:
-        os._exit(0)
-
-    def watch() -> None:
-        while os.getppid() == parent:
-            time.sleep(0.5)
-        os._exit(0)
-
-    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
-
-
-class _Pool:
-    """``jobs`` spawned recognizer processes fed through bounded queues."""
-
-    def __init__(self, jobs: int) -> None:
-        ctx = mp.get_context("spawn")
-        self.inbox: mp.Queue = ctx.Queue()
-        self.outbox: mp.Queue = ctx.Queue()
-        self.procs = [
-            ctx.Process(target=_worker, args=(self.inbox, self.outbox, os.getpid()), daemon=True)
-            for _ in range(jobs)
-        ]
-        with _main_hidden():
-            for p in self.procs:
-                p.start()
-        self.limit = jobs * IN_FLIGHT
-        self.waiting: dict[int, list[Pending]] = {}
-        self.order: deque[int] = deque()
-        self.seq = 0
-
-    def submit(self, batch: list[Pending], write: Callable) -> None:
-        while len(self.waiting) >= self.limit:
-            self._receive(write)
-        self.seq += 1
-        self.waiting[self.seq] = batch
-        self.inbox.put((self.seq, [p.doc.text for p in batch]))
-
-    def finish(self, write: Callable) -> None:
-        while self.waiting:
-            self._receive(write)
-
-    def _receive(self, write: Callable) -> None:
-        while True:
-            try:
-                seq, found = self.outbox.get(timeout=1.0)
-                break
-            except queue.Empty:
-                if not any(p.is_alive() for p in self.procs):
-                    raise LibraryError(
-                        "the entity recognizer stopped unexpectedly; run the import again"
-                    ) from None
-        if seq == "error":
-            raise LibraryError(found)
-        write(self.waiting.pop(seq), found)
-
-    def close(self) -> None:
-        for _ in self.procs:
-            try:
-                self.inbox.put_nowait(None)
-            except Exception:
-                pass
-        deadline = time.monotonic() + 2
-        for p in self.procs:
-            p.join(max(0.0, deadline - time.monotonic()))
-            if p.is_alive():
-                p.kill()
-                p.join(1)
-        self.inbox.close()
-        self.outbox.close()
-        self.inbox.cancel_join_thread()
-        self.outbox.cancel_join_thread()

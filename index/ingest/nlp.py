@@ -18,7 +18,7 @@ from weakref import WeakKeyDictionary
 
 from index.errors import ModelMissing
 from index.models import ENTITY_LABELS
-from index.resolve import DATA, PARTICLES, local_keys
+from index.entities import DATA, PARTICLES, local_keys
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language

@@ -1,0 +1,319 @@
+"""Provides normalize() and local_keys(): one key per name (case, punctuation, "the", possessives,
+aliases from index/data/aliases.tsv and transliteration variants folded), and the keys one article
+gives its short names and acronyms ("Wang" after "Wang Yi", "ETIM" after "East Turkestan Islamic
+Movement (ETIM)"). normalize() runs at import and for the user's lookups, so both sides agree.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+#: The data files (aliases, demonyms, titles) ship inside the package.
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+__all__ = [
+    "DATA",
+    "PARTICLES",
+    "Keyed",
+    "Named",
+    "alias_table",
+    "is_acronym_of",
+    "is_demonym",
+    "is_subsequence",
+    "local_keys",
+    "normalize",
+    "slug",
+]
+
+
+# --- data files --------------------------------------------------------------------------------
+def _lines(name: str) -> list[str]:
+    text = (DATA / name).read_text(encoding="utf-8")
+    return [
+        line.rstrip("\n") for line in text.splitlines() if line.strip() and not line.startswith("#")
+    ]
+
+
+@lru_cache(maxsize=1)
+def alias_table() -> tuple[dict[str, str], dict[str, str]]:
+    """(folded name -> canonical key, canonical key -> display name) from aliases.tsv."""
+    to_key: dict[str, str] = {}
+    display: dict[str, str] = {}
+    for line in _lines("aliases.tsv"):
+        names = [n.strip() for n in line.split("\t") if n.strip()]
+        key = _fold(names[0])
+        display[key] = names[0]
+        for name in names:
+            to_key.setdefault(_fold(name), key)
+    return to_key, display
+
+
+@lru_cache(maxsize=1)
+def _demonyms() -> dict[str, str]:
+    """Variant-folded demonym -> its key (the listed spelling, folded): "uigur" -> "uighur"."""
+    out: dict[str, str] = {}
+    for line in _lines("demonyms.txt"):
+        key = _fold(line.strip())
+        out.setdefault(key, key)
+        out.setdefault(_variant(key), key)
+    return out
+
+
+@lru_cache(maxsize=1)
+def _demonym_keys() -> frozenset[str]:
+    return frozenset(_demonyms().values())
+
+
+# --- normalize ---------------------------------------------------------------------------------
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "`": "'", "´": "'", "‐": "-", "–": "-", "—": "-"})
+_THE = re.compile(r"^(?:the\s+)+")
+_POSSESSIVE = re.compile(r"(?:'s|')$")
+_NON_WORD = re.compile(r"[^\w]+")
+_DOUBLE = re.compile(r"(\w)\1+")
+#: Company-form words dropped from the end of a multi-word name ("Apple Inc." = "Apple").
+_CORPORATE = frozenset(
+    {
+        "inc",
+        "incorporated",
+        "corp",
+        "corporation",
+        "co",
+        "ltd",
+        "limited",
+        "plc",
+        "llc",
+        "ag",
+        "gmbh",
+        "sa",
+        "nv",
+        "bv",
+    }
+)
+#: "Arcade Joseph Comeaux Jr" = "Arcade Joseph Comeaux".
+_GENERATION = frozenset({"jr", "sr"})  # not "II": "John Paul II" is not "John Paul I"
+_SPACED_INITIALS = re.compile(r"\b([a-z])\.\s+(?=[a-z]\.)")
+#: British spellings and abbreviations inside names: "Betty Ford Centre", "Mt Cook".
+_SPELLING = {
+    "centre": "center",
+    "theatre": "theater",
+    "defence": "defense",
+    "organisation": "organization",
+    "programme": "program",
+    "harbour": "harbor",
+    "labour": "labor",
+    "honour": "honor",
+    "mt": "mount",
+    "ft": "fort",
+}
+#: Variant folding only ever maps a word onto a listed demonym, so it cannot join two names
+#: that merely look alike ("Kennedy", "Apple" stay as they are).
+_VARIANT_MIN = 4
+
+
+def _fold(name: str) -> str:
+    """Case, accents, punctuation, "the", possessives; no alias or variant folding."""
+    s = unicodedata.normalize("NFKC", name).translate(_QUOTES).strip().lower()
+    if not s.isascii():
+        s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
+    s = _THE.sub("", s)
+    s = _POSSESSIVE.sub("", s)
+    s = _SPACED_INITIALS.sub(r"\1.", s)  # "U. S." = "U.S."
+    s = s.replace(".", "").replace("'", "").replace("&", " and ")
+    s = _NON_WORD.sub(" ", s).replace("_", " ").strip()
+    words = [_SPELLING.get(w, w) for w in s.split()]
+    while len(words) > 1 and words[-1] in _CORPORATE:
+        words.pop()
+        if len(words) > 1 and words[-1] == "and":  # "Merrill Lynch and Co"
+            words.pop()
+    while len(words) > 2 and words[-1] in _GENERATION:
+        words.pop()
+    if len(words) > 2 and words[0] == "us":  # "U.S. Surgeon General" = "Surgeon General"
+        del words[0]
+    return " ".join(words)
+
+
+def _variant(word: str) -> str:
+    """Transliteration-variant fold of one word: Uyghur, Uighur, Uygur -> uigur."""
+    if len(word) < _VARIANT_MIN or not word.isalpha():
+        return word
+    w = word[0] + word[1:].replace("y", "i")
+    w = w.replace("gh", "g").replace("kh", "k")
+    return _DOUBLE.sub(r"\1", w)
+
+
+@lru_cache(maxsize=262_144)
+def normalize(name: str) -> str:
+    """The key of a name: the same for every way news text writes it.
+
+    "BEIJING" and "Beijing" -> "beijing"; "U.S.", "US", "the United States" -> "united states";
+    "Uighurs", "Uygurs", "Uyghur" -> "uighur". Deterministic, and the same at import and lookup.
+    """
+    base = _fold(name)
+    if not base:
+        return ""
+    to_key, _ = alias_table()
+    key = to_key.get(base)
+    if key is not None:
+        return key
+    demonyms = _demonyms()
+    if " " in base:
+        key = demonyms.get(base)
+        if key is None and base.endswith("s"):
+            key = demonyms.get(base[:-1])
+        return key or base
+    key = demonyms.get(_variant(base))
+    if key is None and base.endswith("s"):
+        key = demonyms.get(_variant(base[:-1]))
+    return key or base
+
+
+def is_demonym(key: str) -> bool:
+    """Whether a key names a nationality, ethnic group or religious community."""
+    return key in _demonym_keys()
+
+
+def slug(key: str) -> str:
+    """A readable, stable entity id for a key: "wang yi" -> "wang-yi"."""
+    s = _NON_WORD.sub("-", key).strip("-_").replace("_", "-")[:80].strip("-")
+    return s or "entity"
+
+
+# --- one article -------------------------------------------------------------------------------
+class Named(Protocol):
+    @property
+    def start(self) -> int: ...
+    @property
+    def end(self) -> int: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def label(self) -> str: ...
+
+
+class Keyed(Named, Protocol):
+    @property
+    def key(self) -> str: ...
+
+
+_ACRONYM_AFTER = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*[)\]]")
+_ACRONYM_BEFORE = re.compile(r"([A-Z][A-Za-z0-9&.\-]{1,11})\s*[(\[]\s*$")
+#: Small words inside names ("Bank of England", "Tour de France"), left out of an acronym.
+PARTICLES = frozenset(
+    "of the and for in on at to a an de du des la le da di del van von der y et und".split()
+)
+_PERSON_LABELS = ("PERSON",)
+
+
+def is_acronym_of(acronym: str, long_form: str) -> bool:
+    """ "ETIM" of "East Turkestan Islamic Movement"; letters in order among the initials."""
+    letters = [c for c in acronym if c.isalpha()]
+    if len(letters) < 2 or sum(c.isupper() for c in letters) < 2 or " " not in long_form.strip():
+        return False
+    words = [w for w in re.split(r"[\s\-/]+", long_form) if w]
+    initials = [w[0].upper() for w in words if w.lower() not in PARTICLES and w[0].isalpha()]
+    if not initials or initials[0] != letters[0].upper():
+        return False
+    # Each letter of the acronym must be an initial, in order; at most one initial skipped.
+    i = 0
+    skipped = 0
+    for c in letters:
+        c = c.upper()
+        while i < len(initials) and initials[i] != c:
+            i += 1
+            skipped += 1
+        if i == len(initials):
+            return False
+        i += 1
+    skipped += len(initials) - i
+    return skipped <= 1
+
+
+def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
+    """One key per mention, using what this article says about its names.
+
+    - "Wang" after "Wang Yi" in the same article (whatever spaCy called "Wang") gets the key of
+      "Wang Yi", when exactly one multi-word PERSON name in the article ends with it (or, for
+      two-word names such as Chinese ones, starts with it and none ends with it).
+    - "Mark Heller" after "Mark Jay Heller" gets the longer name's key, when only one fits.
+    - "Saints" after "New Orleans Saints" gets the ORG's key, when only one ORG ends with it
+      and the rest of its name is a place the article names.
+    - An acronym defined here ("East Turkestan Islamic Movement (ETIM)") gets the long form's key
+      wherever it appears in the article.
+    """
+    keys = [normalize(m.text) for m in mentions]
+    if not keys:
+        return keys
+    acronyms: dict[str, str] = {}
+    last: dict[str, set[str]] = {}
+    first: dict[str, set[str]] = {}
+    org_last: dict[str, set[str]] = {}
+    for i, m in enumerate(mentions):
+        key = keys[i]
+        if " " not in key:
+            continue
+        after = _ACRONYM_AFTER.match(text, m.end, min(len(text), m.end + 20))
+        if after and is_acronym_of(after.group(1), m.text):
+            acronyms.setdefault(normalize(after.group(1)), key)
+        before = _ACRONYM_BEFORE.search(text, max(0, m.start - 20), m.start)
+        if before and is_acronym_of(before.group(1), m.text):
+            acronyms.setdefault(normalize(before.group(1)), key)
+        words = key.split()
+        if m.label in _PERSON_LABELS:
+            last.setdefault(normalize(words[-1]), set()).add(key)
+            if len(words) == 2:
+                first.setdefault(normalize(words[0]), set()).add(key)
+        elif m.label == "ORG":
+            org_last.setdefault(normalize(words[-1]), set()).add(key)
+    if org_last:
+        # Only "<place> <name>" ORGs lend their last word: "New Orleans Saints" -> "Saints",
+        # but not "White House" -> "House".
+        places = {k for k, m in zip(keys, mentions) if m.label in ("GPE", "LOC")}
+        for word, orgs in list(org_last.items()):
+            orgs = {k for k in orgs if k.rsplit(" ", 1)[0] in places}
+            if orgs:
+                org_last[word] = orgs
+            else:
+                del org_last[word]
+    if not acronyms and not last and not org_last:
+        return keys
+    people = {k for ks in last.values() for k in ks}
+    for i, key in enumerate(keys):
+        if " " in key:
+            if key in people:
+                keys[i] = _longer_name(key, last.get(normalize(key.rsplit(" ", 1)[1]), ()))
+            continue
+        long = acronyms.get(key)
+        if long is not None:
+            keys[i] = long
+            continue
+        if is_demonym(key):
+            continue
+        full = last.get(key) or first.get(key)
+        if full is not None and len(full) == 1:
+            keys[i] = next(iter(full))
+            continue
+        teams = org_last.get(key)
+        if teams is not None and len(teams) == 1 and mentions[i].label not in ("GPE", "LOC"):
+            keys[i] = next(iter(teams))
+    return keys
+
+
+def is_subsequence(short: list[str], long: list[str]) -> bool:
+    it = iter(long)
+    return all(any(w == x for x in it) for w in short)
+
+
+def _longer_name(key: str, candidates: Iterable[str]) -> str:
+    """The one longer person name that holds every word of ``key`` in order, else ``key``."""
+    words = key.split()
+    found = [
+        c
+        for c in candidates
+        if c != key and c.count(" ") > key.count(" ") and is_subsequence(words, c.split())
+    ]
+    return found[0] if len(found) == 1 else key

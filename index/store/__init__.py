@@ -1,0 +1,13 @@
+"""Provides the library's SQL, all of it: the database (db), articles and imported files
+(articles), entities, decisions, mentions and cross-references (entities), pins and the
+dossier cache (dossiers).
+
+Callers open a Store and pass its connection (``store.db``, or the one ``store.write()`` yields)
+to the functions of ``articles`` and ``entities``; nothing outside this package writes SQL,
+except index/backup.py (SQLite's backup API, PRAGMA checks on a copy).
+"""
+
+from index.store import articles, entities
+from index.store.db import SCHEMA, SCHEMA_VERSION, Store, dumps, lock_wait
+
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "Store", "articles", "dumps", "entities", "lock_wait"]
