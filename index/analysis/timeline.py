@@ -1,21 +1,17 @@
 """Provides an entity's mentions over time: the timeline of periods, its first and last dated
-article, and the sparkline that draws a long timeline in one line.
-
-Dates are read with this module's own patterns for now."""
+article, and the sparkline that draws a long timeline in one line. Dates are read by
+``index.dates``."""
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from datetime import date
 
+from index.dates import day_of
 from index.models import Period
 
 __all__ = ["first_and_last", "sparkline", "timeline"]
-
-_DAY = re.compile(r"(\d{4})-(\d{2})(?:-(\d{2}))?")
-
 
 def timeline(
     dated: Iterable[tuple[str | None, int]], *, by: str = "auto"
@@ -30,11 +26,7 @@ def timeline(
     days: list[tuple[date, int]] = []
     undated = 0
     for when, count in dated:
-        match = _DAY.match(when or "")
-        try:
-            day = date(int(match[1]), int(match[2]), int(match[3] or 1)) if match else None
-        except ValueError:
-            day = None
+        day = day_of(when)
         if day is None:
             undated += count
         else:
@@ -90,11 +82,8 @@ def sparkline(counts: Sequence[int]) -> str:
     )
 
 
-_DATED = re.compile(r"\d{4}-\d{2}")
-
-
 def first_and_last(dates: Iterable[str | None]) -> tuple[str | None, str | None]:
     """The earliest and latest of the dated ones among ``dates``, each cut to its day
     (``None, None`` when none is dated)."""
-    dated = sorted(d[:10] for d in dates if d and _DATED.match(d))
+    dated = sorted(d[:10] for d in dates if day_of(d) is not None)
     return (dated[0], dated[-1]) if dated else (None, None)

@@ -29,8 +29,6 @@ sign-offs it reads are shared with the JSON reader and wait for index/dates.py (
 
 from __future__ import annotations
 
-import datetime as dt
-import email.utils
 import functools
 import math
 import re
@@ -39,6 +37,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.dates import iso_date
 from index.models import RawDoc
 from index.safe import safe_line, safe_text
 
@@ -144,101 +143,6 @@ def trim_signoff(text: str) -> tuple[str, str | None]:
 
 
 # --- dates ------------------------------------------------------------------------------------
-
-_ISO_DATE = re.compile(
-    r"(\d{4})-(\d{1,2})-(\d{1,2})"
-    r"(?:[T ](\d{1,2}):(\d{2})(?::(\d{2})(?:[.,]\d+)?)?\s*(Z|UTC|GMT|[+-]\d{2}:?\d{2})?)?$",
-    re.IGNORECASE,
-)
-_MONTHS = {
-    name: number
-    for number, names in enumerate(
-        [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
-            ("dec", "december"),
-        ],
-        start=1,
-    )
-    for name in names
-}
-_MONTH = r"(?P<month>[A-Za-z]{3,9})\.?"
-_HUMAN_DATES = [
-    re.compile(rf"(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\s+{_MONTH},?\s+(?P<year>\d{{4}})$"),
-    re.compile(rf"{_MONTH}\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<year>\d{{4}})$"),
-    re.compile(r"(?P<year>\d{4})/(?P<month>\d{1,2})/(?P<day>\d{1,2})$"),
-]
-_WEEKDAY = re.compile(r"^(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,?\s+", re.IGNORECASE)
-
-
-def iso_date(value: object) -> str | None:
-    """``value`` as ISO 8601 (``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM:SS[+HH:MM]``), or None.
-
-    Accepts ISO strings, RFC 2822 ("Tue, 10 Jun 2003 04:00:00 GMT"), "6 Dec 2018",
-    "December 6, 2018", and Unix times (seconds or milliseconds). Anything else is None: an
-    unknown date is better than a wrong one.
-    """
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, (int, float)):
-        seconds = float(value)
-        if not math.isfinite(seconds) or seconds <= 0:
-            return None
-        if seconds > 1e11:  # milliseconds
-            seconds /= 1000
-        try:
-            stamp = dt.datetime.fromtimestamp(seconds, tz=dt.timezone.utc)
-        except (OverflowError, OSError, ValueError):
-            return None
-        return stamp.isoformat(timespec="seconds")
-    text = " ".join(str(value).split())[:80]
-    if not text:
-        return None
-    match = _ISO_DATE.match(text)
-    if match:
-        return _iso_from_parts(match)
-    if "," in text or ":" in text:
-        try:
-            parsed = email.utils.parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
-            parsed = None
-        if parsed is not None and 1 <= parsed.year <= 9999:
-            return parsed.isoformat(timespec="seconds")
-    text = _WEEKDAY.sub("", text)
-    for pattern in _HUMAN_DATES:
-        match = pattern.match(text)
-        if match:
-            month = match.group("month")
-            number = int(month) if month.isdigit() else _MONTHS.get(month.casefold())
-            if number is None:
-                return None
-            try:
-                day = dt.date(int(match.group("year")), number, int(match.group("day")))
-                return day.isoformat()
-            except ValueError:
-                return None
-    return None
-
-
-def _iso_from_parts(match: re.Match[str]) -> str | None:
-    year, month, day, hour, minute, second, zone = match.groups()
-    try:
-        date = dt.date(int(year), int(month), int(day))
-        if hour is None:
-            return date.isoformat()
-        clock = dt.time(int(hour), int(minute), int(second or 0))
-    except ValueError:
-        return None
-    stamp = f"{date.isoformat()}T{clock.isoformat()}"
-    if zone:
-        zone = zone.upper()
-        if zone in ("Z", "UTC", "GMT"):
-            return stamp + "+00:00"
-        digits = zone[1:].replace(":", "")
-        return f"{stamp}{zone[0]}{digits[:2]}:{digits[2:]}"
-    return stamp
-
 
 _DATE_LABEL = re.compile(
     r"^(?P<label>published|updated|posted|first published|last updated|last modified|date)"

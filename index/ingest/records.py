@@ -13,7 +13,8 @@ import re
 import zlib
 
 from index.errors import BadInput
-from index.ingest.clean import iso_date, trim_signoff
+from index.dates import iso_date
+from index.ingest.clean import trim_signoff
 from index.ingest.decode import MAX_RECORDS_BYTES, decode, megabytes, one_line
 from index.ingest.web import HTML_HINT, html_to_text
 from index.models import RawDoc, ReadResult

@@ -13,7 +13,8 @@ import re
 import time
 
 from index.errors import BadInput
-from index.ingest.clean import clean_text, iso_date
+from index.dates import iso_date
+from index.ingest.clean import clean_text
 from index.ingest.decode import MB, decode, decode_bom, one_line
 from index.models import RawDoc, ReadResult
 from index.safe import safe_line, safe_text

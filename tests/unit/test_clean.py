@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from index.ingest.clean import clean_text, find_common_lines, iso_date, line_key, trim_signoff
+from index.ingest.clean import clean_text, find_common_lines, line_key, trim_signoff
 
 ROOT = Path(__file__).resolve().parents[2]
 SEEDS = ROOT.parent / "shared" / "corpora" / "seeds"
@@ -262,26 +262,6 @@ def test_agency_signoff_is_trimmed():
     doc = clean_text("Oil prices climb on supply worries\n\nPrices rose two pct on Monday, traders said.\n\nReuters")
     assert doc.text == "Prices rose two pct on Monday, traders said."
     assert doc.source == "Reuters"
-
-
-@pytest.mark.parametrize(
-    ("value", "iso"),
-    [
-        ("1987-02-26T15:01:01", "1987-02-26T15:01:01"),
-        ("2020-01-02T03:04:05Z", "2020-01-02T03:04:05+00:00"),
-        ("2020-01-02 03:04:05+0800", "2020-01-02T03:04:05+08:00"),
-        ("2019-05-17", "2019-05-17"),
-        ("Tue, 10 Jun 2003 04:00:00 GMT", "2003-06-10T04:00:00+00:00"),
-        ("6 Dec 2018", "2018-12-06"),
-        ("December 6, 2018", "2018-12-06"),
-        (1_000_000_000, "2001-09-09T01:46:40+00:00"),
-        ("yesterday", None),
-        ("2019-02-30", None),
-        (None, None),
-    ],
-)
-def test_iso_date(value, iso):
-    assert iso_date(value) == iso
 
 
 def test_five_megabyte_paragraph_is_cleaned_quickly():

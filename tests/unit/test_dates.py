@@ -6,11 +6,29 @@ import datetime as dt
 
 import pytest
 
-from index.dates import date_key, date_range, day_number, period, shift_day
+from index.dates import date_key, date_range, day_number, day_of, iso_date, period, shift_day
 
 D = dt.date
 
 CASES = [
+    # iso_date: what an article's date field or dateline says, as ISO 8601; None if unsure
+    (iso_date, "1987-02-26T15:01:01", "1987-02-26T15:01:01"),
+    (iso_date, "2020-01-02T03:04:05Z", "2020-01-02T03:04:05+00:00"),
+    (iso_date, "2020-01-02 03:04:05+0800", "2020-01-02T03:04:05+08:00"),
+    (iso_date, "2019-05-17", "2019-05-17"),
+    (iso_date, "Tue, 10 Jun 2003 04:00:00 GMT", "2003-06-10T04:00:00+00:00"),
+    (iso_date, "6 Dec 2018", "2018-12-06"),
+    (iso_date, "December 6, 2018", "2018-12-06"),
+    (iso_date, 1_000_000_000, "2001-09-09T01:46:40+00:00"),
+    (iso_date, "yesterday", None),
+    (iso_date, "2019-02-30", None),
+    (iso_date, None, None),
+    # day_of: the day an ISO date names (a month alone is its first day); None if unreadable
+    (day_of, "1987-02-26T15:01:01", D(1987, 2, 26)),
+    (day_of, "1987-02", D(1987, 2, 1)),
+    (day_of, "1987-02-30", None),
+    (day_of, "undated", None),
+    (day_of, None, None),
     # date_key: an ISO date or datetime as YYYYMMDDhhmmss (its wall clock); None if unreadable
     (date_key, "2014-03-05T10:00:00", 20140305100000),
     (date_key, "2014-03-05T10:00:00+08:00", 20140305100000),
