@@ -216,6 +216,8 @@ def main() -> None:
 
             print("\n== Entity linking on ECB+ dev (named mentions, B-cubed over gold clusters)")
             results["ecb"] = ecb.run()
+            print("\n== Entity linking on news-kb dev (news linked to Wikidata, B-cubed)")
+            results["news_kb"] = ecb.run(gold_set="news-kb")
         if "tui" in only:
             try:
                 from bench import tui

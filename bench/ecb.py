@@ -1,7 +1,9 @@
-"""Provides the ECB+ entity-linking benchmark: ``python -m bench.ecb`` (from the repo root).
+"""Provides the entity-linking benchmarks: ``python -m bench.ecb [--set ecb|news-kb]``.
 
+Two gold sets, both scored by ``../shared/tools/xdoc_score.py``: ECB+ dev (772 articles in 35
+topics) and news-kb dev (540 news texts linked to Wikidata by hand; see the corpora's README).
 Runs the import's entity pipeline (``load_model`` + ``analyse``, whose ``local_keys`` run per
-article) over ECB+ dev, resolves the collection's keys into entities, writes the mentions as
+article) over a gold set, resolves the collection's keys into entities, writes the mentions as
 ``{"doc", "start", "end", "text", "entity", "label"}`` lines and hands them to the shared scorer
 (``../shared/tools/xdoc_score.py``): named-mention recall and B-cubed P/R/F1 over the gold
 clusters, beside the exact-string and last-token baselines.
@@ -24,6 +26,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
 GOLD = SHARED / "corpora" / "ecbplus-dev.jsonl.gz"
+NEWS_KB = SHARED / "corpora" / "news-kb-dev.jsonl.gz"
+#: The gold sets by name, with what ``make bench`` holds each to (issue 10).
+SETS = {"ecb": GOLD, "news-kb": NEWS_KB}
+TARGETS = {
+    "ecb": {"f1": 0.88, "p": 0.92, "recall": 0.80},
+    "news-kb": {"f1": 0.965, "p": 0.975},
+}
 SCORER = SHARED / "tools" / "xdoc_score.py"
 
 #: (name, pattern) for each figure the scorer prints.
@@ -123,21 +132,25 @@ def score(gold: Path, lines: list[dict], work: Path) -> tuple[str, dict]:
     return done.stdout, figures
 
 
-def run(jobs: int = 1, limit: int | None = None, quiet: bool = False) -> dict:
-    """The whole benchmark; prints the scorer's report unless ``quiet`` and returns its figures
-    (``recall``, ``system``/``exact``/``last_token`` as {"p", "r", "f1"}, ``seconds``)."""
-    if not GOLD.exists() or not SCORER.exists():
+def run(
+    jobs: int = 1, limit: int | None = None, quiet: bool = False, gold_set: str = "ecb"
+) -> dict:
+    """The whole benchmark on one gold set (``SETS``); prints the scorer's report and the
+    verdict against ``TARGETS`` unless ``quiet`` and returns its figures (``recall``,
+    ``system``/``exact``/``last_token`` as {"p", "r", "f1"}, ``seconds``, ``ok``)."""
+    source = SETS[gold_set]
+    if not source.exists() or not SCORER.exists():
         raise SystemExit(
-            f"bench.ecb: {GOLD} or {SCORER} not found (the shared corpora sit beside the repo)"
+            f"bench.ecb: {source} or {SCORER} not found (the shared corpora sit beside the repo)"
         )
     started = time.perf_counter()
-    docs = load_docs(limit=limit)
+    docs = load_docs(source, limit=limit)
     found = analyse([d["text"] for d in docs], jobs)
     analysed = time.perf_counter()
     lines = link(docs, found)
     with tempfile.TemporaryDirectory(prefix="reader-ecb-") as tmp:
         work = Path(tmp)
-        gold = GOLD
+        gold = source
         if limit is not None:  # the scorer reads every gold article: give it only ours
             gold = work / "gold.jsonl.gz"
             with gzip.open(gold, "wt", encoding="utf-8") as fh:
@@ -148,13 +161,40 @@ def run(jobs: int = 1, limit: int | None = None, quiet: bool = False) -> dict:
     figures["mentions"] = len(lines)
     figures["seconds"] = round(time.perf_counter() - started, 1)
     figures["analyse_seconds"] = round(analysed - started, 1)
+    figures["ok"] = verdict(gold_set, figures)
     if not quiet:
         print(report, end="")
         print(
             f"{len(docs)} articles, {len(lines)} mentions, {figures['seconds']} s "
             f"({figures['analyse_seconds']} s in the model), jobs={jobs}"
         )
+        print(summary(gold_set, figures))
     return figures
+
+
+def verdict(gold_set: str, figures: dict) -> bool:
+    """Whether the figures meet the set's targets."""
+    target, system = TARGETS[gold_set], figures.get("system", {})
+    return (
+        system.get("f1", 0.0) >= target["f1"]
+        and system.get("p", 0.0) >= target["p"]
+        and figures.get("recall", 0.0) >= target.get("recall", 0.0)
+    )
+
+
+def summary(gold_set: str, figures: dict) -> str:
+    """One line: the system's figures beside the exact-string baseline and the targets."""
+    target = TARGETS[gold_set]
+    system, exact = figures.get("system", {}), figures.get("exact", {})
+    wanted = f"F1 >= {target['f1']} at P >= {target['p']}"
+    if "recall" in target:
+        wanted += f", named-mention recall >= {target['recall']}"
+    return (
+        f"{gold_set}: P {system.get('p', 0):.3f} R {system.get('r', 0):.3f} "
+        f"F1 {system.get('f1', 0):.3f}, named-mention recall {figures.get('recall', 0):.3f}; "
+        f"exact string P {exact.get('p', 0):.3f} F1 {exact.get('f1', 0):.3f} "
+        f"(target {wanted}) {'OK' if figures['ok'] else 'UNDER'}"
+    )
 
 
 def main() -> None:
@@ -162,8 +202,10 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=1, help="recognizer processes (default 1)")
     parser.add_argument("--limit", type=int, help="only the first N articles (for quick checks)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
+    parser.add_argument("--set", choices=sorted(SETS), default="ecb", dest="gold_set",
+                        help="the gold set (default ecb)")
     args = parser.parse_args()
-    figures = run(jobs=args.jobs, limit=args.limit)
+    figures = run(jobs=args.jobs, limit=args.limit, gold_set=args.gold_set)
     if args.json:
         print(json.dumps(figures, indent=2))
 
