@@ -17,7 +17,7 @@ from pathlib import Path
 
 from index.errors import LibraryError
 from index.safe import safe_line
-from index.store import SCHEMA_VERSION, lock_wait
+from index.store import SCHEMA_VERSION, lock_wait, sqlite_uri
 
 #: Tables a file must have to be taken for a reader library.
 _REQUIRED = frozenset({"meta", "articles", "mentions", "decisions"})
@@ -50,7 +50,8 @@ def backup(db_file: Path, dest: Path, *, force: bool = False) -> BackupReport:
     try:
         source = _connect(db_file, readonly=True)
         try:
-            target = sqlite3.connect(tmp, isolation_level=None)
+            _same_file(source, db_file)
+            target = _connect(tmp, readonly=False)
             try:
                 source.backup(target)  # one step: a consistent snapshot
                 target.execute("PRAGMA journal_mode=DELETE")
@@ -63,6 +64,11 @@ def backup(db_file: Path, dest: Path, *, force: bool = False) -> BackupReport:
         _fsync(tmp)
         os.replace(tmp, dest)
         _fsync(dest.parent)
+        try:
+            report = _verify(dest, report)
+        except (LibraryError, sqlite3.Error):
+            _unlink(dest)
+            raise
     except sqlite3.Error as exc:
         _unlink(tmp)
         raise LibraryError(f"the backup failed: {_reason(exc)}") from None
@@ -131,13 +137,33 @@ def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
-    if readonly:
-        db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, isolation_level=None,
-                             timeout=lock_wait())
-    else:
-        db = sqlite3.connect(path, isolation_level=None, timeout=lock_wait())
+    db = sqlite3.connect(sqlite_uri(path, "mode=ro" if readonly else "mode=rwc"), uri=True,
+                         isolation_level=None, timeout=lock_wait())
     db.execute(f"PRAGMA busy_timeout={int(lock_wait() * 1000)}")
     return db
+
+
+def _verify(dest: Path, made: BackupReport) -> BackupReport:
+    """Read the finished backup back: it opens, and holds what was copied (its counts)."""
+    db = _connect(dest, readonly=True)
+    try:
+        _validate(db, dest)
+        got = _counts(db, dest)
+    finally:
+        db.close()
+    if (got.articles, got.decisions, got.pins) != (made.articles, made.decisions, made.pins):
+        raise LibraryError(
+            f"the backup {safe_line(str(dest))} does not read back as written ({got.articles}"
+            f" articles, {got.pins} pins instead of {made.articles} and {made.pins})"
+        )
+    return got
+
+
+def _same_file(db: sqlite3.Connection, path: Path) -> None:
+    """The connection opened ``path`` itself (SQLite names the file it opened)."""
+    opened = next((r[2] for r in db.execute("PRAGMA database_list") if r[1] == "main"), "")
+    if not opened or not os.path.samefile(opened, path):
+        raise LibraryError(f"{safe_line(str(path))} could not be opened as itself")
 
 
 def _validate(db: sqlite3.Connection, path: Path) -> None:

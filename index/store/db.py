@@ -121,6 +121,12 @@ _SCHEMA_OBJECTS = frozenset(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\
 BUSY_TIMEOUT = 10.0
 
 
+def sqlite_uri(path: Path, flags: str) -> str:
+    """A ``file:`` URI for ``path`` with its query ``flags`` ("mode=ro"): the path quoted, so
+    that a folder named "News #2" or "what?" is the file opened, never a file cut at the ``#``."""
+    return f"file:{quote(os.fsencode(Path(path).absolute()))}?{flags}"
+
+
 def lock_wait() -> float:
     """How long to wait for another process's lock: READER_LOCK_WAIT seconds, else 10."""
     try:
@@ -154,8 +160,9 @@ class Store:
             if self.readonly:
                 db = self._connect_readonly()
             else:
-                db = sqlite3.connect(self.path, timeout=self.busy_timeout,
-                                     isolation_level=None, check_same_thread=False)
+                db = sqlite3.connect(sqlite_uri(self.path, "mode=rwc"), uri=True,
+                                     timeout=self.busy_timeout, isolation_level=None,
+                                     check_same_thread=False)
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
@@ -170,7 +177,7 @@ class Store:
         (SQLite must create its -shm file): then it is opened as immutable, which is true there."""
         tries = ("mode=ro&immutable=1",) if self._immutable else ("mode=ro", "mode=ro&immutable=1")
         for flags in tries:
-            db = sqlite3.connect(f"file:{quote(str(self.path))}?{flags}", uri=True,
+            db = sqlite3.connect(sqlite_uri(self.path, flags), uri=True,
                                  timeout=self.busy_timeout, isolation_level=None,
                                  check_same_thread=False)
             try:

@@ -12,6 +12,7 @@ import subprocess
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 
@@ -114,7 +115,7 @@ def assert_check_clean(library: Path) -> dict:
 
 def db_rows(library: Path, sql: str, args: tuple = ()) -> list[tuple]:
     """Read the library's SQLite file directly (a second connection, as another process would)."""
-    db = sqlite3.connect(f"file:{library / 'library.db'}?mode=ro", uri=True)
+    db = sqlite3.connect(f"file:{quote(str(library / 'library.db'))}?mode=ro", uri=True)
     try:
         return db.execute(sql, args).fetchall()
     finally:
