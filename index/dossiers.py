@@ -46,7 +46,7 @@ from index.analysis import (
     sentences,
     timeline,
 )
-from index.analysis.words import DATA, WORD_LISTS
+from index.words import DATA, WORD_LISTS
 from index.errors import LibraryError, NotFound, ReaderError
 from index.models import (
     Article,

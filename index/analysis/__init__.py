@@ -21,7 +21,7 @@ from index.analysis.marks import find_quotations
 from index.analysis.parse import PARSER, Parser
 from index.analysis.quotes import article_quotes, quotes, roles_and_quotes
 from index.analysis.roles import merge_roles, roles
-from index.analysis.sentences import sentences
+from index.sentences import sentences
 from index.analysis.timeline import first_and_last, sparkline, timeline
 
 __all__ = [

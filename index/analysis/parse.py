@@ -12,7 +12,7 @@ from collections import OrderedDict
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from index.analysis.words import words
+from index.words import words
 
 if TYPE_CHECKING:  # pragma: no cover - typing only; spaCy is never imported at run time here
     from spacy.tokens import Doc as Doc

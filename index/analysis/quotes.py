@@ -22,8 +22,8 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 from index.analysis.marks import Marks, quotations, trim, worth_quoting
 from index.analysis.parse import Window, coarse_pos, parse_window, prefetch
 from index.analysis.roles import role_windows, roles
-from index.analysis.sentences import covering, sentence_at, sentences
-from index.analysis.words import words
+from index.sentences import covering, sentence_at, sentences
+from index.words import words
 from index.models import Mention, Quote, Role
 
 if TYPE_CHECKING:  # pragma: no cover - typing only

@@ -16,7 +16,7 @@ from index.analysis.parse import (
     parse_window,
     prefetch,
 )
-from index.analysis.sentences import covering, sentences
+from index.sentences import covering, sentences
 from index.models import Mention, Role
 
 if TYPE_CHECKING:  # pragma: no cover - typing only

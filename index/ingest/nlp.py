@@ -18,6 +18,7 @@ from weakref import WeakKeyDictionary
 
 from index.errors import ModelMissing
 from index.models import ENTITY_LABELS
+from index.sentences import sentences
 from index.entities import DATA, PARTICLES, local_keys
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
@@ -44,8 +45,8 @@ _MISSING = (
 
 
 def load_model(parse: bool = False) -> Language:
-    """The English pipeline: the NER alone plus a rule-based sentencizer (fast), or with
-    ``parse`` the dependency parser too (it then marks the sentences). Never downloads."""
+    """The English pipeline: the NER alone (fast), or with ``parse`` the dependency parser
+    too. Sentences come from ``index.sentences``, never from the model. Never downloads."""
     name = next((m for m in MODELS if importlib.util.find_spec(m) is not None), None)
     if name is None:
         raise ModelMissing(_MISSING)
@@ -58,8 +59,6 @@ def load_model(parse: bool = False) -> Language:
         nlp = spacy.load(name, exclude=exclude)
     except (OSError, ImportError, ValueError) as exc:
         raise ModelMissing(f"{_MISSING}; loading {name} failed: {exc}".splitlines()[0]) from None
-    if "parser" not in nlp.pipe_names:
-        nlp.add_pipe("sentencizer", first=True)
     return nlp
 
 
@@ -175,10 +174,7 @@ def _extract(doc: Doc, piece: str, offset: int, out: list) -> None:
     ents = [e for e in doc.ents if e.label_ in _LABELS]
     if not ents:
         return
-    try:
-        sents = [(s.start_char, s.end_char) for s in doc.sents]
-    except ValueError:  # a pipeline without sentence boundaries: lines stand for sentences
-        sents = [(0, len(piece))]
+    sents = sentences(piece) or [(0, len(piece))]
     k = 0
     last = len(sents) - 1
     for ent in ents:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import subprocess
 import sys
 
@@ -11,14 +13,22 @@ pytestmark = pytest.mark.model
 
 
 def test_output_cut_short_by_head_is_not_an_error(seed_library):
-    """`reader mentions | head -1`: no traceback, no 'unexpected error', the usual exit 141."""
+    """`reader mentions | head -1`: no traceback, no 'unexpected error', the usual exit 141.
+
+    The pipe is shrunk to one page (smaller than the 8 KB the command prints) and read one line,
+    so the reader is always still writing when the pipe's other end goes away."""
+    read_end, write_end = os.pipe()
+    fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
     proc = subprocess.Popen(
         [sys.executable, "-m", "reader", "--library", str(seed_library), "mentions"],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+        stdout=write_end, stderr=subprocess.PIPE,
     )
-    assert proc.stdout is not None and proc.stderr is not None
-    first = proc.stdout.readline()
-    proc.stdout.close()  # the reader of the pipe goes away, like head
+    os.close(write_end)
+    first = b""
+    while not first.endswith(b"\n") and (byte := os.read(read_end, 1)):
+        first += byte
+    os.close(read_end)  # the reader of the pipe goes away, like head
+    assert proc.stderr is not None
     err = proc.stderr.read().decode()
     proc.stderr.close()
     assert proc.wait(timeout=120) == 141, err

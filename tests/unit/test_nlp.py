@@ -252,9 +252,20 @@ def in_article(found, res, name):
 
 
 @pytest.mark.model
-def test_model_is_the_ner_with_a_sentencizer(model):
-    assert model.pipe_names == ["sentencizer", "ner"]
+def test_model_is_the_ner_alone(model):
+    assert model.pipe_names == ["ner"]
     assert N.load_model(parse=True).has_pipe("parser")
+
+
+def test_a_mention_s_sentence_is_the_one_dossiers_and_pins_see():
+    from index.sentences import sentences
+
+    text = "Officials met Mr. Wang in Beijing! then talks went on. Wang left."
+    nlp = ruler_pipeline({"PERSON": ["Wang"], "GPE": ["Beijing"]})
+    found = next(N.analyse(nlp, [text]))
+    shown = {text[m.sent_start : m.sent_end] for m in found}
+    assert shown == {"Officials met Mr. Wang in Beijing! then talks went on.", "Wang left."}
+    assert shown <= {text[s:e] for s, e in sentences(text)}
 
 
 @pytest.mark.model

@@ -1,4 +1,4 @@
-"""Provides the analysis's word lists, read once from the data files in ``index/data/``."""
+"""Provides the library's word lists, read once from the data files in ``index/data/``."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from pathlib import Path
 __all__ = ["DATA", "WORD_LISTS", "words"]
 
 #: The data files ship inside the package (pyproject's package-data ships ``index/data/*``).
-DATA = Path(__file__).resolve().parent.parent / "data"
+DATA = Path(__file__).resolve().parent / "data"
 
 #: The lists the analysis reads: their contents are part of what the analysis cache depends on.
 WORD_LISTS = ("abbreviations.txt", "pronouns.txt", "speech-verbs.txt")
