@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index import analysis
+from index import analysis, sentences
 from index.analysis import (
     PARSER,
     Parser,
@@ -84,10 +84,14 @@ _FORMAT = 1  # the payload layout (index.store.dossiers.Payload)
 
 
 def _analysis_version() -> int:
-    """The cache is as good as the code that filled it: any change to index/analysis/ or to the
-    word lists it reads makes a new version, and rows of another version are analysed again
-    (the cache is cheap to lose)."""
-    files = [*sorted(Path(analysis.__file__).parent.glob("*.py")), *(DATA / n for n in WORD_LISTS)]
+    """The cache is as good as the code that filled it: any change to index/analysis/, to the
+    sentence splitter or to the word lists it reads makes a new version, and rows of another
+    version are analysed again (the cache is cheap to lose)."""
+    files = [
+        *sorted(Path(analysis.__file__).parent.glob("*.py")),
+        Path(sentences.__file__),
+        *(DATA / n for n in WORD_LISTS),
+    ]
     crc = 0
     for file in files:
         crc = zlib.crc32(file.read_bytes(), crc)
