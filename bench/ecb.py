@@ -81,6 +81,7 @@ def analyse(texts: list[str], jobs: int = 1) -> list[list[tuple]]:
 def link(docs: list[dict], found: list[list[tuple]]) -> list[dict]:
     """Resolve the collection and return the scorer's mention lines."""
     from index.entities import Decisions, KeyStats, key_stats, resolve
+    from index.entities.institutions import qualify
 
     class _M:
         __slots__ = ("end", "key", "label", "start", "text")
@@ -89,6 +90,9 @@ def link(docs: list[dict], found: list[list[tuple]]) -> list[dict]:
             self.start, self.end, self.text, self.label, self.key = start, end, text, label, key
 
     articles = [[_M(*m) for m in ms] for ms in found]
+    for ms in articles:  # as the store's relink does: "Treasury" takes its country
+        for m, key in zip(ms, qualify(ms, [m.key for m in ms])):
+            m.key = key
     stats: list[KeyStats] = key_stats(articles)
     res = resolve(stats, Decisions())
     lines = []

@@ -27,6 +27,7 @@ from index.models import (
     Dossier,
     Entity,
     Hit,
+    Link,
     Mention,
     Period,
     Pin,
@@ -37,6 +38,7 @@ from index.models import (
     Source,
     Span,
     Stats,
+    Why,
 )
 from index.render import dossier_json, render_dossier, render_json, render_markdown
 from index.safe import openable_url, safe_line, safe_text
@@ -64,6 +66,7 @@ __all__ = [
     "Dossier",
     "Entity",
     "Hit",
+    "Link",
     "Library",
     "LibraryBusy",
     "LibraryError",
@@ -81,6 +84,7 @@ __all__ = [
     "Source",
     "Span",
     "Stats",
+    "Why",
     "dossier_json",
     "openable_url",
     "query_help",

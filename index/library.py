@@ -26,7 +26,7 @@ from index.models import (
     Span,
     Stats,
 )
-from index.models import Brief, Dossier, Pinned
+from index.models import Brief, Dossier, Pinned, Why
 from index.safe import safe_line
 from index.store import Store, articles, entities, lock_wait
 
@@ -269,6 +269,10 @@ class Library:
     def entity(self, name: str) -> Entity:
         """The entity with this id, name or alias (any case); raises NotFound."""
         return entities.find(self.store.db, name)
+
+    def why(self, name: str) -> Why:
+        """The entity's forms with the evidence that joined each; raises NotFound."""
+        return entities.why(self.store.db, name)
 
     def mentions(self, *, entity: str | None = None, article: str | None = None) -> list[Mention]:
         """Mentions in reading order (article, then offset)."""

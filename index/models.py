@@ -97,6 +97,23 @@ class Entity:
 
 
 @dataclass(frozen=True)
+class Link:
+    """One way an entity is written, and why it belongs to the entity."""
+
+    form: str  # the text as articles write it
+    mentions: int
+    reason: str  # "the entity's name", "acronym defined in reuters-123", "your merge", ...
+
+
+@dataclass(frozen=True)
+class Why:
+    """An entity's forms with the evidence that joined each (``reader why``)."""
+
+    entity: Entity
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
 class Span:
     """A highlighted stretch of a snippet or sentence: ``text[start:end]``."""
 

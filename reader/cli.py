@@ -413,3 +413,4 @@ def _safe(value):
 
 
 from reader import cli_brief as _cli_brief  # noqa: E402,F401  (registers dossier/brief/pins)
+from reader import cli_why as _cli_why  # noqa: E402,F401  (registers why)

@@ -8,6 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
+from index.entities import institutions
 from index.entities.names import (
     Keyed,
     alias_table,
@@ -57,6 +58,8 @@ class Resolution:
 
     entity_of: dict[str, str]  # key -> entity id (ignored keys absent)
     entities: dict[str, EntityInfo]
+    #: key -> (the key it was joined to, why): every automatic join and every user merge.
+    evidence: dict[str, tuple[str, str]] = field(default_factory=dict)
 
 
 #: Order that breaks label ties: the more specific reading first.
@@ -106,6 +109,7 @@ class _Groups:
 
     def __init__(self) -> None:
         self.parent: dict[str, str] = {}
+        self.why: dict[str, tuple[str, str]] = {}
 
     def find(self, key: str) -> str:
         parent = self.parent
@@ -116,10 +120,12 @@ class _Groups:
             parent[key], key = root, parent.get(key, key)
         return root
 
-    def join(self, into: str, other: str) -> None:
+    def join(self, into: str, other: str, reason: str) -> None:
+        """Put ``other``'s group under ``into``'s, and say why ``other`` belongs there."""
         a, b = self.find(into), self.find(other)
         if a != b:
             self.parent[b] = a
+            self.why[other] = (into, reason)
 
 
 def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
@@ -185,7 +191,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                     longer[root] = longer.get(root, 0) + table[k].mentions
             target = _dominant(longer)
             if target is not None:
-                groups.join(target, short)
+                groups.join(target, short, "the same name, written in full")
 
     weight: dict[str, int] = {}
     for key, s in table.items():
@@ -201,7 +207,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             # Not when the letters mostly name a place: "Md." is Maryland, whatever "McDonnell
             # Douglas (MD)" once said.
             if top[key] not in _PLACE_LIKE or top[long_form] in _PLACE_LIKE:
-                groups.join(long_form, key)
+                groups.join(long_form, key, "acronym: the initials of the only name they fit")
             continue
         if is_demonym(key):
             continue
@@ -229,7 +235,16 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                 # A one-word name far more frequent than the full name lives its own life.
                 if s.labels.get("PERSON", 0) == 0 and s.mentions > 4 * weight[root]:
                     continue
-            groups.join(root, key)
+            word = s.forms and max(s.forms, key=lambda f: (s.forms[f], f)) or key
+            if label == "PERSON":
+                reason = (
+                    f"surname; the only {word} in the library"
+                    if len(candidates) == 1
+                    else f"surname; {word} stands for this person in most articles"
+                )
+            else:
+                reason = "short form of the name in the same stories"
+            groups.join(root, key, reason)
             break
 
     # Representatives before the user's merges, so "b is a" keeps a's id.
@@ -252,6 +267,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         ra, rb = groups.find(ka), groups.find(kb)
         if ra != rb:
             groups.parent[rb] = ra
+        groups.why[kb] = (ka, "your merge")
 
     ignored = {normalize(n) for n in decisions.ignored} | set(decisions.ignored)
     members = {}
@@ -272,7 +288,10 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         entities[info.id] = info
         for key in keys:
             entity_of[key] = info.id
-    return Resolution(entity_of=entity_of, entities=entities)
+    evidence = {
+        k: why for k, why in groups.why.items() if k in entity_of and why[0] in entity_of
+    }
+    return Resolution(entity_of=entity_of, entities=entities, evidence=evidence)
 
 
 def key_stats(articles: Iterable[Iterable[Keyed]]) -> list[KeyStats]:
@@ -360,6 +379,11 @@ def _entity(
                 forms[f] = forms.get(f, 0) + n
     label = _decide_label(keys, labels, _is_person_group(keys, table, top))
     name = _display_name(rep, forms, table[rep].forms, label)
+    country = institutions.display(rep)
+    if country is not None:  # "Treasury (Italy)": the bare head's spelling, and its country
+        head = rep.rsplit(" (", 1)[0]
+        bare = [f for f in forms if normalize(f) == head and not f.isupper()]
+        name = f"{max(bare, key=lambda f: (forms[f], f)) if bare else head.title()} ({country})"
     if len(forms) == 1:
         aliases: tuple[str, ...] = () if name in forms else tuple(forms)
     else:

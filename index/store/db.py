@@ -76,6 +76,12 @@ CREATE TABLE IF NOT EXISTS entity_of (
     entity TEXT NOT NULL
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS entity_of_entity ON entity_of (entity);
+-- Why each key joined its entity: the rule's evidence or the user's merge (rebuilt with entity_of).
+CREATE TABLE IF NOT EXISTS links (
+    key    TEXT PRIMARY KEY,
+    target TEXT NOT NULL,
+    reason TEXT NOT NULL
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS entities (
     id       TEXT PRIMARY KEY,
     name     TEXT NOT NULL,

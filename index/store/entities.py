@@ -8,8 +8,9 @@ import sqlite3
 from datetime import datetime, timezone
 
 from index.entities import Decisions, KeyStats, normalize, resolve
+from index.entities.institutions import display, generic, lookup_key, qualified, qualify
 from index.errors import NotFound
-from index.models import ArticleSummary, CrossRef, Entity, Mention, Span
+from index.models import ArticleSummary, CrossRef, Entity, Link, Mention, Span, Why
 from index.safe import safe_line
 from index.store.db import Store
 
@@ -27,6 +28,7 @@ def relink(db: sqlite3.Connection) -> None:
     """Resolve every mention key to an entity, applying the user's decisions last, inside the
     caller's write transaction: a decision and the entities it changes commit together, so a
     kill at any moment leaves both or neither."""
+    _qualify_institutions(db)
     stats: dict[str, KeyStats] = {}
     for key, text, label, count in db.execute(
         "SELECT key, text, label, count(*) FROM mentions GROUP BY key, text, label"
@@ -45,6 +47,11 @@ def relink(db: sqlite3.Connection) -> None:
     db.execute("DELETE FROM entity_of")
     db.executemany(
         "INSERT INTO entity_of (key, entity) VALUES (?, ?)", resolution.entity_of.items()
+    )
+    db.execute("DELETE FROM links")
+    db.executemany(
+        "INSERT INTO links (key, target, reason) VALUES (?, ?, ?)",
+        [(k, t, r) for k, (t, r) in resolution.evidence.items()],
     )
     db.execute("DELETE FROM entities")
     db.executemany(
@@ -65,6 +72,55 @@ def relink(db: sqlite3.Connection) -> None:
     Store.set_meta(db, "entities_stale", "0")
     db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE"
                " SET value = CAST(value AS INTEGER) + 1")  # dossiers cached before are stale
+
+
+class _Row:
+    __slots__ = ("key", "label", "sent_start", "start", "text")
+
+    def __init__(self, start: int, text: str, label: str, sent_start: int, key: str) -> None:
+        self.start, self.text, self.label, self.sent_start, self.key = (
+            start, text, label, sent_start, key
+        )
+
+
+def _qualify_institutions(db: sqlite3.Connection) -> None:
+    """Key each generic institution mention with its country ("treasury (italy)"), for the
+    articles that still have one unqualified: the article's dateline place is known here."""
+    bare = []
+    for (key,) in db.execute("SELECT DISTINCT key FROM mentions").fetchall():
+        found = generic(key)
+        if found is None:
+            continue
+        if not key.endswith(")"):
+            bare.append(key)
+        elif qualified(*found) != key:  # the list of heads changed since it was placed
+            db.execute("UPDATE mentions SET key = ? WHERE key = ?", (qualified(*found), key))
+    if not bare:
+        return
+    articles: set[int] = set()
+    for i in range(0, len(bare), 500):
+        chunk = bare[i : i + 500]
+        marks = ",".join("?" * len(chunk))
+        articles.update(
+            r[0]
+            for r in db.execute(f"SELECT DISTINCT article FROM mentions WHERE key IN ({marks})", chunk)
+        )
+    changes = []
+    for article in sorted(articles):
+        (place,) = db.execute("SELECT place FROM articles WHERE rowid = ?", (article,)).fetchone()
+        rows = [
+            _Row(*r)
+            for r in db.execute(
+                "SELECT start, text, label, sent_start, key FROM mentions WHERE article = ?"
+                " ORDER BY start",
+                (article,),
+            )
+        ]
+        keys = qualify(rows, [r.key for r in rows], place or "")
+        changes.extend(
+            (new, article, r.start) for r, new in zip(rows, keys) if new != r.key
+        )
+    db.executemany("UPDATE mentions SET key = ? WHERE article = ? AND start = ?", changes)
 
 
 # --- decisions -----------------------------------------------------------------------------------
@@ -189,7 +245,7 @@ def find(db: sqlite3.Connection, name: str) -> Entity:
     """The entity with this id, name or alias (any case); raises NotFound."""
     row = db.execute(f"{_ENTITY} WHERE id = ?", (name,)).fetchone()
     if row is None:
-        key = normalize(safe_line(name))
+        key = lookup_key(safe_line(name)) or normalize(safe_line(name))
         row = db.execute(
             f"{_ENTITY} WHERE id = (SELECT entity FROM entity_of WHERE key = ?)", (key,)
         ).fetchone()
@@ -206,6 +262,61 @@ def find(db: sqlite3.Connection, name: str) -> Entity:
     if row is None:
         raise NotFound(f"no entity named '{safe_line(name)[:80]}'")
     return _entity(row)
+
+
+def why(db: sqlite3.Connection, name: str) -> Why:
+    """The entity's forms, most mentioned first, each with the evidence that put it there."""
+    entity = find(db, name)
+    rows = db.execute(
+        "SELECT m.key, m.text, count(*) FROM mentions m JOIN entity_of e ON e.key = m.key"
+        " WHERE e.entity = ? GROUP BY m.key, m.text ORDER BY count(*) DESC, m.text",
+        (entity.id,),
+    ).fetchall()
+    joined = {
+        k: (t, r)
+        for k, t, r in db.execute(
+            "SELECT l.key, l.target, l.reason FROM links l JOIN entity_of e ON e.key = l.key"
+            " WHERE e.entity = ?",
+            (entity.id,),
+        )
+    }
+    top_form: dict[str, str] = {}
+    for key, text, _ in rows:
+        top_form.setdefault(key, text)
+    links = []
+    for key, text, n in rows:
+        parts = []
+        local = _local_reason(db, key, text)
+        if local:
+            parts.append(local)
+        if key in joined:
+            target, reason = joined[key]
+            parts.append(f"{reason} (joined to {top_form.get(target, target)})")
+        if not parts:
+            parts.append("the same name" if normalize(text) == key else "the entity's name")
+        links.append(Link(safe_line(text), n, "; ".join(parts)))
+    return Why(entity, tuple(links))
+
+
+def _local_reason(db: sqlite3.Connection, key: str, text: str) -> str:
+    """Why one article gave this form this key, when it is not the form's own key."""
+    if normalize(text) == key:
+        return ""
+    country = display(key)
+    if country is not None:
+        named = generic(normalize(text))
+        if named is not None and named[1] is not None:
+            return f"its name says {country}"
+        return f"placed in {country} by its story (sentence, dateline or most-named country)"
+    row = db.execute(
+        "SELECT a.id FROM mentions m JOIN articles a ON a.rowid = m.article"
+        " WHERE m.key = ? AND m.text = ? ORDER BY a.rowid LIMIT 1",
+        (key, text),
+    ).fetchone()
+    where = safe_line(row[0]) if row else "its article"
+    if text.strip().isupper() and " " not in text.strip():
+        return f"acronym defined in {where}"
+    return f"short name in the same article ({where})"
 
 
 def mentions(
