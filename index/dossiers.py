@@ -36,7 +36,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from index import analysis, sentences
+from index import analysis
 from index.analysis import (
     PARSER,
     Parser,
@@ -89,7 +89,7 @@ def _analysis_version() -> int:
     version are analysed again (the cache is cheap to lose)."""
     files = [
         *sorted(Path(analysis.__file__).parent.glob("*.py")),
-        Path(sentences.__file__),
+        Path(__file__).parent / "sentences.py",
         *(DATA / n for n in WORD_LISTS),
     ]
     crc = 0
