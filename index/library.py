@@ -62,7 +62,24 @@ class Library:
         self._search_lock = threading.RLock()
         #: Set when opening found the search index unusable and rebuilt it: say so to the user.
         self.index_notice: str | None = None
+        self._detect_languages()
         self._finish_interrupted()
+
+    def _detect_languages(self) -> None:
+        """A library made before languages were detected gets them once, when first opened
+        for writing (about 0.5 ms an article); its search index is rebuilt with them."""
+        if self.readonly or self.store.get_meta("langs_unknown") != "1":
+            return
+        from index.ingest.language import detect
+
+        last = 0
+        while rows := articles.unknown_langs(self.store.db, last, 2000):
+            last = rows[-1][0]
+            found = [(lang, rowid) for rowid, title, text in rows if (lang := detect(text, title))]
+            with self.store.write() as db:
+                articles.set_langs(db, found)
+        with self.store.write() as db:
+            self.store.set_meta(db, "langs_unknown", "0")
 
     def _finish_interrupted(self) -> None:
         """An import killed before its end left entities to relink: do it now, unless an import
@@ -340,9 +357,11 @@ class Library:
         db = self.store.db
         docs = []
         for rowid in rowids:
-            (aid, title, text, source, date, author), keys, types = articles.index_fields(db, rowid)
+            (aid, title, text, source, date, author, lang), keys, types = articles.index_fields(
+                db, rowid
+            )
             docs.append(IndexDoc(aid, title, text, source, date, author, tuple(sorted(keys)),
-                                 tuple(sorted(types))))
+                                 tuple(sorted(types)), lang))
         return docs
 
     def search(

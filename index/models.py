@@ -22,6 +22,7 @@ class RawDoc:
     url: str = ""
     place: str = ""  # dateline place, e.g. "BEIJING"
     meta: dict = field(default_factory=dict)  # everything else worth keeping (JSON-serialisable)
+    lang: str = ""  # ISO 639-1 code found by the importer ("en", "ja"); "" when unknown
 
 
 @dataclass
@@ -48,6 +49,7 @@ class ArticleSummary:
     source: str = ""
     date: str | None = None  # ISO 8601 (YYYY-MM-DD or full timestamp); None when unknown
     author: str = ""
+    lang: str = ""  # ISO 639-1 code of the text ("en", "ja"); "" when unknown
 
 
 @dataclass(frozen=True)
@@ -64,9 +66,10 @@ class Article:
     path: str = ""
     place: str = ""  # from the dateline, e.g. "BEIJING"
     meta: dict[str, object] = field(default_factory=dict, hash=False, compare=False)
+    lang: str = ""  # ISO 639-1 code of the text ("en", "ja"); "" when unknown
 
     def summary(self) -> ArticleSummary:
-        return ArticleSummary(self.id, self.title, self.source, self.date, self.author)
+        return ArticleSummary(self.id, self.title, self.source, self.date, self.author, self.lang)
 
 
 @dataclass(frozen=True)

@@ -52,8 +52,8 @@ HEADER_LINES = 4
 #: A headline-shaped line between two paragraphs is a related-story link from this length on.
 MIN_RELATED_WORDS = 6
 
-_CLOSERS = "\"'”’»)]"
-_SENTENCE_END = ".!?…:;"
+_CLOSERS = "\"'”’»)]」』）】"
+_SENTENCE_END = ".!?…:;。！？"
 _BULLETS = " \t•·▪►▶|*-–—>»›"
 _TRAILERS = ":|>»›→ \t"
 
@@ -175,6 +175,28 @@ def _date_line(line: str) -> tuple[str, str] | None:
 # --- line shapes ------------------------------------------------------------------------------
 
 
+#: Letters of scripts written without spaces between words (Chinese, Japanese kana, Thai, Lao,
+#: Myanmar, Khmer): every two count as a word, or a Japanese page would be one word a paragraph.
+_UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"
+)
+
+
+def word_count(text: str) -> int:
+    """Words in one line of ``text``: spaces between them, or letters of a script without."""
+    if not text:
+        return 0
+    words = text.count(" ") + 1
+    if text.isascii():
+        return words
+    return words + len(_UNSPACED.findall(text)) // 2
+
+
+def ends_sentence(line: str) -> bool:
+    """Whether ``line`` ends like a sentence (after any closing quotes or brackets)."""
+    return _ends_sentence(line)
+
+
 def _norm(line: str) -> str:
     return " ".join(line.strip(_BULLETS).rstrip(_TRAILERS).split())
 
@@ -273,11 +295,11 @@ class _Line:
     caption: bool = False
 
     def __post_init__(self) -> None:
-        self.words = self.text.count(" ") + 1
+        self.words = word_count(self.text)
 
     def set_text(self, text: str) -> None:
         self.text = text
-        self.words = text.count(" ") + 1 if text else 0
+        self.words = word_count(text)
         self.drop = self.drop or not text
 
     @property

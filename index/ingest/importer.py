@@ -22,7 +22,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import BadInput, ReaderError
-from index.ingest import markdown, records, recognizer, web
+from index.ingest import language, markdown, records, recognizer, web
 from index.ingest.decode import check_size, decode
 from index.models import AddReport, RawDoc, ReadResult
 from index.safe import safe_line, safe_text
@@ -169,6 +169,12 @@ class Pending:
     doc: RawDoc
     fresh: bool  # new (True) or an update of a stored article (False)
 
+    @property
+    def ner_text(self) -> str:
+        """What the (English) entity recognizer reads: the text, or nothing when it is in
+        another language (Russian through English NER made "Эксклюзивный" an ORG)."""
+        return self.doc.text if language.is_english(self.doc.lang) else ""
+
 
 @dataclass
 class FileJob:
@@ -314,6 +320,7 @@ class Importer:
         fields = [doc.title, doc.text, doc.source, doc.date, doc.author, doc.url, doc.place, doc.meta]
         digest = hashlib.sha256(dumps(fields).encode("utf-8", "replace")).hexdigest()
         aid = self._assign_id(path, key, record, doc, count, stored)
+        doc.lang = language.detect(doc.text, doc.title)
         row = articles.hash_of(self.store.db, aid)
         if row and row[0] == digest:
             self.unchanged += 1
@@ -365,7 +372,7 @@ class Importer:
         self._pool.submit(batch, self._write)
 
     def _analyse_here(self, batch: list[Pending]) -> None:
-        self._write(batch, recognizer.analyse_here([p.doc.text for p in batch]))
+        self._write(batch, recognizer.analyse_here([p.ner_text for p in batch]))
 
     # --- writing ---------------------------------------------------------------------------
     def _write(self, batch: list[Pending], mentions: list[list[tuple]]) -> None:
@@ -382,7 +389,7 @@ class Importer:
                         id=item.id, title=doc.title, body=doc.text, source=doc.source,
                         date=doc.date, author=doc.author,
                         keys=tuple(sorted({m[6] for m in found})),
-                        types=tuple(sorted({m[3] for m in found})),
+                        types=tuple(sorted({m[3] for m in found})), lang=doc.lang,
                     )
                 )
                 if item.fresh:
@@ -404,7 +411,7 @@ class Importer:
         values = (
             item.id, item.path, item.record, item.hash, doc.title, doc.text,
             safe_line(doc.source), safe_line(doc.date) or None, safe_line(doc.author),
-            safe_line(doc.url), safe_line(doc.place), _meta(doc.meta), now,
+            safe_line(doc.url), safe_line(doc.place), _meta(doc.meta), now, safe_line(doc.lang),
         )
         return articles.upsert(db, values)
 

@@ -130,13 +130,13 @@ class Pool:
         self.seq = 0
 
     def submit(self, batch: list[Any], write: Callable) -> None:
-        """Queue the texts of ``batch`` (items with ``.doc.text``); ``write(batch, mentions)``
+        """Queue the texts of ``batch`` (items with ``.ner_text``); ``write(batch, mentions)``
         gets each batch back, in the order they finish."""
         while len(self.waiting) >= self.limit:
             self._receive(write)
         self.seq += 1
         self.waiting[self.seq] = batch
-        self.inbox.put((self.seq, [p.doc.text for p in batch]))
+        self.inbox.put((self.seq, [p.ner_text for p in batch]))
 
     def finish(self, write: Callable) -> None:
         while self.waiting:

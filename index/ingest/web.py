@@ -14,7 +14,7 @@ import time
 
 from index.errors import BadInput
 from index.dates import iso_date
-from index.ingest.clean import clean_text
+from index.ingest.clean import clean_text, ends_sentence, word_count
 from index.ingest.decode import MB, decode, decode_bom, one_line
 from index.models import RawDoc, ReadResult
 from index.safe import safe_line, safe_text
@@ -110,9 +110,9 @@ def has_prose(text: str) -> bool:
     """True when ``text`` has at least one real sentence or paragraph, not just link labels."""
     words = 0
     for paragraph in text.split("\n"):
-        count = len(paragraph.split())
-        stripped = paragraph.rstrip("\"'”’») ")
-        if count >= 6 and stripped[-1:] in ".!?…:;":
+        paragraph = " ".join(paragraph.split())
+        count = word_count(paragraph)
+        if count >= 6 and ends_sentence(paragraph):
             return True
         if count >= 4:
             words += count

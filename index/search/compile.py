@@ -27,6 +27,7 @@ from index.search.query import (
     Empty,
     EntityName,
     EntityType,
+    Language,
     Node,
     Not,
     Or,
@@ -99,6 +100,8 @@ class Compiler:
             return self.entity(node.name, negated)
         if isinstance(node, EntityType):
             return query.Term("types", node.label.lower())
+        if isinstance(node, Language):
+            return query.Term("lang", node.code)
         if isinstance(node, DateRange):
             return _DateIn(node.first, node.last)
         raise AssertionError(node)  # pragma: no cover

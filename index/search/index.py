@@ -562,6 +562,8 @@ def _fields_of(doc: IndexDoc) -> dict[str, object]:
     labels = sorted({safe_line(t).lower() for t in doc.types if t} - {""})
     if labels:
         out["types"] = ",".join(labels)
+    if doc.lang:
+        out["lang"] = safe_line(doc.lang).lower()
     when = date_key(doc.date)
     if when:
         out["when"] = when

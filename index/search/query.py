@@ -26,6 +26,7 @@ __all__ = [
     "Empty",
     "EntityName",
     "EntityType",
+    "Language",
     "Node",
     "Not",
     "Or",
@@ -41,8 +42,8 @@ MAX_QUERY_TERMS = 100
 #: Parentheses and NOTs nest at most this deep.
 MAX_DEPTH = 32
 
-_FIELD_NAMES = ("title", "body", "source", "author", "entity", "type", "date")
-_FIELD_ALIASES = {"text": "body", "label": "type"}
+_FIELD_NAMES = ("title", "body", "source", "author", "entity", "type", "date", "lang")
+_FIELD_ALIASES = {"text": "body", "label": "type", "language": "lang"}
 TEXT_FIELDS = frozenset({"title", "body", "source", "author"})
 DEFAULT_FIELDS = ("title", "body")
 _LABELS = frozenset(ENTITY_LABELS)
@@ -73,6 +74,13 @@ class EntityType:
     """``type:LABEL``: articles mentioning an entity of this type."""
 
     label: str
+
+
+@dataclass(frozen=True)
+class Language:
+    """``lang:CODE``: articles whose text is in this language (an ISO 639 code, "ja")."""
+
+    code: str
 
 
 @dataclass(frozen=True)
@@ -109,7 +117,7 @@ class Empty:
     """``()``: nothing to search for."""
 
 
-Node = Text | EntityName | EntityType | DateRange | And | Or | Not | Empty
+Node = Text | EntityName | EntityType | Language | DateRange | And | Or | Not | Empty
 
 
 def quote(text: str, limit: int = 60) -> str:
@@ -358,6 +366,11 @@ class _Parser:
                 finally:
                     self.field = outer
             return self._leaf(Text(nxt.kind, nxt.value, name, nxt.num))
+        if name == "lang":
+            code = nxt.value.strip().lower()
+            if nxt.kind != "word" or not re.fullmatch(r"[a-z]{2,3}", code):
+                raise QueryError("'lang:' takes a language code, like lang:ja or lang:en")
+            return self._leaf(Language(code))
         if nxt.kind not in ("word", "phrase"):
             example = 'entity:"Wang Yi"' if name == "entity" else "type:PERSON"
             raise QueryError(f"'{name}:' takes one name, like {example}")

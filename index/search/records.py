@@ -19,6 +19,7 @@ class IndexDoc:
     author: str = ""
     keys: tuple[str, ...] = ()  # normalized entity keys mentioned ("wang yi", "united states")
     types: tuple[str, ...] = ()  # entity labels present (PERSON, ORG, GPE, ...)
+    lang: str = ""  # ISO 639-1 code of the text ("en", "ja"); "" when unknown
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from index.search.analysis import WORD, term_of
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 
 class _Analyzer(Tokenizer):
@@ -97,6 +97,7 @@ class _Schema(fields.SchemaClass):
     author = _text_field()
     keys = fields.KEYWORD(commas=True, lowercase=True)  # normalized entity keys
     types = fields.KEYWORD(commas=True, lowercase=True)  # entity labels present
+    lang = fields.ID()  # ISO 639-1 code of the text, lowercase ("en", "ja"); absent when unknown
     # YYYYMMDDhhmmss (0 when undated): sorting and date ranges both read this column. A NUMERIC
     # field's trie terms cost 5% of indexing and made "date:1987-03 wheat" 4x slower.
     when = fields.COLUMN(columns.NumericColumn("Q", default=0))

@@ -11,8 +11,8 @@ from index.errors import NotFound
 from index.models import Article, ArticleSummary, Stats
 from index.safe import safe_line
 
-ARTICLE_COLUMNS = "id, title, text, source, date, author, url, path, place, meta"
-SUMMARY_COLUMNS = "id, title, source, date, author"
+ARTICLE_COLUMNS = "id, title, text, source, date, author, url, path, place, meta, lang"
+SUMMARY_COLUMNS = "id, title, source, date, author, lang"
 
 
 def _order(order: str) -> str:
@@ -145,15 +145,29 @@ def mark_indexed(db: sqlite3.Connection, rowids: Iterable[int]) -> None:
 
 
 def index_fields(db: sqlite3.Connection, rowid_: int) -> tuple[tuple, set[str], set[str]]:
-    """An article's (id, title, text, source, date, author) and its mention keys and labels."""
+    """An article's (id, title, text, source, date, author, lang), its mention keys and labels."""
     fields = db.execute(
-        "SELECT id, title, text, source, date, author FROM articles WHERE rowid = ?", (rowid_,)
+        "SELECT id, title, text, source, date, author, lang FROM articles WHERE rowid = ?",
+        (rowid_,),
     ).fetchone()
     keys, types = set(), set()
     for key, label in db.execute("SELECT key, label FROM mentions WHERE article = ?", (rowid_,)):
         keys.add(key)
         types.add(label)
     return fields, keys, types
+
+
+def unknown_langs(db: sqlite3.Connection, after: int, limit: int) -> list[tuple[int, str, str]]:
+    """(rowid, title, text) of up to ``limit`` articles of unknown language past ``after``."""
+    return db.execute(
+        "SELECT rowid, title, text FROM articles WHERE lang = '' AND rowid > ?"
+        " ORDER BY rowid LIMIT ?", (after, limit),
+    ).fetchall()
+
+
+def set_langs(db: sqlite3.Connection, langs: Iterable[tuple[str, int]]) -> None:
+    """Store (lang, rowid) pairs; the articles go back to the search index for ``lang:``."""
+    db.executemany("UPDATE articles SET lang = ?, indexed = 0 WHERE rowid = ?", list(langs))
 
 
 # --- importing -----------------------------------------------------------------------------------
@@ -182,11 +196,12 @@ def upsert(db: sqlite3.Connection, values: tuple) -> int:
     """Insert or update one article (the columns of the INSERT below, in order); its rowid."""
     row = db.execute(
         "INSERT INTO articles (id, path, record, hash, title, text, source, date, author, url,"
-        " place, meta, added, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
+        " place, meta, added, lang, indexed) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)"
         " ON CONFLICT (id) DO UPDATE SET path = excluded.path, record = excluded.record,"
         " hash = excluded.hash, title = excluded.title, text = excluded.text,"
         " source = excluded.source, date = excluded.date, author = excluded.author,"
-        " url = excluded.url, place = excluded.place, meta = excluded.meta, indexed = 0"
+        " url = excluded.url, place = excluded.place, meta = excluded.meta, lang = excluded.lang,"
+        " indexed = 0"
         " RETURNING rowid",
         values,
     ).fetchone()
@@ -217,5 +232,5 @@ def finish_file(
 
 
 def _article(row: tuple) -> Article:
-    aid, title, text, source, date, author, url, path, place, meta = row
-    return Article(aid, title, text, source, date, author, url, path, place, json.loads(meta))
+    aid, title, text, source, date, author, url, path, place, meta, lang = row
+    return Article(aid, title, text, source, date, author, url, path, place, json.loads(meta), lang)

@@ -21,7 +21,9 @@ from urllib.parse import quote
 
 from index.errors import LibraryBusy, LibraryError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
+#: Columns added to a table after version 1: (table, column, definition), for _add_columns().
+ADDED_COLUMNS = (("articles", "lang", "TEXT NOT NULL DEFAULT ''"),)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -52,7 +54,8 @@ CREATE TABLE IF NOT EXISTS articles (
     place   TEXT NOT NULL DEFAULT '',
     meta    TEXT NOT NULL DEFAULT '{}',
     added   TEXT NOT NULL,
-    indexed INTEGER NOT NULL DEFAULT 0
+    indexed INTEGER NOT NULL DEFAULT 0,
+    lang    TEXT NOT NULL DEFAULT ''  -- ISO 639-1 code of the text, '' when unknown (version 2)
 );
 CREATE INDEX IF NOT EXISTS articles_date ON articles (date DESC, rowid DESC);
 CREATE INDEX IF NOT EXISTS articles_path ON articles (path, record);
@@ -194,6 +197,7 @@ class Store:
                     raise
                 continue
             self._immutable = "immutable" in flags
+            _shadow_missing_columns(db)
             return db
         raise sqlite3.OperationalError("unable to open database file")  # pragma: no cover
 
@@ -250,6 +254,7 @@ class Store:
         except sqlite3.Error as exc:
             raise _translate(exc, self.path) from None
         if _SCHEMA_OBJECTS <= have:
+            self._add_columns()
             return
         script = (
             "BEGIN IMMEDIATE;" + SCHEMA
@@ -261,6 +266,20 @@ class Store:
         except sqlite3.Error as exc:
             _rollback(self.db)
             raise _translate(exc, self.path) from None
+        self._add_columns()
+
+    def _add_columns(self) -> None:
+        """Bring a version-1 library up to date: add the columns it lacks. Their defaults mark
+        the rows as unknown, and meta ``langs_unknown`` asks Library to detect the languages."""
+        missing = [added for added in ADDED_COLUMNS if added[1] not in _columns(self.db, added[0])]
+        if not missing:
+            return
+        with self.write() as db:
+            for table, column, definition in missing:
+                if column not in _columns(db, table):  # another process may have added it
+                    db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
+            self.set_meta(db, "schema", str(SCHEMA_VERSION))
+            self.set_meta(db, "langs_unknown", "1")
 
     # --- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:
@@ -297,6 +316,22 @@ class _Connection:
 
     def __del__(self) -> None:
         self.close()
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+def _shadow_missing_columns(db: sqlite3.Connection) -> None:
+    """A version-1 library opened read-only can't gain columns: a temporary view of the same
+    name, with each missing column at its default, lets every query run unchanged."""
+    by_table: dict[str, list[str]] = {}
+    for table, column, definition in ADDED_COLUMNS:
+        if column not in _columns(db, table):
+            default = definition.partition("DEFAULT")[2].strip() or "NULL"
+            by_table.setdefault(table, []).append(f"{default} AS {column}")
+    for table, extra in by_table.items():
+        db.execute(f"CREATE TEMP VIEW {table} AS SELECT *, {', '.join(extra)} FROM main.{table}")
 
 
 def _rollback(db: sqlite3.Connection) -> None:

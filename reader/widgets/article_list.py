@@ -290,8 +290,10 @@ class ArticleList(PaintedView, can_focus=True):
             title = safe_line(summary.title) or "(untitled)"
             return [Segment(fit(title, width), base + partial("article-list--title", partial=True))]
         if row == 1:
+            # The language only when it is not English (most of a library; "" is unknown).
+            lang = safe_line(summary.lang) if summary.lang not in ("", "en") else ""
             meta = " · ".join(
-                part for part in (safe_line(summary.source), when(summary.date)) if part
+                part for part in (safe_line(summary.source), when(summary.date), lang) if part
             )
             return [Segment(fit(meta, width), base + partial("article-list--meta", partial=True))]
         return []
