@@ -115,17 +115,21 @@ class Library:
 
     # --- import ----------------------------------------------------------------------------
     def add(
-        self, paths: Iterable[Path], *, jobs: int | None = None, progress: Progress | None = None
+        self, paths: Iterable[Path], *, jobs: int | None = None, progress: Progress | None = None,
+        prune: bool = False,
     ) -> AddReport:
-        """Import files and folders; unchanged files do no work; failures are reported, not raised."""
+        """Import files and folders; unchanged files do no work; failures are reported, not raised.
+
+        An article its changed file no longer holds (a feed that rolled on) is kept and counted
+        in ``kept``; with ``prune`` it is removed and named in ``removed``.
+        """
         from index.ingest.importer import Importer
 
         with self._import_lock():
             search = self._index()
             with self._search_lock:
-                report, changed = Importer(self.store, search, jobs=jobs, progress=progress).run(
-                    [Path(p) for p in paths]
-                )
+                importer = Importer(self.store, search, jobs=jobs, progress=progress, prune=prune)
+                report, changed = importer.run([Path(p) for p in paths])
             if changed or self.store.get_meta("entities_stale") == "1":
                 self.relink()
         return report

@@ -170,6 +170,8 @@ class AddReport:
     skipped: int = 0  # hidden files and unknown extensions
     duplicates: int = 0  # the same article already in the library from another file
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
+    kept: int = 0  # articles their changed files no longer hold: kept (never removed by an add)
+    removed: tuple[str, ...] = ()  # the same, removed because the caller asked (``prune``)
 
 
 @dataclass(frozen=True)

@@ -113,12 +113,19 @@ def demo(ctx: click.Context) -> None:
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None,
               help="Entity-recognizer processes (default: the machine's cores).")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--prune", is_flag=True,
+              help="Remove the articles a changed file no longer holds (each is named).")
 @click.pass_context
-def add(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, as_json: bool) -> None:
-    """Import files and folders (.txt .md .html .json .jsonl[.gz] .rss .atom .xml)."""
+def add(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, as_json: bool,
+        prune: bool) -> None:
+    """Import files and folders (.txt .md .html .json .jsonl[.gz] .rss .atom .xml).
+
+    Re-adding a changed feed or JSON lines file never removes the articles it no longer lists:
+    they are kept and counted; --prune removes them, naming each.
+    """
     out = Output()
     with _library(ctx) as lib:
-        report = lib.add(paths, jobs=jobs, progress=out.progress("Importing"))
+        report = lib.add(paths, jobs=jobs, progress=out.progress("Importing"), prune=prune)
     out.done()
     for where, reason in report.failed:
         click.echo(f"reader: {safe_line(where)}: {safe_line(reason)}", err=True)
@@ -132,6 +139,11 @@ def add(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, as_json: 
                          "the library skipped")
         if report.skipped:
             parts.append(f"{report.skipped} skipped (hidden or unknown type)")
+        if report.kept:
+            parts.append(f"{report.kept} kept though no longer in their file"
+                         " (`reader add --prune` removes them)")
+        for aid in report.removed:
+            click.echo(f"removed {safe_line(aid)} (no longer in its file)")
         click.echo(", ".join(parts))
     if report.failed:
         sys.exit(1)

@@ -51,6 +51,9 @@ SUFFIXES: dict[str, str] = {
     ".xml": "feed",
 }
 _BY_LENGTH = sorted(SUFFIXES, key=len, reverse=True)
+#: Files of many records: each record is known by its own id, link or text, never its place in
+#: the file, so a feed that rolls on or a JSON lines file that is edited loses nothing.
+RECORD_KINDS = frozenset({"json", "jsonl", "feed"})
 
 
 def kind_of(path: Path) -> str | None:
@@ -197,8 +200,10 @@ class Importer:
         *,
         jobs: int | None = None,
         progress: Progress | None = None,
+        prune: bool = False,
     ) -> None:
         self.store = store
+        self.prune = prune  # remove the articles a changed file no longer holds
         self.search = search
         self.jobs = max(1, jobs or os.cpu_count() or 1)
         self.progress = progress or (lambda done, total, label: None)
@@ -212,6 +217,8 @@ class Importer:
         self._digests: set[str] = set()  # new articles' contents, to spot copies
         self._pool: recognizer.Pool | None = None
         self._deleted_any = False
+        self.kept: list[str] = []  # articles their changed files no longer hold, kept
+        self.removed: list[str] = []  # the same, removed because ``prune`` asked for it
 
     # --- entry point -----------------------------------------------------------------------
     def run(self, paths: Iterable[Path]) -> tuple[AddReport, bool]:
@@ -250,6 +257,8 @@ class Importer:
             skipped=skipped,
             duplicates=self.duplicates,
             failed=tuple(self.failed),
+            kept=len(self.kept),
+            removed=tuple(self.removed),
         )
         return report, changed
 
@@ -269,7 +278,7 @@ class Importer:
             return
         sha = hashlib.sha256(data).hexdigest()
         row = articles.file_record(self.store.db, key)
-        if row and row[0] == sha:
+        if row and row[0] == sha and not self.prune:
             self.unchanged += row[1]
             self.done += row[1]
             self.total += row[1]
@@ -290,12 +299,11 @@ class Importer:
             self.failed.append((f"{name}:{where}", reason))
         job = FileJob(key, sha, size, len(result.docs), len(result.errors))
         self._files[key] = job
-        stored = articles.records_of(self.store.db, key)
+        stored = _Stored(articles.records_of(self.store.db, key), kind_of(path) in RECORD_KINDS)
         seen: set[str] = set()
         self.total += len(result.docs)
         for i, doc in enumerate(result.docs):
-            record = str(i + 1)
-            pending = self._pending(path, key, record, doc, len(result.docs), stored)
+            pending = self._pending(path, key, i + 1, doc, len(result.docs), stored)
             if pending is None:
                 continue
             seen.add(pending.id)
@@ -304,22 +312,31 @@ class Importer:
             job.waiting.add(pending.id)
             yield pending
         job.reading = False
-        gone = [aid for aid in stored.values() if aid not in seen]
-        if gone:
+        gone = [aid for aid in stored.ids() if aid not in seen]
+        if gone and self.prune:
             self._delete(gone)
+            self.removed.extend(gone)
+        elif gone:
+            self.kept.extend(gone)
 
     def _pending(
-        self, path: Path, key: str, record: str, doc: RawDoc, count: int,
-        stored: dict[str, str],
+        self, path: Path, key: str, number: int, doc: RawDoc, count: int, stored: _Stored
     ) -> Pending | None:
         doc.title = safe_line(doc.title) or safe_line(path.stem)
         doc.text = safe_text(doc.text).strip()
         if not doc.text:
-            self.failed.append((f"{path}:{record}", "no text"))
+            self.failed.append((f"{path}:{number}", "no text"))
             return None
         fields = [doc.title, doc.text, doc.source, doc.date, doc.author, doc.url, doc.place, doc.meta]
         digest = hashlib.sha256(dumps(fields).encode("utf-8", "replace")).hexdigest()
-        aid = self._assign_id(path, key, record, doc, count, stored)
+        record = identity(doc) if stored.by_record else str(number)
+        if record in stored.taken:  # the same record twice in one file: one article
+            self.duplicates += 1
+            self.done += 1
+            self.progress(self.done, self.total, path.name)
+            return None
+        stored.taken.add(record)
+        aid = stored.match(record, doc, digest) or self._new_id(path, key, number, doc, count)
         doc.lang = language.detect(doc.text, doc.title)
         row = articles.hash_of(self.store.db, aid)
         if row and row[0] == digest:
@@ -344,24 +361,25 @@ class Importer:
         self._digests.add(digest)
         return articles.has_copy_elsewhere(self.store.db, digest, key)
 
-    def _assign_id(
-        self, path: Path, key: str, record: str, doc: RawDoc, count: int,
-        stored: dict[str, str],
-    ) -> str:
-        """The input's own id when it has one, else the file's name; unique in the library."""
-        if record in stored and (doc.id is None or stored[record] == safe_line(doc.id)):
-            return stored[record]
-        base = safe_line(doc.id) if doc.id else slug(path.stem)
-        if not doc.id and count > 1:
-            base = f"{base}-{record}"
-        aid = base
-        n = 1
-        while True:
-            where = articles.path_of(self.store.db, aid)
-            if (where is None or where == key) and aid not in self._claimed:
-                break
-            n += 1
-            aid = f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}" if n == 2 else f"{base}-{n}"
+    def _new_id(self, path: Path, key: str, number: int, doc: RawDoc, count: int) -> str:
+        """An id for a record the library does not hold yet: the input's own id when it has one,
+        else the file's name (numbered from the record's place, to the first free number);
+        unique in the library."""
+        if doc.id:
+            base = aid = safe_line(doc.id)
+            n = 1
+            while True:
+                where = articles.path_of(self.store.db, aid)
+                if (where is None or where == key) and aid not in self._claimed:
+                    break
+                n += 1
+                aid = f"{base}-{hashlib.sha1(key.encode()).hexdigest()[:6]}" if n == 2 else f"{base}-{n}"
+        else:
+            base = slug(path.stem)
+            aid = base if count == 1 else f"{base}-{number}"
+            while articles.path_of(self.store.db, aid) is not None or aid in self._claimed:
+                number += 1
+                aid = f"{base}-{number}"
         self._claimed.add(aid)
         return aid
 
@@ -442,6 +460,49 @@ class Importer:
         rowids, self._unindexed = self._unindexed, []
         with self.store.write() as db:
             articles.mark_indexed(db, rowids)
+
+
+def identity(doc: RawDoc) -> str:
+    """What a record of a many-record file is known by: its own id (a feed's guid), else its
+    link, else its text. Never its place in the file."""
+    if doc.id:
+        return "id:" + safe_line(doc.id)
+    if doc.url:
+        return "url:" + safe_line(doc.url)
+    text = f"{doc.title}\n{doc.text}".encode("utf-8", "replace")
+    return "text:" + hashlib.sha256(text).hexdigest()[:32]
+
+
+class _Stored:
+    """The articles a file gave before, found again by what each record is known by."""
+
+    def __init__(self, rows: dict[str, tuple[str, str, str]], by_record: bool) -> None:
+        self.by_record = by_record
+        self.rows = rows  # record -> (id, url, hash)
+        self.taken: set[str] = set()  # records met in this reading of the file
+        self._used: set[str] = set()
+
+    def ids(self) -> list[str]:
+        return [aid for aid, _url, _hash in self.rows.values()]
+
+    def match(self, record: str, doc: RawDoc, digest: str) -> str | None:
+        """The stored article this record is, or None for a new one."""
+        row = self.rows.get(record)
+        if row is not None and row[0] not in self._used:
+            self._used.add(row[0])
+            return row[0]
+        if not self.by_record:
+            return None
+        # Records stored by an older reader are numbered by their place in the file: known
+        # again by their id, link or whole content, and renamed to what they are known by.
+        own = safe_line(doc.id) if doc.id else None
+        for old, (aid, url, digest_) in self.rows.items():
+            if not old.isdigit() or aid in self._used:
+                continue
+            if (own and aid == own) or (not own and doc.url and url == doc.url) or digest_ == digest:
+                self._used.add(aid)
+                return aid
+        return None
 
 
 def _meta(meta: dict) -> str:

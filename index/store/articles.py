@@ -176,9 +176,10 @@ def file_record(db: sqlite3.Connection, path: str) -> tuple[str, int] | None:
     return db.execute("SELECT sha256, records FROM files WHERE path = ?", (path,)).fetchone()
 
 
-def records_of(db: sqlite3.Connection, path: str) -> dict[str, str]:
-    """The stored articles of one file: record number -> article id."""
-    return dict(db.execute("SELECT record, id FROM articles WHERE path = ?", (path,)).fetchall())
+def records_of(db: sqlite3.Connection, path: str) -> dict[str, tuple[str, str, str]]:
+    """The stored articles of one file: record (what it is known by) -> (id, url, hash)."""
+    rows = db.execute("SELECT record, id, url, hash FROM articles WHERE path = ?", (path,))
+    return {record: (aid, url, digest) for record, aid, url, digest in rows}
 
 
 def hash_of(db: sqlite3.Connection, article_id: str) -> tuple[str] | None:

@@ -60,3 +60,83 @@ def test_i13_01_backup_and_restore_in_a_folder_named_with_hash_or_question_mark(
     assert counts(other / "library.db") == (3, 1)
     assert_check_clean(library)
     assert_check_clean(other)
+
+
+# --- item 2: a changed feed or JSON lines file never deletes what it no longer lists ------------
+
+PEOPLE = ["Angela Merkel", "Joe Biden", "Xi Jinping", "Emmanuel Macron", "Narendra Modi"]
+
+
+def rolling_feed(first: int, last: int, *, guids: bool) -> str:
+    items = "".join(
+        f"<item><title>Story {n}</title>{f'<guid>urn:story:{n}</guid>' if guids else ''}"
+        f"<description>{PEOPLE[n - 1]} spoke in Paris about topic number {n} on Monday."
+        "</description></item>"
+        for n in range(first, last + 1)
+    )
+    return (f'<?xml version="1.0"?><rss version="2.0"><channel><title>Wire</title>{items}'
+            "</channel></rss>")
+
+
+def titles(library: Path) -> dict[str, str]:
+    return dict(db_rows(library, "SELECT id, title FROM articles"))
+
+
+@pytest.mark.parametrize("guids", [True, False], ids=["guids", "no-guids"])
+def test_i13_02_rolling_feed_keeps_every_item(tmp_path, library, guids):
+    feed = tmp_path / "news.rss"
+    feed.write_text(rolling_feed(1, 3, guids=guids), encoding="utf-8")
+    assert run_reader(library, "add", "--jobs", "1", feed).code == 0
+    first = titles(library)
+    assert sorted(first.values()) == ["Story 1", "Story 2", "Story 3"]
+    with Library.open(library, create=False) as lib:  # something of the user's on story 1
+        story1 = next(i for i, t in first.items() if t == "Story 1")
+        lib.pin(story1, 0, 5, note="keep me")
+    feed.write_text(rolling_feed(3, 5, guids=guids), encoding="utf-8")
+    run = run_reader(library, "add", "--jobs", "1", feed)
+    assert run.code == 0, run
+    assert "2 added, 0 updated, 1 unchanged" in run.out, run
+    assert "2 kept" in run.out and "--prune" in run.out, run  # the summary says so
+    now = titles(library)
+    assert sorted(now.values()) == [f"Story {n}" for n in range(1, 6)]
+    for aid, title in first.items():  # every old article kept its id and its text
+        assert now[aid] == title
+    assert_check_clean(library)
+    # Only --prune removes them, naming each.
+    pruned = run_reader(library, "add", "--prune", "--jobs", "1", feed)
+    assert pruned.code == 0, pruned
+    gone = sorted(i for i, t in first.items() if t in ("Story 1", "Story 2"))
+    assert sorted(line.split()[1] for line in pruned.out.splitlines()
+                  if line.startswith("removed ")) == gone, pruned
+    assert sorted(titles(library).values()) == ["Story 3", "Story 4", "Story 5"]
+    assert_check_clean(library)
+
+
+def test_i13_02_edited_json_lines_known_by_id_link_or_text_never_position(tmp_path, library):
+    import json
+
+    def line(n: int, **extra: str) -> str:
+        return json.dumps({"title": f"Story {n}", **extra,
+                           "body": f"{PEOPLE[n % 5]} spoke in Lima about topic {n}."})
+
+    data = tmp_path / "wire.jsonl"
+    data.write_text("\n".join([line(1, id="a1"), line(2, url="https://example.org/2"),
+                               line(3), line(4)]), encoding="utf-8")
+    assert run_reader(library, "add", "--jobs", "1", data).code == 0
+    first = titles(library)
+    assert len(first) == 4
+    # Reordered, two dropped, one edited (by id), a new one first: nothing is overwritten.
+    edited = json.dumps({"id": "a1", "title": "Story 1 (corrected)",
+                         "body": "Angela Merkel spoke in Lima about topic 1, corrected."})
+    data.write_text("\n".join([line(9), line(4), edited]), encoding="utf-8")
+    run = run_reader(library, "add", "--jobs", "1", data)
+    assert run.code == 0, run
+    assert "1 added, 1 updated, 1 unchanged" in run.out and "2 kept" in run.out, run
+    now = titles(library)
+    assert now["a1"] == "Story 1 (corrected)"
+    assert sorted(now.values()) == ["Story 1 (corrected)", "Story 2", "Story 3", "Story 4",
+                                    "Story 9"]
+    for aid, title in first.items():
+        if aid != "a1":
+            assert now[aid] == title  # no id was reused for another story
+    assert_check_clean(library)
