@@ -22,8 +22,11 @@ __all__ = [
     "Keyed",
     "Named",
     "alias_table",
+    "defines",
+    "initials",
     "is_acronym_of",
     "is_demonym",
+    "is_firm",
     "is_subsequence",
     "local_keys",
     "normalize",
@@ -115,8 +118,13 @@ _SPELLING = {
 _VARIANT_MIN = 4
 
 
+#: Reuters tickers after a firm's name: "Baker International <BKO>", "Volkswagen AG VOWG.F".
+_TICKER = re.compile(r"(?:\s*<[A-Za-z0-9.]{1,10}>|\s+[A-Z]{2,6}\.[A-Z]{1,2})\s*$")
+
+
 def _fold(name: str) -> str:
     """Case, accents, punctuation, "the", possessives; no alias or variant folding."""
+    name = _TICKER.sub("", name) or name
     s = unicodedata.normalize("NFKC", name).translate(_QUOTES).strip().lower()
     if not s.isascii():
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
@@ -126,7 +134,10 @@ def _fold(name: str) -> str:
     s = s.replace(".", "").replace("'", "").replace("&", " and ")
     s = _NON_WORD.sub(" ", s).replace("_", " ").strip()
     words = [_SPELLING.get(w, w) for w in s.split()]
-    while len(words) > 1 and words[-1] in _CORPORATE:
+    # "Birr, Wilson and Co." and "Wilson and Co." are partnerships named after people: they
+    # keep "and co", so that no surname rule can take them for the person.
+    partners = len(words) > 2 and words[-2] == "and" and (len(words) == 3 or "," in name)
+    while len(words) > 1 and words[-1] in _CORPORATE and not partners:
         words.pop()
         if len(words) > 1 and words[-1] == "and":  # "Merrill Lynch and Co"
             words.pop()
@@ -156,6 +167,10 @@ def normalize(name: str) -> str:
     base = _fold(name)
     if not base:
         return ""
+    if _MIXED.match(name.strip()):  # the German "ePA" is not the EPA
+        return f"{base} [{name.strip()}]"
+    if _FIRM_END.search(name.strip()):  # "Toyota Motor Sales, U.S.A. Inc" is not the U.S.
+        return base
     to_key, _ = alias_table()
     key = to_key.get(base)
     if key is not None:
@@ -170,6 +185,26 @@ def normalize(name: str) -> str:
     if key is None and base.endswith("s"):
         key = demonyms.get(_variant(base[:-1]))
     return key or base
+
+
+_MIXED = re.compile(r"^[a-z]{1,2}[A-Z]{2,}$")
+_FIRM_END = re.compile(
+    r"[\s,](?:inc|incorporated|corp|corporation|co|ltd|limited|plc|llc|ag|gmbh|sa|nv|bv)\.?\s*$",
+    re.IGNORECASE,
+)
+#: Words that make a name a firm's, a body's or a document's, never a person's.
+FIRM_WORDS = frozenset(
+    "and co inc corp ltd plc industries commission committee report board panel group bank"
+    " airlines motors systems holdings partners associates securities fund trust".split()
+)
+
+
+def is_firm(name: str) -> bool:
+    """Whether a name is written as a firm's: "Wilson and Co.", "U.S.A. Inc", "Arvin Industries"."""
+    if _FIRM_END.search(name.strip()):
+        return True
+    words = name.lower().replace(".", " ").replace(",", " ").split()
+    return len(words) > 1 and words[-1] in FIRM_WORDS
 
 
 def is_demonym(key: str) -> bool:
@@ -233,6 +268,35 @@ def is_acronym_of(acronym: str, long_form: str) -> bool:
     return skipped <= 1
 
 
+def initials(name: str) -> str:
+    """ "TWA" of "Trans World Airlines", "AMC" of "American Motors Corp", "USDA" of
+    "U.S. Department of Agriculture": the first letters of its words but the small ones."""
+    out = []
+    for w in re.split(r"[\s\-/]+", _TICKER.sub("", name)):
+        if not w or w.lower() in PARTICLES or not w[0].isalpha():
+            continue
+        if "." in w.rstrip(".") and len(w) <= 5:  # "U.S." gives "US"
+            out.extend(c for c in w if c.isalpha())
+        else:
+            out.append(w[0])
+    return "".join(out).upper()
+
+
+def defines(acronym: str, long_form: str) -> bool:
+    """Whether "Long Form (ACRONYM)" defines the acronym: its letters are the long form's
+    initials in order (one may be skipped), or the same letters in another order, as
+    "Agriculture Department (USDA)" writes "U.S. Department of Agriculture"."""
+    if is_acronym_of(acronym, long_form):
+        return True
+    letters = "".join(c for c in acronym if c.isalpha()).upper()
+    if len(letters) < 3:
+        return False
+    ini = initials(long_form)
+    if letters.startswith("US") and not ini.startswith("US"):
+        letters = letters[2:]
+    return len(ini) >= 2 and sorted(letters) == sorted(ini)
+
+
 def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
     """One key per mention, using what this article says about its names.
 
@@ -249,6 +313,7 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
     if not keys:
         return keys
     acronyms: dict[str, str] = {}
+    titles: dict[str, set[str]] = {}  # full name -> the titles it is written after ("" none)
     last: dict[str, set[str]] = {}
     first: dict[str, set[str]] = {}
     org_last: dict[str, set[str]] = {}
@@ -257,16 +322,20 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
         if " " not in key:
             continue
         after = _ACRONYM_AFTER.match(text, m.end, min(len(text), m.end + 20))
-        if after and is_acronym_of(after.group(1), m.text):
+        if after and defines(after.group(1), m.text):
             acronyms.setdefault(normalize(after.group(1)), key)
         before = _ACRONYM_BEFORE.search(text, max(0, m.start - 20), m.start)
         if before and is_acronym_of(before.group(1), m.text):
             acronyms.setdefault(normalize(before.group(1)), key)
         words = key.split()
         if m.label in _PERSON_LABELS:
-            last.setdefault(normalize(words[-1]), set()).add(key)
-            if len(words) == 2:
-                first.setdefault(normalize(words[0]), set()).add(key)
+            if is_firm(m.text):
+                continue
+            if not _is_country(m.text.split()[-1]):  # "Funaro Brazil" lends no "Brazil"
+                last.setdefault(normalize(words[-1]), set()).add(key)
+            if len(m.text.split()) == 2:  # "Kim Mahn-je": "Kim" is his surname
+                first.setdefault(normalize(m.text.split()[0]), set()).add(key)
+            titles.setdefault(key, set()).add(_title_before(text, m.start))
         elif m.label == "ORG":
             org_last.setdefault(normalize(words[-1]), set()).add(key)
     if org_last:
@@ -279,9 +348,22 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
                 org_last[word] = orgs
             else:
                 del org_last[word]
-    if not acronyms and not last and not org_last:
-        return keys
+    _own_acronyms(text, mentions, keys)
     people = {k for ks in last.values() for k in ks}
+    # A surname written with a title before the article's first full name with it, a title
+    # that full name never has ("President Reagan ... Reagan and Nancy Reagan"), stands for
+    # someone else: the surname is left to the library.
+    first_full: dict[str, int] = {}
+    for m, key in zip(mentions, keys):
+        if key in people:
+            word = normalize(key.rsplit(" ", 1)[1])
+            first_full[word] = min(first_full.get(word, m.start), m.start)
+    for m, key in zip(mentions, keys):
+        if " " not in key and key in first_full and m.start < first_full[key]:
+            title = _title_before(text, m.start)
+            owners = last.get(key, ())
+            if title and title not in _HONORIFICS and not any(title in titles[k] for k in owners):
+                last.pop(key, None)
     for i, key in enumerate(keys):
         if " " in key:
             if key in people:
@@ -293,14 +375,70 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
             continue
         if is_demonym(key):
             continue
+        body = _BODY_AFTER.match(text, mentions[i].end)
+        if body is not None:  # "the Tower commission" is not John Tower
+            keys[i] = f"{key} {body.group(1).lower()}"
+            continue
         full = last.get(key) or first.get(key)
         if full is not None and len(full) == 1:
-            keys[i] = next(iter(full))
+            name = next(iter(full))
+            title = _title_before(text, mentions[i].start)
+            # "President Reagan" is not "Nancy Reagan": a title the full name never had.
+            if not title or title in titles.get(name, ()) or title in _HONORIFICS:
+                keys[i] = name
             continue
         teams = org_last.get(key)
         if teams is not None and len(teams) == 1 and mentions[i].label not in ("GPE", "LOC"):
             keys[i] = next(iter(teams))
     return keys
+
+
+_BODY_AFTER = re.compile(r"\s+(commission|report|board|panel|committee)\b", re.IGNORECASE)
+_WORD_BEFORE = re.compile(r"([A-Za-z]+)\.?\s+$")
+#: Titles that say nothing about which of two namesakes is meant.
+_HONORIFICS = frozenset({"mr", "mrs", "ms", "miss", "dr", "sir"})
+#: An acronym in parentheses after plain words: "artificial pancreas (AP)".
+_DEFINED = re.compile(r"((?:[A-Za-z][\w'-]*\s+){1,6})\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
+
+
+@lru_cache(maxsize=1)
+def _titles() -> frozenset[str]:
+    return frozenset(t.strip().lower().rstrip(".") for t in _lines("titles.txt"))
+
+
+def _title_before(text: str, start: int) -> str:
+    """The title word right before a name ("President" in "President Reagan"), lower case."""
+    m = _WORD_BEFORE.search(text, max(0, start - 24), start)
+    if m is None or m.end() != start:
+        return ""
+    word = m.group(1).lower()
+    return word if word in _titles() else ""
+
+
+def _is_country(word: str) -> bool:
+    from index.entities.institutions import country_key
+
+    return country_key(word) is not None
+
+
+def _own_acronyms(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
+    """An acronym this article defines for words that are no name ("artificial pancreas (AP)")
+    is that thing here, whatever else it names in the library: it keys to the words."""
+    if "(" not in text:
+        return
+    short = {k for k, m in zip(keys, mentions) if " " not in m.text.strip() and m.text.isupper()}
+    if not short:
+        return
+    for m in _DEFINED.finditer(text):
+        letters = m.group(2)
+        words = m.group(1).split()
+        for n in range(len(words), 0, -1):
+            phrase = " ".join(words[-n:])
+            if phrase[:1].islower() and is_acronym_of(letters, phrase):
+                for i, mention in enumerate(mentions):
+                    if mention.text.strip() == letters:
+                        keys[i] = normalize(phrase)
+                break
 
 
 def is_subsequence(short: list[str], long: list[str]) -> bool:

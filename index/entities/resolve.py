@@ -10,7 +10,11 @@ from dataclasses import dataclass, field
 
 from index.entities import institutions
 from index.entities.names import (
+    _FIRM_END,
     Keyed,
+    defines,
+    initials,
+    is_firm,
     alias_table,
     is_acronym_of,
     is_demonym,
@@ -152,12 +156,26 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
     org_word: dict[str, dict[str, int]] = {}
     by_acronym: dict[str, set[str]] = {}
     by_last: dict[str, list[str]] = {}
+    by_initials: dict[str, set[str]] = {}
+    by_tail: dict[str, set[str]] = {}
+    firm = {k: any(is_firm(f) for f in s.forms) for k, s in table.items()}
     for key, s in table.items():
         if " " not in key:
             continue
         label = top[key]
+        if label == "ORG":
+            for form in s.forms:
+                if " " in form.strip() and not form.isupper():
+                    # "AMC" keeps the firm's "Corp"; "TWA" drops its "Inc"
+                    for letters in {initials(form), initials(_FIRM_END.sub("", form))}:
+                        by_initials.setdefault(letters, set()).add(key)
+            head, _, rest = key.partition(" ")
+            if " " in rest and top.get(head) in ("GPE", "LOC"):
+                by_tail.setdefault(rest, set()).add(key)  # "red sox" of "boston red sox"
         if label == "ORG" and top.get(key.rsplit(" ", 1)[0]) not in ("GPE", "LOC"):
             label = ""  # only "<place> <name>" lends its last word ("new orleans saints")
+        if label == "PERSON" and firm[key]:
+            label = ""  # "Birr, Wilson and Co." lends nobody its "Wilson"
         if label == "PERSON" or label == "ORG":
             short_names = person_word if label == "PERSON" else org_word
             last = normalize(key.rsplit(" ", 1)[1])
@@ -171,7 +189,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                         home = short_names.setdefault(short, {})
                         home[key] = home.get(key, 0) + n
         for form in s.forms:
-            if _ACRONYM_FORM.match(form) and is_acronym_of(form, key):
+            if _ACRONYM_FORM.match(form) and defines(form, key):
                 short = normalize(form)
                 if short != key:
                     by_acronym.setdefault(short, set()).add(key)
@@ -186,7 +204,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             parts = short.split()
             longer: dict[str, int] = {}
             for k in keys:
-                if k.count(" ") > short.count(" ") and is_subsequence(parts, k.split()):
+                if k.count(" ") > short.count(" ") and _same_person(parts, k.split()):
                     root = groups.find(k)
                     longer[root] = longer.get(root, 0) + table[k].mentions
             target = _dominant(longer)
@@ -202,12 +220,23 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         if " " in key:
             continue
         homes = by_acronym.get(key)
+        if homes is None and top[key] == "ORG" and _ACRONYM_FORM.match(_top_form(s)):
+            letters = "".join(c for c in _top_form(s) if c.isalpha()).upper()
+            fits = by_initials.get(letters, set())
+            roots = {groups.find(k) for k in fits}
+            if len(letters) >= 3 and len(roots) == 1:
+                long_form = next(iter(fits))
+                groups.join(
+                    long_form, key, f"initials of {_top_form(table[long_form])}, the only"
+                    " organisation they fit"
+                )
+                continue
         if homes is not None and len(homes) == 1:
             long_form = next(iter(homes))
             # Not when the letters mostly name a place: "Md." is Maryland, whatever "McDonnell
             # Douglas (MD)" once said.
             if top[key] not in _PLACE_LIKE or top[long_form] in _PLACE_LIKE:
-                groups.join(long_form, key, "acronym: the initials of the only name they fit")
+                groups.join(long_form, key, "acronym defined in the library's stories")
             continue
         if is_demonym(key):
             continue
@@ -246,6 +275,11 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                 reason = "short form of the name in the same stories"
             groups.join(root, key, reason)
             break
+
+    for tail, longer in by_tail.items():
+        if tail in table and top[tail] == "ORG" and len({groups.find(k) for k in longer}) == 1:
+            target = next(iter(longer))
+            groups.join(target, tail, f"short form of {_top_form(table[target])}")
 
     # Representatives before the user's merges, so "b is a" keeps a's id.
     members: dict[str, list[str]] = {}
@@ -292,6 +326,28 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         k: why for k, why in groups.why.items() if k in entity_of and why[0] in entity_of
     }
     return Resolution(entity_of=entity_of, entities=entities, evidence=evidence)
+
+
+def _top_form(s: KeyStats) -> str:
+    return max(s.forms, key=lambda f: (s.forms[f], f)) if s.forms else s.key
+
+
+def _same_person(short: list[str], long: list[str]) -> bool:
+    """Whether a shorter full name can be the longer one: the same surname, and each given
+    name the same, an initial of it or a short form of it ("fred" of "frederick"), in order;
+    "nancy reagan" never fits "ronald wilson reagan"."""
+    if short[-1] != long[-1]:
+        return False
+    if is_subsequence(short, long):
+        return True
+    it = iter(long[:-1])
+    for w in short[:-1]:
+        for x in it:
+            if w == x or (len(w) >= 3 and x.startswith(w)) or (len(w) == 1 and x[0] == w):
+                break
+        else:
+            return False
+    return True
 
 
 def key_stats(articles: Iterable[Iterable[Keyed]]) -> list[KeyStats]:

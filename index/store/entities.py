@@ -281,8 +281,10 @@ def why(db: sqlite3.Connection, name: str) -> Why:
         )
     }
     top_form: dict[str, str] = {}
-    for key, text, _ in rows:
-        top_form.setdefault(key, text)
+    for key, text, _ in rows:  # a key is shown by its own spelling: "John Tower", not "Tower"
+        if normalize(text) == key or key not in top_form:
+            if top_form.get(key) is None or normalize(top_form[key]) != key:
+                top_form[key] = text
     links = []
     for key, text, n in rows:
         parts = []

@@ -26,10 +26,10 @@ STORIES = {
     "usa": [1671],
     "reagan": [1807],
     "brazil": [950],
-    "gm": [1214, 1231, 1353, 1373],
+    "gm": [1214, 1231, 1353, 1373, 16242],
     "twa": [1600, 1735, 1771],
     "amc": [1139, 1145, 1455, 1614],
-    "usda": [5, 19, 46],
+    "usda": [5, 19, 46, 5109, 10299],
     "ibm": [367, 463, 1130, 1580],
 }
 
@@ -90,3 +90,76 @@ def test_why_lists_each_form_with_its_evidence(library):
     assert record["forms"] == [
         {"form": "French Treasury", "mentions": 1, "reason": "its name says France"}
     ]
+
+
+def names_of(lib: Library, entity: str) -> set[str]:
+    found = lib.entity(entity)
+    return {found.name, *found.aliases}
+
+
+def test_a_firm_named_after_people_never_joins_a_person(library):
+    with Library.open(library, create=False) as lib:
+        minister = names_of(lib, "Michael Wilson")
+        assert not any("Co" in n or "Birr" in n for n in minister), minister
+        assert not any("Colman" in n for n in names_of(lib, "Julian Robertson"))
+
+
+def test_the_tower_commission_is_not_john_tower(library):
+    with Library.open(library, create=False) as lib:
+        tower = lib.entity("John Tower")
+        assert all(
+            m.text in ("John Tower", "Tower")
+            and not lib.article(m.doc).text[m.end : m.end + 11].lower().startswith(" commission")
+            for m in lib.mentions(entity=tower.id)
+        )
+
+
+def test_a_firm_of_the_usa_is_not_the_united_states(library):
+    with Library.open(library, create=False) as lib:
+        assert "U.S.A. Inc" not in names_of(lib, "United States")
+        assert not any("Inc" in n for n in names_of(lib, "United States"))
+
+
+def test_president_reagan_is_not_nancy_reagan(library):
+    with Library.open(library, create=False) as lib:
+        nancy = lib.entity("Nancy Reagan")
+        assert [m.text for m in lib.mentions(entity=nancy.id)] == ["Nancy Reagan"]
+
+
+def test_kim_mahn_je_keeps_his_surname_and_andrew_kim_his(library):
+    with Library.open(library, create=False) as lib:
+        minister = lib.entity("Kim Mahn-je")
+        assert "Kim" in names_of(lib, "Kim Mahn-je")
+        assert minister.id != lib.entity("Andrew Kim").id
+        assert "Mahn-je" not in " ".join(names_of(lib, "Andrew Kim"))
+
+
+def test_funaro_brazil_leaves_brazil_to_brazil(library):
+    with Library.open(library, create=False) as lib:
+        brazil = [m for m in lib.mentions(article="reuters-950") if m.text == "Brazil"]
+        assert len(brazil) >= 8
+        assert {m.name for m in brazil} == {"Brazil"}
+
+
+@pytest.mark.parametrize(
+    ("short", "long"),
+    [
+        ("GM", "General Motors Corp"),
+        ("TWA", "Trans World Airlines Inc"),
+        ("AMC", "American Motors Corp"),
+        ("USDA", "U.S. Agriculture Department"),
+        ("IBM", "International Business Machines Corp"),
+    ],
+)
+def test_an_organisation_joins_its_short_form(library, short, long):
+    with Library.open(library, create=False) as lib:
+        assert lib.entity(short).id == lib.entity(long).id
+
+
+def test_baker_international_is_one_firm_and_no_person(library):
+    with Library.open(library, create=False) as lib:
+        firm = lib.entity("Baker International Corp")
+        assert firm.label == "ORG"
+        people = {e.id for e in lib.entities(label="PERSON")}
+        assert not any("international" in p for p in people), people
+        assert lib.entity("James Baker").id != firm.id

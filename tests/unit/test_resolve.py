@@ -349,3 +349,101 @@ def test_sixty_thousand_keys_in_about_a_second():
     assert res.entity_of["surname0"] == res.entity_of[table[0].key]
     assert len(res.entity_of) == 60_000 - 1
     assert elapsed < 3.0, elapsed  # about 1 s on the project machine; slack for a busy CI box
+
+
+# --- issue 10: links on evidence -------------------------------------------------------------
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Volkswagen AG VOWG.F", "Volkswagen"),
+        ("Baker International <BKO>", "Baker International Corp"),
+    ],
+)
+def test_tickers_and_firm_suffixes_leave_the_key(a, b):
+    assert normalize(a) == normalize(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("U.S.A. Inc", "United States"),
+        ("Wilson and Co.", "Wilson"),
+        ("Birr, Wilson and Co.", "Birr Wilson"),
+        ("ePA", "EPA"),
+    ],
+)
+def test_a_firm_or_a_differently_cased_acronym_keeps_its_own_key(a, b):
+    assert normalize(a) != normalize(b)
+
+
+def test_an_acronym_the_article_defines_for_plain_words_is_not_the_famous_one():
+    text = "JDRF leads artificial pancreas (AP) research. AP systems help."
+    found = mentions(text, ("JDRF", "ORG"), ("AP", "ORG"), ("AP", "ORG"))
+    keys = local_keys(text, found)
+    assert keys[1] == keys[2] == "artificial pancreas"
+    assert normalize("AP") != keys[1]
+
+
+def test_a_surname_after_another_title_is_not_the_full_name_of_the_article():
+    text = "President Reagan will visit Rome. Reagan and Nancy Reagan will be there."
+    found = mentions(
+        text, ("Reagan", "PERSON"), ("Rome", "GPE"), ("Reagan", "PERSON"), ("Nancy Reagan", "PERSON")
+    )
+    assert local_keys(text, found)[0] == "reagan" and local_keys(text, found)[2] == "reagan"
+
+
+def test_a_surname_before_commission_is_the_commission():
+    text = "John Tower spoke. The Tower commission said Reagan erred."
+    found = mentions(text, ("John Tower", "PERSON"), ("Tower", "ORG"), ("Reagan", "PERSON"))
+    assert local_keys(text, found)[1] == "tower commission"
+
+
+def test_a_country_never_lends_its_name_as_a_surname():
+    text = "He told Funaro Brazil had to pay. Brazil wants time."
+    found = mentions(text, ("Funaro Brazil", "PERSON"), ("Brazil", "GPE"))
+    assert local_keys(text, found)[1] == "brazil"
+
+
+def test_full_names_join_only_on_compatible_given_names():
+    res = resolve(
+        [
+            stats("frederick c larue", {"Frederick C. LaRue": 2}, {"PERSON": 2}),
+            stats("fred larue", {"Fred LaRue": 17}, {"PERSON": 17}),
+            stats("ronald wilson reagan", {"Ronald Wilson Reagan": 3}, {"PERSON": 3}),
+            stats("nancy reagan", {"Nancy Reagan": 4}, {"PERSON": 4}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["fred larue"] == res.entity_of["frederick c larue"]
+    assert res.entity_of["nancy reagan"] != res.entity_of["ronald wilson reagan"]
+    assert res.evidence["fred larue"] == ("frederick c larue", "the same name, written in full")
+
+
+def test_a_firm_lends_no_surname_and_initials_join_the_one_org_they_fit():
+    res = resolve(
+        [
+            stats("michael wilson", {"Michael Wilson": 5}, {"PERSON": 5}),
+            stats("wilson and co", {"Wilson and Co.": 2}, {"PERSON": 2}),
+            stats("trans world airlines", {"Trans World Airlines Inc": 14}, {"ORG": 14}),
+            stats("twa", {"TWA": 103}, {"ORG": 103}),
+            stats("american motors", {"American Motors Corp": 16}, {"ORG": 16}),
+            stats("applied materials", {"Applied Materials Corp": 3}, {"ORG": 3}),
+            stats("amc", {"AMC": 47}, {"ORG": 47}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["wilson and co"] != res.entity_of["michael wilson"]
+    assert res.entity_of["twa"] == res.entity_of["trans world airlines"]
+    assert "the only organisation" in res.evidence["twa"][1]
+    assert res.entity_of["amc"] not in (  # two firms are AMC: no guess
+        res.entity_of["american motors"],
+        res.entity_of["applied materials"],
+    )
+
+
+def test_a_users_merge_is_its_own_evidence():
+    res = resolve(
+        [stats("gm", {"GM": 3}, {"ORG": 3}), stats("gmac", {"GMAC": 1}, {"ORG": 1})],
+        Decisions(merges=[("gm", "gmac")]),
+    )
+    assert res.evidence["gmac"] == ("gm", "your merge")
