@@ -17,7 +17,7 @@ from pathlib import Path
 
 from index.errors import LibraryError
 from index.safe import safe_line
-from index.store import SCHEMA_VERSION, lock_wait, sqlite_uri
+from index.store import SCHEMA, SCHEMA_VERSION, lock_wait, sqlite_uri
 
 #: Tables a file must have to be taken for a reader library.
 _REQUIRED = frozenset({"meta", "articles", "mentions", "decisions"})
@@ -84,6 +84,9 @@ def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
     Refuses to replace a library that holds articles, decisions or pins unless ``force``; then
     the old database is first backed up beside it (``library.db.before-restore-<time>``). The
     search index folder is emptied: the caller rebuilds it by opening the library.
+
+    Only rows come back: they are copied, their text checked as UTF-8, into a fresh database
+    made with this reader's own schema, so no trigger, view or index of the file survives.
     """
     src = Path(src).expanduser()
     folder = Path(folder).expanduser()
@@ -93,9 +96,15 @@ def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
         source = _connect(src, readonly=True)
     except sqlite3.Error as exc:
         raise LibraryError(f"{safe_line(str(src))} cannot be read: {_reason(exc)}") from None
+    fresh_file = folder / ".library.db.restoring"
+    fresh: sqlite3.Connection | None = None
     try:
         _validate(source, src)
         incoming = _counts(source, folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        _unlink(fresh_file)
+        fresh = _connect(fresh_file, readonly=False)
+        _copy_rows(source, fresh, src)
         db_file = folder / "library.db"
         replaced = None
         if db_file.exists():
@@ -114,11 +123,9 @@ def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
                     backup(db_file, replaced)
             finally:
                 current.close()
-        else:
-            folder.mkdir(parents=True, exist_ok=True)
         target = _connect(db_file, readonly=False)
         try:
-            source.backup(target)  # page by page, through SQLite: the WAL stays consistent
+            fresh.backup(target)  # page by page, through SQLite: the WAL stays consistent
             target.execute("PRAGMA journal_mode=WAL")
             _check(target, db_file)
         finally:
@@ -129,6 +136,9 @@ def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
         raise LibraryError(f"the restore failed: {exc.strerror or exc}") from None
     finally:
         source.close()
+        if fresh is not None:
+            fresh.close()
+        _unlink(fresh_file)
     index = folder / "index"
     if index.is_dir():
         shutil.rmtree(index, ignore_errors=True)
@@ -178,6 +188,59 @@ def _validate(db: sqlite3.Connection, path: Path) -> None:
     if row is None or not str(row[0]).isdigit() or int(row[0]) > SCHEMA_VERSION:
         raise LibraryError(f"{name} was written by a newer reader; update reader to restore it")
     _check(db, path)
+
+
+def _copy_rows(source: sqlite3.Connection, fresh: sqlite3.Connection, path: Path) -> None:
+    """Make ``fresh`` a library with this reader's schema holding the rows of ``source``: the
+    columns both know, every text checked as UTF-8 (a damaged or crafted text is refused)."""
+    fresh.executescript("BEGIN;" + SCHEMA + "COMMIT;")
+    ours = [r[0] for r in fresh.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")]
+    theirs = {r[0] for r in source.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND sql NOT LIKE 'CREATE VIRTUAL%'")}
+    source.text_factory = bytes  # read text as bytes: decoded strictly below
+    unknown_columns = False
+    fresh.execute("BEGIN")
+    try:
+        for table in ours:
+            if table not in theirs:
+                continue
+            want = [r[1] for r in fresh.execute(f'PRAGMA table_info("{table}")')]
+            have = {r[1].decode() if isinstance(r[1], bytes) else r[1]
+                    for r in source.execute(f'PRAGMA table_info("{table}")')}
+            columns = [c for c in want if c in have]
+            unknown_columns |= len(columns) < len(want)
+            listed = ", ".join(f'"{c}"' for c in columns)
+            insert = (f'INSERT OR IGNORE INTO "{table}" ({listed})'
+                      f" VALUES ({', '.join('?' for _ in columns)})")
+            rows = source.execute(f'SELECT {listed} FROM main."{table}"')
+            while batch := rows.fetchmany(1000):
+                fresh.executemany(insert, [_text_row(row, table, path) for row in batch])
+        fresh.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('schema', ?)",
+                      (str(SCHEMA_VERSION),))
+        if unknown_columns:  # an older backup: the library fills in what it lacks on opening
+            fresh.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('langs_unknown', '1')")
+        fresh.execute("COMMIT")
+    finally:
+        source.text_factory = str
+        if fresh.in_transaction:
+            fresh.execute("ROLLBACK")
+    _check(fresh, path)
+
+
+def _text_row(row: tuple, table: str, path: Path) -> tuple:
+    out = []
+    for value in row:
+        if isinstance(value, bytes):
+            try:
+                value = value.decode("utf-8")
+            except UnicodeDecodeError:
+                raise LibraryError(
+                    f"{safe_line(str(path))} is damaged: a row of its {table} table holds text"
+                    " that is not UTF-8; nothing was restored"
+                ) from None
+        out.append(value)
+    return tuple(out)
 
 
 def _check(db: sqlite3.Connection, path: Path) -> None:

@@ -160,6 +160,7 @@ class Store:
         # connection holds two file descriptors: kept, they ran a long session out of them).
         self._all: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._lock = threading.Lock()
+        self._refuse_newer()
         if not readonly:
             self._migrate()
 
@@ -242,6 +243,25 @@ class Store:
             except sqlite3.Error as exc:
                 _rollback(db)
                 raise _translate(exc, self.path) from None
+
+    def _refuse_newer(self) -> None:
+        """A library written by a newer reader is not opened: this one would misread it, and
+        writing to it could spoil what the newer one stored."""
+        try:
+            row = self.db.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()
+        except sqlite3.OperationalError as exc:
+            if "no such table" in str(exc):  # a new library: nothing written yet
+                return
+            raise _translate(exc, self.path) from None
+        except sqlite3.Error as exc:
+            raise _translate(exc, self.path) from None
+        if row is not None and str(row[0]).isdigit() and int(row[0]) > SCHEMA_VERSION:
+            self.close()
+            raise LibraryError(
+                f"the library {self.path.parent} was written by a newer reader (its schema is"
+                f" version {row[0]}, this reader knows {SCHEMA_VERSION}): update reader to open it;"
+                " it was left as it is"
+            )
 
     def _migrate(self) -> None:
         """Create the tables (idempotent) in one transaction of its own.

@@ -28,6 +28,14 @@ def counts(db_file: Path) -> tuple[int, int]:
         db.close()
 
 
+def dump(library: Path) -> list[str]:
+    db = sqlite3.connect(f"file:{quote(str(library / 'library.db'))}?mode=ro", uri=True)
+    try:
+        return list(db.iterdump())
+    finally:
+        db.close()
+
+
 # --- item 1: a library path with # or ? ---------------------------------------------------------
 
 
@@ -140,3 +148,79 @@ def test_i13_02_edited_json_lines_known_by_id_link_or_text_never_position(tmp_pa
         if aid != "a1":
             assert now[aid] == title  # no id was reused for another story
     assert_check_clean(library)
+
+
+# --- item 4: restore takes rows, never the backup's schema --------------------------------------
+
+
+def test_i13_04_restore_copies_rows_never_triggers_views_or_bad_text(tmp_path, library):
+    make_corpus(tmp_path / "in", 3)
+    assert run_reader(library, "add", "--jobs", "1", tmp_path / "in").code == 0
+    copy = tmp_path / "crafted.db"
+    assert run_reader(library, "backup", copy).code == 0
+    with sqlite3.connect(copy) as db:  # a crafted backup: it would eat pins and rewrite text
+        db.executescript(
+            "CREATE TRIGGER eat_pins AFTER INSERT ON pins BEGIN DELETE FROM pins; END;"
+            "CREATE TRIGGER rewrite AFTER UPDATE ON articles BEGIN"
+            "  UPDATE articles SET text = 'pwned' WHERE rowid = new.rowid; END;"
+            "CREATE TRIGGER rewrite_new AFTER INSERT ON articles BEGIN"
+            "  UPDATE articles SET text = 'pwned' WHERE rowid = new.rowid; END;"
+            "CREATE VIEW spy AS SELECT text FROM articles;"
+            "CREATE INDEX odd ON articles (text);"
+        )
+    restored = tmp_path / "restored"
+    run = run_reader(restored, "restore", copy)
+    assert run.code == 0, run
+    assert "restored 3 articles" in run.out, run
+    assert db_rows(restored, "SELECT name FROM sqlite_master WHERE type IN ('trigger', 'view')"
+                             " OR name = 'odd'") == []
+    with Library.open(restored, create=False) as lib:
+        lib.pin("story0001", 0, 5, note="mine")
+        assert [p.note for p in lib.pins()] == ["mine"]
+    make_corpus(tmp_path / "in", 4)  # a fourth story, and the first three re-added
+    (tmp_path / "in" / "story0001.txt").write_text("Story 1 again\n\nAngela Merkel met Joe"
+                                                    " Biden in Lima to talk.", encoding="utf-8")
+    assert run_reader(restored, "add", "--jobs", "1", tmp_path / "in").code == 0
+    assert db_rows(restored, "SELECT count(*) FROM articles WHERE text = 'pwned'") == [(0,)]
+    assert db_rows(restored, "SELECT count(*) FROM articles") == [(4,)]
+    assert_check_clean(restored)
+    # Text that is not UTF-8: refused in one line, the library left as it was.
+    bad = tmp_path / "bad.db"
+    assert run_reader(library, "backup", bad).code == 0
+    with sqlite3.connect(bad) as db:
+        db.execute("UPDATE articles SET title = CAST(X'4142FF43' AS TEXT) WHERE id = 'story0002'")
+    before = db_rows(restored, "SELECT id, title, text FROM articles ORDER BY id")
+    refused = run_reader(restored, "restore", "--force", bad)
+    assert refused.code != 0, refused
+    assert_one_line_errors(refused)
+    assert "not UTF-8" in refused.err and "nothing was restored" in refused.err, refused
+    assert db_rows(restored, "SELECT id, title, text FROM articles ORDER BY id") == before
+    assert not list(restored.glob("library.db.before-restore-*"))
+
+
+def test_i13_04_newer_backup_and_newer_library_are_refused(tmp_path, library):
+    from index.store import SCHEMA_VERSION
+
+    make_corpus(tmp_path / "in", 2)
+    assert run_reader(library, "add", "--jobs", "1", tmp_path / "in").code == 0
+    newer = tmp_path / "newer.db"
+    assert run_reader(library, "backup", newer).code == 0
+    with sqlite3.connect(newer) as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION + 1),))
+    refused = run_reader(tmp_path / "other", "restore", newer)
+    assert refused.code != 0 and "newer reader" in refused.err, refused
+    assert_one_line_errors(refused)
+    # A library whose schema is newer than this reader: every command refuses it, untouched.
+    with sqlite3.connect(library / "library.db") as db:
+        db.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION + 1),))
+        db.execute("ALTER TABLE articles ADD COLUMN future TEXT")
+    image = dump(library)
+    for args in (["stats"], ["search", "Story"], ["add", "--jobs", "1", tmp_path / "in"],
+                 ["check"], ["export"], ["pins"]):
+        run = run_reader(library, *args)
+        assert run.code != 0, run
+        assert_one_line_errors(run)
+        assert "newer reader" in run.err and "update reader" in run.err, run
+    assert db_rows(library, "SELECT value FROM meta WHERE key = 'schema'") == [
+        (str(SCHEMA_VERSION + 1),)]
+    assert dump(library) == image
