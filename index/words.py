@@ -11,7 +11,13 @@ __all__ = ["DATA", "WORD_LISTS", "words"]
 DATA = Path(__file__).resolve().parent / "data"
 
 #: The lists the analysis reads: their contents are part of what the analysis cache depends on.
-WORD_LISTS = ("abbreviations.txt", "pronouns.txt", "speech-verbs.txt")
+WORD_LISTS = (
+    "abbreviations.txt",
+    "agencies.txt",
+    "pronouns.txt",
+    "role-nouns.txt",
+    "speech-verbs.txt",
+)
 
 
 @cache

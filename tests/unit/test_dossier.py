@@ -404,6 +404,16 @@ ROLE_CASES = {
         "In a filing with the U.S. State Department, the concern, which owns a bank, said it sold.",
         "state-dept",
     ): [],
+    # issue 12: junk before a title or in an apposition is no role
+    ("The bill was sent to President Wang Yi on Monday.", "wang"): ["President"],
+    ("He said nothing President Wang Yi did was wrong.", "wang"): ["President"],
+    ("Beijing (CNN)President Wang Yi left.", "wang"): [],
+    ("After massive purchases Mr. Wang Yi sold.", "wang"): [],
+    ("It is a threat Mr Wang Yi said.", "wang"): [],
+    ("Wang Yi, most of all in Xinjiang, is liked.", "wang"): [],
+    ("Growth was 2.5 pct growth rate Finance Minister Wang Yi said.", "wang"): ["Finance Minister"],
+    ("White House Chief of Staff Huang Ming said it.", "huang"): ["White House Chief of Staff"],
+    ("Huang Ming, a symbol of strength in a government, left.", "huang"): [],
 }
 
 
@@ -511,3 +521,17 @@ def test_through_the_library_the_seeds_give_roles_and_quotes(seed_library_master
     cheng_roles, cheng_quotes = library_findings(seed_library_master, "Cheng Guoping", nlp)
     assert [r.text for r in cheng_roles] == ["Chinese Vice Foreign Minister"]
     assert kaidanow_quotes == [] and cheng_quotes == []  # the ministry's words are its own
+
+
+def test_the_role_benchmark_sample_is_labelled_once_and_large_enough():
+    """bench/roles.py scores roles against this file: at least 60 labelled roles, from Reuters
+    and from web news, each with a 0 or 1."""
+    gold = Path(__file__).resolve().parent.parent / "data" / "roles-gold.tsv"
+    rows = [
+        line.split("\t")
+        for line in gold.read_text(encoding="utf-8").splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    assert len(rows) >= 60 and all(len(r) == 4 and r[3] in ("0", "1") for r in rows)
+    assert any(r[0].startswith("reuters-") for r in rows)
+    assert any(not r[0].startswith("reuters-") for r in rows)
