@@ -76,9 +76,12 @@ def _codec(name: str) -> str | None:
 def html_doc(data: bytes, common_lines: frozenset[str]) -> RawDoc:
     import trafilatura
 
+    from index.ingest import page as pages
+
     page = decode_html(data)
+    tree = pages.prepare(page)
     found = trafilatura.bare_extraction(
-        page,
+        tree if tree is not None else page,
         with_metadata=True,
         include_comments=False,
         include_tables=True,
@@ -87,23 +90,34 @@ def html_doc(data: bytes, common_lines: frozenset[str]) -> RawDoc:
     )
     if found is None or not (found.text or "").strip():
         raise BadInput("no article text found")
-    title = safe_line(found.title) or None
-    doc = clean_text(found.text, common_lines=common_lines, title=title)
+    url = _line(found.url) or pages.saved_from(page)
+    names = [*pages.site_names(tree), _line(found.sitename)]
+    source = pages.source(names, url, _line(found.hostname))
+    sites = [*names, source]
+    title = pages.title(_line(found.title), sites=sites, headings=pages.standalone_texts(tree))
+    doc = clean_text(pages.text(found.text), common_lines=common_lines, title=title or None)
     if not has_prose(doc.text):
         raise BadInput("no article text found")
-    doc.source = safe_line(found.sitename) or doc.source
-    doc.author = safe_line(found.author) or doc.author
+    doc.source = source or doc.source
+    doc.author = pages.authors(_line(found.author), sites=sites) or doc.author
     doc.date = iso_date(found.date) or doc.date
-    doc.url = safe_line(found.url)
+    doc.url = safe_line(url)
     for key in ("description", "hostname", "language", "license"):
         value = getattr(found, key, None)
         if value:
-            doc.meta[key] = safe_text(value)
+            doc.meta[key] = safe_text(value.replace(pages.BREAK, "\n"))
     for key in ("categories", "tags"):
         values = getattr(found, key, None)
         if values:
-            doc.meta[key] = [safe_line(v) for v in values if v]
+            doc.meta[key] = [_line(v) for v in values if v]
     return doc
+
+
+def _line(value: object) -> str:
+    """A metadata field as one safe line (a ``<br>`` in it is a space)."""
+    from index.ingest.page import BREAK
+
+    return safe_line(value.replace(BREAK, " ") if isinstance(value, str) else value)
 
 
 def has_prose(text: str) -> bool:
