@@ -199,13 +199,13 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2,
                         help="alternating runs of the bare floor and reader add (default 2)")
     parser.add_argument("--only", action="append",
-                        choices=["import", "ecb", "tui", "dossier", "roles", "reliability"])
+                        choices=["import", "ecb", "tui", "dossier", "roles", "reliability", "web"])
     args = parser.parse_args()
     if not REUTERS.exists():
         raise SystemExit(f"bench: {REUTERS} not found (the shared corpora sit beside the repo)")
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {}
-    only = set(args.only or ["import", "ecb", "tui", "dossier", "roles", "reliability"])
+    only = set(args.only or ["import", "ecb", "tui", "dossier", "roles", "reliability", "web"])
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         work = Path(tmp)
         if "import" in only or "tui" in only or "dossier" in only:
@@ -239,6 +239,11 @@ def main() -> None:
 
             print("\n== Role precision on the labelled sample (tests/data/roles-gold.tsv)")
             results["roles"] = roles.run()
+        if "web" in only:
+            from bench import web
+
+            print("\n== Web pages: body text against the hand-written text (tests/data/web)")
+            results["web"] = web.run()
         if "reliability" in only:
             from bench import reliability
 
