@@ -106,6 +106,7 @@ class CrossRefsLoaded(Message):
     generation: int
     entity: Entity
     crossrefs: list[CrossRef]
+    evidence: str = ""  # why its forms are one entity ("GM: acronym defined in reuters-16242")
 
 
 @dataclass

@@ -438,7 +438,7 @@ def _entity(
     country = institutions.display(rep)
     if country is not None:  # "Treasury (Italy)": the bare head's spelling, and its country
         head = rep.rsplit(" (", 1)[0]
-        bare = [f for f in forms if normalize(f) == head and not f.isupper()]
+        bare = [f for f in forms if normalize(f) == head and f[:1].isupper() and not f.isupper()]
         name = f"{max(bare, key=lambda f: (forms[f], f)) if bare else head.title()} ({country})"
     if len(forms) == 1:
         aliases: tuple[str, ...] = () if name in forms else tuple(forms)

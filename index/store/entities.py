@@ -8,6 +8,8 @@ import sqlite3
 from datetime import datetime, timezone
 
 from index.entities import Decisions, KeyStats, normalize, resolve
+from index.entities.names import _fold as fold
+from index.entities.names import alias_table
 from index.entities.institutions import display, generic, lookup_key, qualified, qualify
 from index.errors import NotFound
 from index.models import ArticleSummary, CrossRef, Entity, Link, Mention, Span, Why
@@ -293,11 +295,29 @@ def why(db: sqlite3.Connection, name: str) -> Why:
             parts.append(local)
         if key in joined:
             target, reason = joined[key]
+            if reason.startswith("acronym defined"):  # say where: the story that defines it
+                row = db.execute(
+                    "SELECT a.id FROM mentions m JOIN articles a ON a.rowid = m.article"
+                    " WHERE m.key = ? AND m.text = ? ORDER BY a.rowid LIMIT 1",
+                    (target, text),
+                ).fetchone()
+                if row is not None:
+                    reason = f"acronym defined in {safe_line(row[0])}"
             parts.append(f"{reason} (joined to {top_form.get(target, target)})")
         if not parts:
-            parts.append("the same name" if normalize(text) == key else "the entity's name")
+            parts.append(_own_reason(text, key))
         links.append(Link(safe_line(text), n, "; ".join(parts)))
     return Why(entity, tuple(links))
+
+
+def _own_reason(text: str, key: str) -> str:
+    """Why a form has its key by itself: the same name, a listed alias or a spelling variant."""
+    folded = fold(text)
+    if folded == key or normalize(text) != key:
+        return "the same name"
+    if folded in alias_table()[0]:
+        return "a known other name (index/data/aliases.tsv)"
+    return "the same name, spelled another way"
 
 
 def _local_reason(db: sqlite3.Connection, key: str, text: str) -> str:

@@ -109,6 +109,7 @@ class MainScreen(BriefingActions):
         self._article_entities: tuple[str, list[Entity]] | None = None
         self._docs: dict[str, list[tuple[str, int]]] = {}
         self._crossref_cache: dict[str, tuple[Entity, list[CrossRef]]] = {}
+        self._evidence_cache: dict[str, str] = {}  # entity id -> its "why" line
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -338,6 +339,7 @@ class MainScreen(BriefingActions):
         self._show_counts()
         # Entities may have been relinked: what was kept of them is stale.
         self._crossref_cache.clear()
+        self._evidence_cache.clear()
         self._docs.clear()
         self._article_entities = None
         if self.articles.mode == "library":
@@ -490,7 +492,7 @@ class MainScreen(BriefingActions):
 
     def on_cross_refs_loaded(self, message: CrossRefsLoaded) -> None:
         if message.generation == self._generation["panel"]:
-            self.panel.show_entity(message.entity, message.crossrefs)
+            self.panel.show_entity(message.entity, message.crossrefs, message.evidence)
 
     def on_article_entities_loaded(self, message: ArticleEntitiesLoaded) -> None:
         self._article_entities = (message.article_id, message.entities)
@@ -516,6 +518,26 @@ class MainScreen(BriefingActions):
     # --- workers: every library call happens here, off the UI thread --------------------------
     def _failed(self, what: str, error: Exception) -> None:
         self.post_message(LibraryFailed(what, safe_line(error) or type(error).__name__))
+
+    def _evidence(self, entity: Entity) -> str:
+        """The panel's "why" line: the most mentioned form that a rule or the user linked, with
+        its evidence (called from workers, cached with the cross-references)."""
+        try:
+            why = self.library.why(entity.id)
+        except ReaderError:
+            return ""
+        for link in why.links:
+            if not link.reason.startswith("the same name"):
+                return f"{link.form}: {link.reason}"
+        return ""
+
+    def _evidence_of(self, entity: Entity) -> str:
+        cached = self._evidence_cache.get(entity.id)
+        if cached is None:
+            cached = self._evidence_cache[entity.id] = self._evidence(entity)
+            while len(self._evidence_cache) > 128:
+                self._evidence_cache.pop(next(iter(self._evidence_cache)))
+        return cached
 
     def _crossrefs(self, entity: str, exclude: str) -> tuple[Entity, list[CrossRef]]:
         """An entity and the other articles naming it; called from workers.
@@ -614,7 +636,9 @@ class MainScreen(BriefingActions):
             return
         found, crossrefs = self._crossrefs(message.entity, message.article.id)
         if not worker.is_cancelled:
-            self.post_message(CrossRefsLoaded(panel_generation, found, crossrefs))
+            self.post_message(
+                CrossRefsLoaded(panel_generation, found, crossrefs, self._evidence_of(found))
+            )
 
     @work(thread=True, exclusive=True, group="article")
     def _load_article(
@@ -680,7 +704,7 @@ class MainScreen(BriefingActions):
             self._failed("Could not load cross-references", error)
             return
         if not worker.is_cancelled:
-            self.post_message(CrossRefsLoaded(generation, found, crossrefs))
+            self.post_message(CrossRefsLoaded(generation, found, crossrefs, self._evidence_of(found)))
 
     @work(thread=True, exclusive=True, group="panel")
     def _load_article_entities(self, generation: int, article_id: str) -> None:

@@ -218,8 +218,9 @@ class CrossRefPanel(Vertical):
         self._head(Content.styled("Cross-references", "bold"))
         self.listing.set_items([(Content.styled(safe_line(text), "dim"), False)])
 
-    def show_entity(self, entity: Entity, crossrefs: list[CrossRef]) -> None:
-        """The selected entity: who it is, how often it is mentioned, and where else."""
+    def show_entity(self, entity: Entity, crossrefs: list[CrossRef], evidence: str = "") -> None:
+        """The selected entity: who it is, how often it is mentioned, why its names are one
+        (``evidence``, from ``Library.why``), and where else."""
         self.entity, self.crossrefs, self.entities = entity, crossrefs, []
         self.filled += 1
         colour = label_variable(entity.label)
@@ -236,6 +237,8 @@ class CrossRefPanel(Vertical):
                 f"\n{plural(entity.mentions, 'mention')} in {plural(entity.articles, 'article')}"
             )
         )
+        if evidence:
+            parts.append(Content.styled(f"\nwhy: {safe_line(evidence)}", "dim"))
         self._head(Content.assemble(*parts))
         items = [(self._crossref_prompt(crossref, colour), True) for crossref in crossrefs]
         if not crossrefs:

@@ -343,3 +343,14 @@ async def test_welcome_key_builds_and_opens_the_demo(make_app, tmp_path):
         text = screen_text(app)
         assert "reader · demo" in text and "2 articles" in text
     app.library.close()
+
+
+async def test_the_panel_says_why_a_short_name_is_the_entity(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await open_by_search(pilot, "Kazakhstan", SCMP_TITLE)
+        await select_entity(pilot, "Wang Yi")
+        await settle(pilot)
+        shown = screen_text(app)
+        assert "why: Wang: short name in the same article" in shown
