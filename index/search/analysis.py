@@ -17,8 +17,13 @@ from index.safe import safe_text
 
 __all__ = ["WORD", "analyze", "normalize_key", "porter_stem", "term_of"]
 
-#: One token: a run of word characters, with inner dots ("U.S.", "3.5").
-WORD = re.compile(r"\w+(?:\.?\w+)*")
+#: Chinese characters and Japanese kana: written without spaces, so each is a token of its own
+#: and a word of several is found as a phrase of them ("金融政策").
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+#: One token: a Chinese or Japanese character, or a run of other word characters with inner dots
+#: ("U.S.", "3.5").
+WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:\.?[^\W{_CJK}]+)*")
+_ONE_CJK = re.compile(rf"[{_CJK}]")
 _STOP = frozenset(STOP_WORDS)
 _MIN_LEN = 2
 _MAX_LEN = 60
@@ -30,7 +35,9 @@ def term_of(word: str) -> str:
     term = _stem_cache.get(word)
     if term is None:
         low = word.lower()
-        if len(low) < _MIN_LEN or len(low) > _MAX_LEN or low in _STOP:
+        if _ONE_CJK.fullmatch(low):
+            term = low
+        elif len(low) < _MIN_LEN or len(low) > _MAX_LEN or low in _STOP:
             term = ""
         else:
             term = porter_stem(low)

@@ -16,7 +16,7 @@ from index.search.analysis import WORD, term_of
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 
 
 class _Analyzer(Tokenizer):

@@ -75,3 +75,13 @@ def test_a_library_from_before_languages_gets_them_when_opened(languages_library
     with Library.open(old) as lib:
         assert {a.id: a.lang for a in lib.articles()}["ja-nikkei"] == "ja"
         assert [h.id for h in lib.search("lang:ru").hits] == ["ru-exclusive"]
+
+
+def test_japanese_words_inside_a_sentence_are_found(languages_library):
+    with Library.open(languages_library) as lib:
+        for query in ("金融政策", "植田総裁", '"長期金利"', "lang:ja 円高"):
+            assert [h.id for h in lib.search(query).hits] == ["ja-nikkei"], query
+        assert lib.search("政策 NOT 円高").total == 0
+        hit = lib.search("植田総裁").hits[0]
+        marked = {hit.snippet[s.start:s.end] for s in hit.highlights}
+        assert marked == {"植田総裁"}  # the word marked whole in the snippet
