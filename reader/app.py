@@ -18,13 +18,7 @@ from index import Library, ReaderError, safe_line
 from reader.config import Config, load_config, load_history
 from reader.dialogs.entity_dialog import EntityDialog
 from reader.locations import config_file, demo_library, history_file, samples_dir
-from reader.messages import (
-    DemoReady,
-    LibraryChanged,
-    LibraryChecked,
-    LibraryFailed,
-    LibraryLoaded,
-)
+from reader.messages import DemoReady, LibraryChanged, LibraryChecked, LibraryFailed, LibraryLoaded
 from reader.screens.briefing_actions import briefing_help
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
