@@ -16,7 +16,7 @@ from functools import partial
 from typing import Any
 
 from textual.message import Message
-from textual.message_pump import MessagePump
+from textual.dom import DOMNode
 from textual.worker import get_current_worker
 
 from index import CrossRef, Entity, Library, ReaderError, safe_line
@@ -52,9 +52,7 @@ class PinAdded(Message):
 class Session:
     """What the main screen knows about the library; ``host`` is the screen."""
 
-    def __init__(
-        self, library: Library, host: MessagePump, article_message: ArticleMessage
-    ) -> None:
+    def __init__(self, library: Library, host: DOMNode, article_message: ArticleMessage) -> None:
         self.library = library
         self._host = host
         self._article_message = article_message
@@ -90,7 +88,7 @@ class Session:
 
     def _run(self, work: Callable[..., None], *args: Any, group: str, exclusive: bool = True,
              exit_on_error: bool = True) -> None:
-        self._host.run_worker(  # type: ignore[attr-defined]
+        self._host.run_worker(
             partial(work, *args), name=work.__name__, group=group, exclusive=exclusive,
             exit_on_error=exit_on_error, thread=True,
         )

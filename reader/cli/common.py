@@ -13,7 +13,7 @@ from index import Library, ReaderError, safe_line, safe_text
 
 
 def open_library(ctx: click.Context, *, create: bool = True) -> Library:
-    """The library the group's ``--library`` named; what it repaired is said when the command ends."""
+    """The library ``--library`` named; what it repaired is said when the command ends."""
     path = ctx.obj["library"]
     try:
         lib = Library.open(path, create=create)
