@@ -19,6 +19,7 @@ run: setup
 	$(BIN)/reader demo
 
 test: setup
+	$(BIN)/lint-imports
 	$(BIN)/python -m pytest -q -p no:cacheprovider
 
 bench: setup

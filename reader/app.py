@@ -8,7 +8,7 @@ from functools import partial
 from pathlib import Path
 
 from textual import work
-from textual.app import ComposeResult, SystemCommand
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.content import Content
 from textual.screen import Screen
@@ -18,7 +18,7 @@ from index import Library, ReaderError, safe_line
 from reader.config import Config, load_config, load_history
 from reader.dialogs.entity_dialog import EntityDialog
 from reader.locations import config_file, demo_library, history_file, samples_dir
-from reader.messages import DemoReady, LibraryFailed, LibraryLoaded
+from reader.messages import DemoReady, LibraryChanged, LibraryChecked, LibraryFailed, LibraryLoaded
 from reader.screens.briefing_actions import briefing_help
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
@@ -31,7 +31,7 @@ from reader.widgets.crossref_panel import CrossRefList
 from reader.widgets.search_box import SearchBox
 
 
-class ReaderApp(LibraryUpkeep):
+class ReaderApp(App[None]):
     """Opens on the library (or the welcome screen when it is empty)."""
 
     CSS_PATH = "app.tcss"
@@ -60,6 +60,7 @@ class ReaderApp(LibraryUpkeep):
         self.demo = demo
         self.config = config or Config()
         self.history_path = history_path
+        self.upkeep = LibraryUpkeep(self)
         if self.config.keys:
             self.set_keymap(self.config.keys)
         if self.config.theme in self.available_themes:
@@ -82,11 +83,11 @@ class ReaderApp(LibraryUpkeep):
         gc.freeze()
         if self.config.problem:
             self.notify(self.config.problem, severity="warning", markup=False)
-        self.start_upkeep()
-        self._probe()
+        self.upkeep.start()
+        self.upkeep.probe()
 
     def on_library_loaded(self, message: LibraryLoaded) -> None:
-        self.upkeep_loaded(message)
+        self.upkeep.loaded(message)
         screen: Screen[None]
         if not message.count and isinstance(self.screen, WelcomeScreen):
             return  # read again (ctrl+r) and still empty: keep the screen and what it says
@@ -136,7 +137,19 @@ class ReaderApp(LibraryUpkeep):
         if library is not self.library:
             self.library.close()
             self.library, self.library_name, self.demo = library, "demo", True
-        self._probe()
+        self.upkeep.probe()
+
+    # --- keeping in step with the library on disk (LibraryUpkeep) ---------------------------
+    def action_reload(self) -> None:
+        """Read the library again: articles another process added or removed show up."""
+        self.upkeep.reload(quiet=False)
+
+    def on_library_changed(self, message: LibraryChanged) -> None:
+        self.upkeep.changed(message)
+
+    def on_library_checked(self, message: LibraryChecked) -> None:
+        self.notify(message.text, severity=message.severity,  # type: ignore[arg-type]
+                    markup=False, timeout=10)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

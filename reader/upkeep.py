@@ -1,4 +1,4 @@
-"""Provides LibraryUpkeep, the app's base class: the start-up check and the watch for changes.
+"""Provides LibraryUpkeep, which the app holds: the start-up check and the watch for changes.
 
 Once the first screen is up, ``Library.check(repair=True)`` runs in a thread worker and the
 reader is told in plain words if it rebuilt or repaired anything. It never waits for another
@@ -14,7 +14,10 @@ keeping the selected article under the cursor. ``ctrl+r`` does the same at once.
 
 from __future__ import annotations
 
-from textual import work
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
 from textual.app import App
 
 from index import CheckReport, Library, LibraryBusy, ReaderError, safe_line
@@ -45,92 +48,105 @@ def _generation(version: object) -> object:
     return version[2] if isinstance(version, tuple) else None
 
 
-class LibraryUpkeep(App[None]):
-    """Keeps what the screens show in step with the library on disk."""
+class LibraryUpkeep:
+    """Keeps what the screens show in step with the library on disk; ``app`` is the ReaderApp.
 
-    library: Library
+    Its workers run on the app and report to it by message; the app's handlers call back here.
+    """
 
-    def start_upkeep(self) -> None:
-        """Called once the app is mounted: start polling the library's version."""
+    def __init__(self, app: App[None]) -> None:
+        self.app = app
         self._version: object = None
         self._checked: Library | None = None
-        self.set_interval(POLL_SECONDS, self._poll, name="library-poll")
 
-    def upkeep_loaded(self, message: LibraryLoaded) -> None:
+    @property
+    def library(self) -> Library:
+        """The app's library (the demo key can swap it)."""
+        return self.app.library  # type: ignore[attr-defined]
+
+    def _run(self, work: Callable[..., None], *args: Any, group: str,
+             exit_on_error: bool = True) -> None:
+        self.app.run_worker(partial(work, *args), name=work.__name__, group=group,
+                            exclusive=True, exit_on_error=exit_on_error, thread=True)
+
+    def start(self) -> None:
+        """Called once the app is mounted: start polling the library's version."""
+        self.app.set_interval(POLL_SECONDS, self._poll, name="library-poll")
+
+    def loaded(self, message: LibraryLoaded) -> None:
         """The counts were read (at start, after ctrl+r, after the demo was built)."""
         self._version = message.version
         if self._checked is not self.library:
             self._checked = self.library
-            self.call_after_refresh(self._start_up_check, self.library)  # after the first paint
+            self.app.call_after_refresh(self._start_up_check, self.library)  # after the first paint
 
     # --- reading the counts -------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="probe")
-    def _probe(self) -> None:
+    def probe(self) -> None:
+        """Read the counts (LibraryLoaded, or LibraryFailed)."""
+        self._run(self._read_counts, group="probe")
+
+    def _read_counts(self) -> None:
         try:
             # The version first: a change made while the counts are read is seen by the poll.
             version = self.library.version()
             stats, count = self.library.stats(), self.library.count()
         except ReaderError as error:
-            self.post_message(LibraryFailed("Could not read the library", safe_line(error)))
+            self.app.post_message(LibraryFailed("Could not read the library", safe_line(error)))
             return
-        self.post_message(LibraryLoaded(stats, count, version))
+        self.app.post_message(LibraryLoaded(stats, count, version))
 
-    def action_reload(self) -> None:
+    def reload(self, *, quiet: bool, announce: bool = False) -> None:
         """Read the library again: articles another process added or removed show up."""
-        self.reload_library(quiet=False)
-
-    def reload_library(self, *, quiet: bool, announce: bool = False) -> None:
-        main = next((s for s in reversed(self.screen_stack) if isinstance(s, MainScreen)), None)
+        stack = self.app.screen_stack
+        main = next((s for s in reversed(stack) if isinstance(s, MainScreen)), None)
         if main is not None:
             main.reload(quiet=quiet, announce=announce)
         else:  # the welcome screen: the library may not be empty any more
-            self._probe()
+            self.probe()
 
     # --- the watch ----------------------------------------------------------------------------
     def _poll(self) -> None:
         if self._version is not None:
-            self._read_version(self._version)
+            self._run(self._read_version, self._version, group="poll", exit_on_error=False)
 
-    @work(thread=True, exclusive=True, group="poll", exit_on_error=False)
     def _read_version(self, known: object) -> None:
         try:
             version = self.library.version()
         except Exception:  # busy, closing, gone: look again next time
             return
         if version != known:
-            self.post_message(LibraryChanged(version))
+            self.app.post_message(LibraryChanged(version))
 
-    def on_library_changed(self, message: LibraryChanged) -> None:
+    def changed(self, message: LibraryChanged) -> None:
+        """Another process changed the library: read it again, quietly."""
         if message.version == self._version:
             return
         # Entities are relinked when an import ends: only then is there news to announce.
         finished = _generation(message.version) != _generation(self._version)
         self._version = message.version
-        self.reload_library(quiet=True, announce=finished)
+        self.reload(quiet=True, announce=finished)
 
     # --- the start-up check -------------------------------------------------------------------
-    @work(thread=True, exclusive=True, group="check", exit_on_error=False)
     def _start_up_check(self, library: Library) -> None:
+        self._run(self._check, library, group="check", exit_on_error=False)
+
+    def _check(self, library: Library) -> None:
         if library.readonly:
             return
         try:
             report = library.check(repair=True, wait=0)
             after = library.check() if report.repaired else report
         except LibraryBusy:
-            self.post_message(LibraryChecked(
+            self.app.post_message(LibraryChecked(
                 "information", "The start-up check was skipped: another import is running."))
             return
         except ReaderError as error:
-            self.post_message(LibraryChecked(
+            self.app.post_message(LibraryChecked(
                 "warning", f"The start-up check could not run: {safe_line(error)}"))
             return
         except Exception as error:  # noqa: BLE001 - only a check: it must never end the app
-            self.log.error("start-up check failed", error=repr(error))
+            self.app.log.error("start-up check failed", error=repr(error))
             return
         notice = check_notice(report, after)
         if notice is not None:
-            self.post_message(LibraryChecked(*notice))
-
-    def on_library_checked(self, message: LibraryChecked) -> None:
-        self.notify(message.text, severity=message.severity,  # type: ignore[arg-type]
-                    markup=False, timeout=10)
+            self.app.post_message(LibraryChecked(*notice))

@@ -1,25 +1,24 @@
 """Provides BriefingActions: the main screen's dossier, pin, briefing and export actions.
 
-A base class of MainScreen, so the main screen's file stays about the library, the article
-and the panel. The bindings that call these are declared with the widgets they act on (``d``
-and ``p`` in the article, ``d`` in the panel) and on the main screen (``P``, ``ctrl+e``).
+The main screen holds one and its ``action_*`` methods delegate here, so the main screen's file
+stays about the library, the article and the panel. The bindings that call these are declared
+with the widgets they act on (``d`` and ``p`` in the article, ``d`` in the panel) and on the
+main screen (``P``, ``ctrl+e``).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from textual import work
-from textual.message import Message
-from textual.screen import Screen
+from textual.app import App
 
-from index import Library, ReaderError, safe_line
+from index import Library, safe_line
 from reader.dialogs.export_dialog import ExportDialog
-from reader.messages import LibraryFailed
 from reader.screens.briefing_screen import BriefingScreen
 from reader.screens.dossier_screen import DossierScreen
 from reader.screens.navigation import Destination
+from reader.session import PinAdded, Session
 
 if TYPE_CHECKING:  # pragma: no cover
     from reader.widgets.article_view import ArticleView
@@ -29,101 +28,96 @@ if TYPE_CHECKING:  # pragma: no cover
 SHOWN = 90
 
 
-class BriefingActions(Screen[None]):
-    """The base of MainScreen; uses its library, article view, panel and ``_open``."""
+class BriefingHost(Protocol):
+    """What the actions use of the main screen."""
 
-    class PinAdded(Message):
-        """A passage was pinned to the briefing (``p``), or ``already`` was."""
+    @property
+    def app(self) -> App: ...
 
-        def __init__(self, passage: str, already: bool = False) -> None:
-            super().__init__()
-            self.passage = passage
-            self.already = already
+    library: Library
+    session: Session
 
-    if TYPE_CHECKING:  # provided by MainScreen
-        library: Library
-        view: ArticleView
-        panel: CrossRefPanel
+    @property
+    def view(self) -> ArticleView: ...
 
-        def _open(
-            self,
-            article_id: str,
-            *,
-            entity: str | None = None,
-            cursor: int | None = None,
-            scroll_y: int | None = None,
-            push: bool = True,
-            focus: bool = False,
-        ) -> None: ...
+    @property
+    def panel(self) -> CrossRefPanel: ...
 
-        def _status(self, text: str) -> None: ...
+    def notify(self, message: str, **kwargs: object) -> None: ...
 
-    def action_dossier(self, entity: str | None = None) -> None:
+    def _open(
+        self,
+        article_id: str,
+        *,
+        entity: str | None = None,
+        cursor: int | None = None,
+        scroll_y: int | None = None,
+        push: bool = True,
+        focus: bool = False,
+    ) -> None: ...
+
+    def _status(self, text: str) -> None: ...
+
+
+class BriefingActions:
+    """Opens dossiers and the briefing from the main screen, pins, and exports."""
+
+    def __init__(self, screen: BriefingHost) -> None:
+        self.screen = screen
+
+    def dossier(self, entity: str | None = None) -> None:
         """``d``: the dossier of the selected entity (in the panel: the one it is about or the
         one highlighted)."""
+        screen = self.screen
         if entity is None:
-            if self.panel.listing.has_focus:
-                entity = self.panel.highlighted_entity()
+            if screen.panel.listing.has_focus:
+                entity = screen.panel.highlighted_entity()
             else:
-                entity = self.view.entity
+                entity = screen.view.entity
         if entity is None:
-            self._status("Select an entity first (] or e), then d opens its dossier.")
+            screen._status("Select an entity first (] or e), then d opens its dossier.")
             return
-        self.app.push_screen(DossierScreen(self.library, entity), self._go)
+        screen.app.push_screen(DossierScreen(screen.library, entity), self.go)
 
-    def action_pin(self) -> None:
+    def pin(self) -> None:
         """``p``: pin the sentence at the cursor (or at the top of the article shown)."""
-        article, offset = self.view.article, self.view.reading_offset()
+        view = self.screen.view
+        article, offset = view.article, view.reading_offset()
         if article is None or offset is None:
-            self._status("Open an article first; p pins the sentence at the cursor.")
+            self.screen._status("Open an article first; p pins the sentence at the cursor.")
             return
-        self._pin_sentence(article.id, offset)
+        self.screen.session.pin(article.id, offset)
 
-    def action_briefing(self) -> None:
+    def briefing(self) -> None:
         """``P``: the briefing (the pinned passages)."""
-        self.app.push_screen(BriefingScreen(self.library), self._go)
+        self.screen.app.push_screen(BriefingScreen(self.screen.library), self.go)
 
-    def action_export_brief(self) -> None:
+    def export_brief(self) -> None:
         """``ctrl+e``: write the briefing to a Markdown file."""
 
         def written(path: Path | None) -> None:
             if path is not None:
-                self.notify(f"Briefing written to {path}", markup=False)
+                self.screen.notify(f"Briefing written to {path}", markup=False)
 
-        self.app.push_screen(ExportDialog(self.library), written)
+        self.screen.app.push_screen(ExportDialog(self.screen.library), written)
 
-    def _go(self, destination: Destination | None) -> None:
+    def go(self, destination: Destination | None) -> None:
         """Back from a dossier or the briefing: open the article it points at, if any."""
         if destination is not None:
-            self._open(
+            self.screen._open(
                 destination.article_id,
                 entity=destination.entity,
                 cursor=destination.cursor,
                 focus=True,
             )
 
-    def on_briefing_actions_pin_added(self, message: PinAdded) -> None:
+    def pinned(self, message: PinAdded) -> None:
+        """Say what was pinned (or that it was already)."""
         passage = safe_line(message.passage)
         if len(passage) > SHOWN:
             passage = passage[: SHOWN - 1] + "…"
         said = "Already pinned" if message.already else "Pinned"
-        self.notify(f"{said}: {passage}", markup=False, timeout=4)
-
-    @work(thread=True, group="pin")
-    def _pin_sentence(self, article_id: str, offset: int) -> None:
-        try:
-            span = self.library.sentence_at(article_id, offset)
-            for pinned in self.library.pins():  # p twice in one sentence pins it once
-                inside = span.start <= pinned.start < pinned.end <= span.end
-                if pinned.article == article_id and inside:
-                    self.post_message(self.PinAdded(pinned.passage, already=True))
-                    return
-            pinned = self.library.pin(article_id, span.start, span.end)
-        except ReaderError as error:
-            reason = safe_line(error) or type(error).__name__
-            self.post_message(LibraryFailed("Could not pin it", reason))
-            return
-        self.post_message(self.PinAdded(pinned.passage))
+        self.screen.notify(f"{said}: {passage}", markup=False, timeout=4)
 
 
 def briefing_help() -> list[tuple[str, list]]:

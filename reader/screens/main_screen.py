@@ -1,8 +1,9 @@
 """Provides MainScreen: the library or results, the article, and the cross-reference panel.
 
-The screen is the one place that talks to the library: each call runs in a thread worker and
-reports back by message (reader.messages); every answer carries the generation of its request
-and is dropped when a newer request has been made since.
+The screen talks to the library through its Session (reader.session): each call runs in a
+thread worker and reports back by message (reader.messages); every answer carries the
+generation of its request and is dropped when a newer request has been made since. The
+dossier, pin and briefing actions delegate to BriefingActions.
 """
 
 from __future__ import annotations
@@ -15,21 +16,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.content import Content
 from textual.events import Resize
+from textual.screen import Screen
 from textual.timer import Timer
 from textual.widget import Widget
 from textual.widgets import Header, Input, Static
-from textual.worker import get_current_worker
 
-from index import (
-    CrossRef,
-    Entity,
-    Library,
-    QueryError,
-    ReaderError,
-    Stats,
-    openable_url,
-    safe_line,
-)
+from index import Entity, Library, Stats, openable_url, safe_line
 from reader.config import save_history
 from reader.dialogs.confirm_dialog import ConfirmDialog
 from reader.dialogs.entity_dialog import EntityDialog
@@ -45,6 +37,7 @@ from reader.messages import (
 )
 from reader.screens.briefing_actions import BriefingActions
 from reader.screens.navigation import Trail
+from reader.session import PinAdded, Session
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, Place
 from reader.widgets.crossref_panel import CrossRefPanel
@@ -54,13 +47,11 @@ from reader.wording import plural
 
 #: Wider than this, the three panes sit side by side.
 WIDE = 120
-SEARCH_LIMIT = 50
-CROSSREF_LIMIT = 20
 DEBOUNCE = 0.15
-MAX_HITS = 5000
 
 
-class MainScreen(BriefingActions):
+
+class MainScreen(Screen[None]):
     """Three panes (two below 120 columns, with ``x`` swapping in the panel)."""
 
     CSS_PATH = "main_screen.tcss"
@@ -103,13 +94,9 @@ class MainScreen(BriefingActions):
         self.order = "date"
         self.wide_panel = True
         self.narrow_panel = False
-        self._generation = {"search": 0, "article": 0, "panel": 0}
         self._debounce: Timer | None = None
-        self._answered = 0  # the search generation whose results are shown
-        self._article_entities: tuple[str, list[Entity]] | None = None
-        self._docs: dict[str, list[tuple[str, int]]] = {}
-        self._crossref_cache: dict[str, tuple[Entity, list[CrossRef]]] = {}
-        self._evidence_cache: dict[str, str] = {}  # entity id -> its "why" line
+        self.session = Session(library, self)
+        self.briefing = BriefingActions(self)
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -149,7 +136,7 @@ class MainScreen(BriefingActions):
         )
         self.panel.show_message("Open an article to see its entities.")
         self.articles.focus()
-        self._warm_up()
+        self.session.warm_up()
 
     def on_resize(self, event: Resize) -> None:
         self._layout(event.size.width)
@@ -253,25 +240,17 @@ class MainScreen(BriefingActions):
                 "Select an entity first (] or e), then > opens the next article naming it."
             )
             return
-        self._generation["article"] += 1
-        self._generation["panel"] += 1
-        self._load_other(
-            self._generation["article"],
-            self._generation["panel"],
-            entity,
-            article.id,
-            direction,
-            self.hit_query,
-        )
+        self.session.open_other(entity, article.id, direction, self.hit_query)
 
     def action_entity_list(self) -> None:
         article = self.view.article
         if article is None:
             return
-        if self._article_entities and self._article_entities[0] == article.id:
-            self._push_entity_dialog(self._article_entities[1])
+        entities = self.session.entities_of(article.id)
+        if entities is not None:
+            self._push_entity_dialog(entities)
         else:
-            self._entity_list(article.id)
+            self.session.entity_list(article.id)
 
     def _push_entity_dialog(self, entities: list[Entity]) -> None:
         title = self.view.article.title if self.view.article else ""
@@ -283,7 +262,7 @@ class MainScreen(BriefingActions):
                 self.view.select_entity(entity)
             self.view.focus()
             if entity is not None and dialog.wants_dossier:
-                self.action_dossier(entity)
+                self.briefing.dossier(entity)
 
         self.app.push_screen(dialog, chosen)
 
@@ -297,7 +276,7 @@ class MainScreen(BriefingActions):
 
     # --- the list --------------------------------------------------------------------------
     def on_article_list_need_rows(self, message: ArticleList.NeedRows) -> None:
-        self._load_rows(message.generation, message.offset, message.limit, self.order)
+        self.session.load_rows(message.generation, message.offset, message.limit, self.order)
 
     def on_rows_loaded(self, message: RowsLoaded) -> None:
         self.articles.set_rows(message.generation, message.offset, message.rows)
@@ -332,16 +311,12 @@ class MainScreen(BriefingActions):
         ``quiet``: the poll asked; ``announce``: an import elsewhere finished, say what it added
         (once per import, not at every look while it runs)."""
         selected = self.articles.selected() if self.articles.mode == "library" else None
-        self._reload(selected[0] if selected else None, self.order, quiet, announce)
+        self.session.reload(selected[0] if selected else None, self.order, quiet, announce)
 
     def on_library_reloaded(self, message: LibraryReloaded) -> None:
         self.stats, self.count = message.stats, message.stats.articles
         self._show_counts()
-        # Entities may have been relinked: what was kept of them is stale.
-        self._crossref_cache.clear()
-        self._evidence_cache.clear()
-        self._docs.clear()
-        self._article_entities = None
+        self.session.forget()  # entities may have been relinked: what was kept is stale
         if self.articles.mode == "library":
             self.articles.reload_library(self.count, message.selected, message.position)
             self._library_info()
@@ -371,7 +346,7 @@ class MainScreen(BriefingActions):
             self._debounce.stop()
             self._debounce = None
             self._run_search()
-        if self._answered != self._generation["search"]:
+        if not self.session.current("search", self.session.answered):
             # Results are on their way: never leave the library list under the cursor, where
             # the next enter would open an article the reader did not search for.
             self.articles.show_hits([], "Searching…")
@@ -383,20 +358,20 @@ class MainScreen(BriefingActions):
     def _run_search(self) -> None:
         self._debounce = None
         query = self.query_one(SearchBox).value.strip()
-        self._generation["search"] += 1
+        generation = self.session.new("search")
         if not query:
-            self._answered = self._generation["search"]
+            self.session.answered = generation
             self.hit_query = ""
             self.articles.show_library(self.count, "The library is empty.")
             self._library_info()
             return
         self._search_info("searching…")
-        self._search(self._generation["search"], query, self.sort)
+        self.session.search(generation, query, self.sort)
 
     def on_search_done(self, message: SearchDone) -> None:
-        if message.generation != self._generation["search"]:
+        if not self.session.current("search", message.generation):
             return
-        self._answered = message.generation
+        self.session.answered = message.generation
         self._results_query = message.query
         result = message.result
         if result is None:
@@ -434,22 +409,10 @@ class MainScreen(BriefingActions):
         push: bool = True,
         focus: bool = False,
     ) -> None:
-        self._generation["article"] += 1
-        self._generation["panel"] += 1  # the article brings its own panel content
-        self._load_article(
-            self._generation["article"],
-            self._generation["panel"],
-            article_id,
-            entity,
-            cursor,
-            scroll_y,
-            push,
-            self.hit_query,
-            focus,
-        )
+        self.session.open_article(article_id, entity, cursor, scroll_y, push, self.hit_query, focus)
 
     def on_article_loaded(self, message: ArticleLoaded) -> None:
-        if message.generation != self._generation["article"]:
+        if not self.session.current("article", message.generation):
             return
         with self.app.batch_update():  # article, panel, list and focus in one frame
             if message.push:
@@ -464,7 +427,7 @@ class MainScreen(BriefingActions):
             )
             self.articles.mark_current(message.article.id)
             if message.entities is not None:
-                self._article_entities = (message.article.id, message.entities)
+                self.session.article_entities = (message.article.id, message.entities)
             if message.entities is not None:
                 self.panel.show_entities(message.entities)
             # else: the selected entity's cross-references follow in their own message
@@ -481,22 +444,22 @@ class MainScreen(BriefingActions):
         article = self.view.article
         if article is None:
             return
-        self._generation["panel"] += 1
-        generation = self._generation["panel"]
+        generation = self.session.new("panel")
+        cached = self.session.entities_of(article.id)
         if entity is not None:
-            self._load_crossrefs(generation, entity, article.id)
-        elif self._article_entities and self._article_entities[0] == article.id:
-            self.panel.show_entities(self._article_entities[1])
+            self.session.load_crossrefs(generation, entity, article.id)
+        elif cached is not None:
+            self.panel.show_entities(cached)
         else:
-            self._load_article_entities(generation, article.id)
+            self.session.load_article_entities(generation, article.id)
 
     def on_cross_refs_loaded(self, message: CrossRefsLoaded) -> None:
-        if message.generation == self._generation["panel"]:
+        if self.session.current("panel", message.generation):
             self.panel.show_entity(message.entity, message.crossrefs, message.evidence)
 
     def on_article_entities_loaded(self, message: ArticleEntitiesLoaded) -> None:
-        self._article_entities = (message.article_id, message.entities)
-        if message.generation == self._generation["panel"]:
+        self.session.article_entities = (message.article_id, message.entities)
+        if self.session.current("panel", message.generation):
             self.panel.show_entities(message.entities)
 
     def on_entity_list_ready(self, message: EntityListReady) -> None:
@@ -515,226 +478,18 @@ class MainScreen(BriefingActions):
         self._status(f"{message.what}: {message.reason}")
         self.notify(f"{message.what}: {message.reason}", severity="error", markup=False)
 
-    # --- workers: every library call happens here, off the UI thread --------------------------
-    def _failed(self, what: str, error: Exception) -> None:
-        self.post_message(LibraryFailed(what, safe_line(error) or type(error).__name__))
+    # --- the dossier, pin and briefing actions (BriefingActions) ---------------------------
+    def action_dossier(self, entity: str | None = None) -> None:
+        self.briefing.dossier(entity)
 
-    def _evidence(self, entity: Entity) -> str:
-        """The panel's "why" line: the most mentioned form that a rule or the user linked, with
-        its evidence (called from workers, cached with the cross-references)."""
-        try:
-            why = self.library.why(entity.id)
-        except ReaderError:
-            return ""
-        for link in why.links:
-            if not link.reason.startswith("the same name"):
-                return f"{link.form}: {link.reason}"
-        return ""
+    def action_pin(self) -> None:
+        self.briefing.pin()
 
-    def _evidence_of(self, entity: Entity) -> str:
-        cached = self._evidence_cache.get(entity.id)
-        if cached is None:
-            cached = self._evidence_cache[entity.id] = self._evidence(entity)
-            while len(self._evidence_cache) > 128:
-                self._evidence_cache.pop(next(iter(self._evidence_cache)))
-        return cached
+    def action_briefing(self) -> None:
+        self.briefing.briefing()
 
-    def _crossrefs(self, entity: str, exclude: str) -> tuple[Entity, list[CrossRef]]:
-        """An entity and the other articles naming it; called from workers.
+    def action_export_brief(self) -> None:
+        self.briefing.export_brief()
 
-        Fetched once per entity (one more than shown, so any one article can be left out) and
-        kept: walking a frequent entity with > or ] asks again and again.
-        """
-        cached = self._crossref_cache.get(entity)
-        if cached is None:
-            found = self.library.entity(entity)
-            refs = self.library.crossrefs(entity, limit=CROSSREF_LIMIT + 1)
-            cached = self._crossref_cache[entity] = (found, refs)
-            while len(self._crossref_cache) > 128:
-                self._crossref_cache.pop(next(iter(self._crossref_cache)))
-        found, refs = cached
-        return found, [ref for ref in refs if ref.article.id != exclude][:CROSSREF_LIMIT]
-
-    @work(thread=True, exclusive=True, group="warm")
-    def _warm_up(self) -> None:
-        """Open the search index now, so the first query answers as fast as the next ones."""
-        try:
-            self.library.search("reader", limit=1)
-        except Exception:  # only a warm-up: the real search will report any problem
-            pass
-
-    # Pages are not exclusive: each is a different, still-wanted part of the same list.
-    @work(thread=True, group="rows")
-    def _load_rows(self, generation: int, offset: int, limit: int, order: str) -> None:
-        try:
-            rows = self.library.articles(offset=offset, limit=limit, order=order)
-        except ReaderError as error:
-            self._failed("Could not list the library", error)
-            return
-        self.post_message(RowsLoaded(generation, offset, rows))
-
-    @work(thread=True, exclusive=True, group="search")
-    def _search(self, generation: int, query: str, sort: str) -> None:
-        worker = get_current_worker()
-        try:
-            result = self.library.search(query, limit=SEARCH_LIMIT, sort=sort)
-        except ReaderError as error:
-            if not worker.is_cancelled:
-                self.post_message(SearchDone(generation, query, None, safe_line(error)))
-            return
-        except Exception as error:  # any text can be typed here; a parser slip must not end the app
-            self.log.error("search failed", query=query, error=repr(error))
-            if not worker.is_cancelled:
-                reason = f"could not search for that ({type(error).__name__})"
-                self.post_message(SearchDone(generation, query, None, reason))
-            return
-        if not worker.is_cancelled:
-            self.post_message(SearchDone(generation, query, result))
-
-    def _article_message(
-        self,
-        generation: int,
-        article_id: str,
-        entity: str | None,
-        cursor: int | None,
-        scroll_y: int | None,
-        push: bool,
-        query: str,
-        focus: bool = False,
-    ) -> ArticleLoaded:
-        article = self.library.article(article_id)
-        mentions = self.library.mentions(article=article_id)
-        hits = self._hit_spans(article.text, query)
-        message = ArticleLoaded(
-            generation, article, mentions, hits, entity, cursor, scroll_y, push, focus
-        )
-        if entity is None:  # cheap: comes with the article, one frame for both
-            message.entities = self.library.entities(article=article_id)
-        return message
-
-    def _hit_spans(self, text: str, query: str) -> list[tuple[int, int]]:
-        """Where the opened hit's query marks ``text``: the index's highlighter, as in snippets."""
-        if not query:
-            return []
-        try:
-            spans = self.library.hit_spans(text, query)
-        except QueryError:  # e.g. an entity the query named has gone since the search
-            return []
-        return [(span.start, span.end) for span in spans[:MAX_HITS]]
-
-    def _deliver(self, message: ArticleLoaded, panel_generation: int) -> None:
-        """Post the article, then (when an entity is selected) its cross-references.
-
-        Cross-references of a frequent entity can take tens of milliseconds; the article
-        should not wait for them.
-        """
-        worker = get_current_worker()
-        if worker.is_cancelled:
-            return
-        self.post_message(message)
-        if message.entity is None:
-            return
-        found, crossrefs = self._crossrefs(message.entity, message.article.id)
-        if not worker.is_cancelled:
-            self.post_message(
-                CrossRefsLoaded(panel_generation, found, crossrefs, self._evidence_of(found))
-            )
-
-    @work(thread=True, exclusive=True, group="article")
-    def _load_article(
-        self,
-        generation: int,
-        panel_generation: int,
-        article_id: str,
-        entity: str | None,
-        cursor: int | None,
-        scroll_y: int | None,
-        push: bool,
-        query: str,
-        focus: bool,
-    ) -> None:
-        try:
-            message = self._article_message(
-                generation, article_id, entity, cursor, scroll_y, push, query, focus
-            )
-            self._deliver(message, panel_generation)
-        except ReaderError as error:
-            self._failed("Could not open the article", error)
-
-    @work(thread=True, exclusive=True, group="article")
-    def _load_other(
-        self,
-        generation: int,
-        panel_generation: int,
-        entity: str,
-        current: str,
-        direction: int,
-        query: str,
-    ) -> None:
-        try:
-            docs = self._docs.get(entity)
-            if docs is None:
-                firsts: dict[str, int] = {}
-                for mention in self.library.mentions(entity=entity):
-                    firsts.setdefault(mention.doc, mention.start)
-                docs = self._docs[entity] = list(firsts.items())
-            others = [doc for doc in docs if doc[0] != current]
-            if not others:
-                self.post_message(LibraryFailed("No other article", "nothing else mentions it"))
-                return
-            ids = [doc for doc, _ in docs]
-            if current in ids:
-                index = (ids.index(current) + direction) % len(docs)
-                target = docs[index]
-            else:
-                target = others[0] if direction > 0 else others[-1]
-            message = self._article_message(
-                generation, target[0], entity, target[1], None, True, query
-            )
-            self._deliver(message, panel_generation)
-        except ReaderError as error:
-            self._failed("Could not open the next article", error)
-
-    @work(thread=True, exclusive=True, group="panel")
-    def _load_crossrefs(self, generation: int, entity: str, exclude: str) -> None:
-        worker = get_current_worker()
-        try:
-            found, crossrefs = self._crossrefs(entity, exclude)
-        except ReaderError as error:
-            self._failed("Could not load cross-references", error)
-            return
-        if not worker.is_cancelled:
-            self.post_message(CrossRefsLoaded(generation, found, crossrefs, self._evidence_of(found)))
-
-    @work(thread=True, exclusive=True, group="panel")
-    def _load_article_entities(self, generation: int, article_id: str) -> None:
-        worker = get_current_worker()
-        try:
-            entities = self.library.entities(article=article_id)
-        except ReaderError as error:
-            self._failed("Could not list the entities", error)
-            return
-        if not worker.is_cancelled:
-            self.post_message(ArticleEntitiesLoaded(generation, article_id, entities))
-
-    @work(thread=True, exclusive=True, group="reload")
-    def _reload(self, selected: str | None, order: str, quiet: bool, announce: bool) -> None:
-        try:
-            version = self.library.version()
-            stats = self.library.stats()
-            position = self.library.position(selected, order=order) if selected else None
-        except ReaderError as error:
-            if not quiet:
-                self._failed("Could not read the library again", error)
-            return
-        self.post_message(LibraryReloaded(stats, selected, position, version, quiet, announce))
-
-    @work(thread=True, exclusive=True, group="dialog")
-    def _entity_list(self, article_id: str) -> None:
-        try:
-            entities = self.library.entities(article=article_id)
-        except ReaderError as error:
-            self._failed("Could not list the entities", error)
-            return
-        self._article_entities = (article_id, entities)
-        self.post_message(EntityListReady(entities))
+    def on_pin_added(self, message: PinAdded) -> None:
+        self.briefing.pinned(message)

@@ -35,6 +35,35 @@ def test_reader_never_imports_whoosh_or_spacy():
     assert not bad
 
 
+def test_reader_imports_index_only_through_its_top_level():
+    """`from index import ...`, never `index.<module>`: the package layout is index's own."""
+    bad = set()
+    for file in (ROOT / "reader").rglob("*.py"):
+        for node in ast.walk(ast.parse(file.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                bad |= {(file.name, a.name) for a in node.names if a.name.startswith("index.")}
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                if node.module.startswith("index."):
+                    bad.add((file.name, node.module))
+    assert not bad
+
+
+def test_the_layers_are_contracts_that_make_test_checks():
+    """The rules above, and which modules alone may import whoosh and spaCy, are import-linter
+    contracts in pyproject.toml; `make test` runs `lint-imports` before pytest."""
+    import tomllib
+
+    config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    contracts = {c["id"]: c for c in config["tool"]["importlinter"]["contracts"]}
+    assert set(contracts["index-without-ui"]["forbidden_modules"]) == {"textual", "rich", "reader"}
+    assert contracts["reader-through-index-top-level"]["forbidden_modules"] == ["index.**"]
+    assert "whoosh" in contracts["whoosh-in-search-only"]["forbidden_modules"]
+    assert "spacy" in contracts["spacy-in-nlp-and-parse-only"]["forbidden_modules"]
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    recipe = makefile.split("\ntest: ")[1].split("\n\n")[0]
+    assert recipe.index("lint-imports") < recipe.index("pytest")
+
+
 def test_reading_a_library_never_imports_spacy_or_textual(seed_library):
     code = (
         "import sys; from pathlib import Path; from index import Library;"

@@ -1,9 +1,4 @@
-"""Provides the briefing commands of ``reader``: dossier, brief, pins, pin and unpin.
-
-They are registered on ``reader.cli.main`` when that module imports this one (its last line).
-Each command parses its options and calls one Library method; every printed line passes
-safe_text.
-"""
+"""Provides the briefing commands of ``reader``: dossier, brief, pins, pin and unpin."""
 
 from __future__ import annotations
 
@@ -12,10 +7,10 @@ from pathlib import Path
 import click
 
 from index import dossier_json, render_dossier, render_json, render_markdown, safe_line, safe_text
-from reader.cli import _json_lines, _library, main
+from reader.cli.common import json_lines, open_library
 
 
-@main.command()
+@click.command()
 @click.argument("name")
 @click.option(
     "--json", "as_json", is_flag=True, help="One JSON object: roles, quotes, ... and sources."
@@ -29,15 +24,15 @@ from reader.cli import _json_lines, _library, main
 @click.pass_context
 def dossier(ctx: click.Context, name: str, as_json: bool, budget: float | None) -> None:
     """Who or what NAME is: roles, quotes, who appears with it, when, and its articles."""
-    with _library(ctx, create=False) as lib:
+    with open_library(ctx, create=False) as lib:
         made = lib.brief([name], pins=False, budget=budget)
     if as_json:
-        _json_lines([dossier_json(made)])
+        json_lines([dossier_json(made)])
     else:
         click.echo(render_dossier(made), nl=False)
 
 
-@main.command()
+@click.command()
 @click.argument("entities", nargs=-1)
 @click.option(
     "--pins",
@@ -70,7 +65,7 @@ def brief(
 ) -> None:
     """A Markdown briefing: each ENTITY's dossier in short, pinned passages, sources."""
     pins = with_pins or not entities
-    with _library(ctx, create=False) as lib:
+    with open_library(ctx, create=False) as lib:
         if output is not None:
             made = lib.export_brief(output, entities, pins=pins, title=title, format=fmt)
             click.echo(
@@ -87,15 +82,15 @@ def brief(
         click.echo(render_markdown(made), nl=False)
 
 
-@main.command()
+@click.command()
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 @click.pass_context
 def pins(ctx: click.Context, as_json: bool) -> None:
     """List the pinned passages in briefing order."""
-    with _library(ctx, create=False) as lib:
+    with open_library(ctx, create=False) as lib:
         found = lib.pins()
     if as_json:
-        _json_lines(
+        json_lines(
             {
                 "id": p.id,
                 "position": n,
@@ -133,7 +128,7 @@ def pins(ctx: click.Context, as_json: bool) -> None:
             click.echo(safe_text(f"       note: {safe_line(p.note)}"))
 
 
-@main.command()
+@click.command()
 @click.argument("article_id")
 @click.argument("start", type=click.IntRange(0))
 @click.argument("end", type=click.IntRange(0))
@@ -141,16 +136,19 @@ def pins(ctx: click.Context, as_json: bool) -> None:
 @click.pass_context
 def pin(ctx: click.Context, article_id: str, start: int, end: int, note: str) -> None:
     """Pin characters START to END of an article to the briefing."""
-    with _library(ctx, create=False) as lib:
+    with open_library(ctx, create=False) as lib:
         made = lib.pin(article_id, start, end, note)
     click.echo(safe_text(f"pinned #{made.id}: “{safe_line(made.passage)[:120]}”"))
 
 
-@main.command()
+@click.command()
 @click.argument("pin_id", metavar="ID", type=int)
 @click.pass_context
 def unpin(ctx: click.Context, pin_id: int) -> None:
     """Delete pin ID (see `reader pins`)."""
-    with _library(ctx, create=False) as lib:
+    with open_library(ctx, create=False) as lib:
         lib.unpin(pin_id)
     click.echo(f"unpinned #{pin_id}")
+
+
+COMMANDS = [dossier, brief, pins, pin, unpin]

@@ -1,28 +1,25 @@
-"""Provides ``reader why NAME``: an entity's forms, each with the evidence that linked it.
-
-Registered on ``reader.cli.main`` when that module imports this one (its last lines).
-"""
+"""Provides ``reader why NAME``: an entity's forms, each with the evidence that linked it."""
 
 from __future__ import annotations
 
 import click
 
 from index import safe_text
-from reader.cli import _json_lines, _library, main
+from reader.cli.common import json_lines, open_library
 from reader.wording import plural
 
 
-@main.command()
+@click.command()
 @click.argument("name")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object: the entity and its forms.")
 @click.pass_context
 def why(ctx: click.Context, name: str, as_json: bool) -> None:
     """Why NAME's forms are one entity: each form with the evidence that linked it."""
-    with _library(ctx, create=False) as lib:
+    with open_library(ctx, create=False) as lib:
         found = lib.why(name)
     e = found.entity
     if as_json:
-        _json_lines(
+        json_lines(
             [
                 {
                     "id": e.id,
@@ -44,3 +41,6 @@ def why(ctx: click.Context, name: str, as_json: bool) -> None:
     width = min(40, max((len(link.form) for link in found.links), default=0))
     for link in found.links:
         click.echo(safe_text(f"  {link.form:<{width}}  {link.mentions:>5}  {link.reason}"))
+
+
+COMMANDS = [why]
