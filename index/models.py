@@ -190,6 +190,8 @@ class CheckReport:
     rebuilt: bool = False
     repaired: bool = False
     problems: tuple[str, ...] = ()
+    advice: str = ""  # what to do next, when it is not `reader check --repair` alone
+    salvaged: tuple[str, ...] = ()  # a damaged database's repair: what was saved and lost
 
     @property
     def ok(self) -> bool:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from index import Library, ReaderError, safe_line, safe_text
+from index import Library, ReaderError, explain_error, safe_line, safe_text
 from reader import locations
 from reader.output import Output
 from reader.wording import plural
@@ -62,6 +62,9 @@ class _Group(click.Group):
             os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet
             sys.exit(141)
         except Exception as exc:  # a bug: one line, not a traceback, unless debugging
+            known = explain_error((ctx.obj or {}).get("library") or Path("."), exc)
+            if known is not None:  # SQLite's word for a damaged, full or busy database
+                _fail(str(known))
             if os.environ.get("READER_DEBUG"):
                 raise
             _fail(f"unexpected error ({type(exc).__name__}: {exc}); set READER_DEBUG=1 for details", 70)
@@ -328,7 +331,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     with _library(ctx, create=False) as lib:
         if repair and lib.readonly:
             _fail(f"the library {lib.path} is read-only: nothing can be repaired")
-        report = lib.check(repair=repair)
+        report = lib.check(repair=repair, salvage=repair)
         after = lib.check() if report.repaired else report
     if as_json:
         _json_lines([{**asdict(report), "ok": report.ok, "ok_now": after.ok,
@@ -349,6 +352,8 @@ def _print_check(path: Path, report, after) -> None:
     for problem in report.problems:
         click.echo(f"{'fixed' if report.repaired and problem not in after.problems else 'problem'}:"
                    f" {safe_line(problem)}")
+    for line in report.salvaged:
+        click.echo(f"repaired: {safe_line(line)}")
     if report.repaired:
         for problem in after.problems:
             if problem not in report.problems:
@@ -360,6 +365,8 @@ def _print_check(path: Path, report, after) -> None:
             click.echo("not everything could be repaired: see the problems above")
     elif report.ok:
         click.echo("all good: the index and the store agree")
+    elif report.advice:
+        click.echo(safe_line(report.advice))
     else:
         click.echo("run `reader check --repair` to fix this")
 
