@@ -8,13 +8,14 @@ from index.dossiers import DOSSIER_BUDGET
 from index.errors import (
     BadInput,
     LibraryBusy,
+    LibraryDamaged,
     LibraryError,
     ModelMissing,
     NotFound,
     QueryError,
     ReaderError,
 )
-from index.library import Library
+from index.library import Library, explain_error
 from index.models import (
     ENTITY_LABELS,
     AddReport,
@@ -68,7 +69,9 @@ __all__ = [
     "Hit",
     "Link",
     "Library",
+    "explain_error",
     "LibraryBusy",
+    "LibraryDamaged",
     "LibraryError",
     "Mention",
     "ModelMissing",

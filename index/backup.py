@@ -15,9 +15,11 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index.errors import LibraryError
+from index.errors import LibraryDamaged, LibraryError
 from index.safe import safe_line
 from index.store import SCHEMA, SCHEMA_VERSION, lock_wait, sqlite_uri
+from index.store import salvage
+from index.store.db import is_damage
 
 #: Tables a file must have to be taken for a reader library.
 _REQUIRED = frozenset({"meta", "articles", "mentions", "decisions"})
@@ -35,8 +37,13 @@ class BackupReport:
     replaced: Path | None = None  # restore --force: where the library's old database was kept
 
 
-def backup(db_file: Path, dest: Path, *, force: bool = False) -> BackupReport:
-    """Copy the database ``db_file`` to ``dest`` (a file, or a folder to put a dated file in)."""
+#: In the library folder: the path of the last backup made, for the damaged-database message.
+LAST_BACKUP = "last-backup.txt"
+
+
+def backup(db_file: Path, dest: Path, *, force: bool = False, remember: bool = True) -> BackupReport:
+    """Copy the database ``db_file`` to ``dest`` (a file, or a folder to put a dated file in);
+    ``remember``: note it as the library's last backup."""
     dest = Path(dest).expanduser()
     if dest.is_dir():
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
@@ -55,7 +62,9 @@ def backup(db_file: Path, dest: Path, *, force: bool = False) -> BackupReport:
             try:
                 source.backup(target)  # one step: a consistent snapshot
                 target.execute("PRAGMA journal_mode=DELETE")
-                _check(target, tmp)
+                found = salvage.damage(tmp)  # SQLite's integrity check, and every text read
+                if found:
+                    raise damaged(db_file.parent, found[0])
                 report = _counts(target, dest)
             finally:
                 target.close()
@@ -71,11 +80,54 @@ def backup(db_file: Path, dest: Path, *, force: bool = False) -> BackupReport:
             raise
     except sqlite3.Error as exc:
         _unlink(tmp)
+        if is_damage(exc):
+            raise damaged(db_file.parent, str(exc)) from None
         raise LibraryError(f"the backup failed: {_reason(exc)}") from None
+    except LibraryError:
+        _unlink(tmp)
+        raise
     except OSError as exc:
         _unlink(tmp)
         raise LibraryError(f"the backup failed: {exc.strerror or exc}") from None
+    if remember:
+        _remember(db_file.parent, dest)
     return BackupReport(dest, report.articles, report.decisions, report.pins, dest.stat().st_size)
+
+
+def last_backup(folder: Path) -> Path | None:
+    """The last backup made of the library ``folder``, if it is still there."""
+    try:
+        text = (folder / LAST_BACKUP).read_text(encoding="utf-8", errors="surrogateescape")
+    except OSError:
+        return None
+    path = Path(text.strip())
+    return path if text.strip() and path.is_file() else None
+
+
+def damaged(folder: Path, what: str) -> LibraryDamaged:
+    """The one line every command says on a damaged database: what, and the two ways out."""
+    what = " ".join(what.split())
+    if "Could not decode to UTF-8" in what:
+        column = what.split("column ")[1].split(" with")[0] if "column " in what else "a column"
+        what = f"a text in {column} is not UTF-8"
+    elif len(what) > 160:
+        what = what[:160] + "..."
+    last = last_backup(folder)
+    way_back = (f"or bring back the last backup with `reader restore --force {last}`" if last
+                else "or bring back a backup with `reader restore --force FILE` (none is known)")
+    return LibraryDamaged(f"the library's database is damaged ({safe_line(what)}): run"
+                        f" `reader check --repair` to save what can be read, {safe_line(way_back)}")
+
+
+def _remember(folder: Path, dest: Path) -> None:
+    note = folder / LAST_BACKUP
+    try:
+        fd = os.open(f"{note}.partial", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as f:
+            f.write(str(dest.absolute()) + "\n")
+        os.replace(f"{note}.partial", note)
+    except OSError:  # a read-only library or a full disk: the backup itself is made
+        pass
 
 
 def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
@@ -120,7 +172,7 @@ def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
                         )
                     stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
                     replaced = folder / f"library.db.before-restore-{stamp}"
-                    backup(db_file, replaced)
+                    backup(db_file, replaced, remember=False)
             finally:
                 current.close()
         target = _connect(db_file, readonly=False)

@@ -32,6 +32,7 @@ import time
 import zlib
 from collections import OrderedDict, deque
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -41,12 +42,11 @@ from index.analysis import (
     PARSER,
     Parser,
     first_and_last,
-    merge_roles,
     roles_and_quotes,
     sentences,
     timeline,
 )
-from index.words import DATA, WORD_LISTS
+from index.copies import copy_of
 from index.errors import LibraryError, NotFound, ReaderError
 from index.models import (
     Article,
@@ -64,6 +64,7 @@ from index.models import (
 from index.render import cited_articles, render_json, render_markdown
 from index.safe import safe_line, safe_text
 from index.store.dossiers import DossierStore, EntityArticle, Payload
+from index.words import DATA, WORD_LISTS
 
 if TYPE_CHECKING:  # pragma: no cover
     from index.store import Store
@@ -362,10 +363,19 @@ class Dossiers:
                 dossiers.append(d)
         pinned = self.pins() if pins else []
         pin_items = tuple(p.pin() for p in pinned)
-        cited = cited_articles(dossiers, pin_items)
+        cited = cited_articles(dossiers, pin_items, every=True)
         known = self._sql.sources(cited)
         kept = {p.article: p.source for p in pinned if p.source is not None}
-        sources = [known.get(a) or kept.get(a) or Source(a, a) for a in cited]
+        texts = self._sql.texts(cited)
+        copies = copy_of((a, known[a].title, texts[a]) for a in cited if a in known and a in texts)
+        also: dict[str, list[str]] = {}
+        for copy, first in copies.items():
+            also.setdefault(first, []).append(copy)
+        sources = [
+            replace(known.get(a) or kept.get(a) or Source(a, a), also=tuple(also.get(a, ())))
+            for a in cited
+            if a not in copies
+        ]
         if title is None:
             names = ", ".join(d.entity.name for d in dossiers)
             title = f"Briefing: {names}" if names else "Briefing"
@@ -429,15 +439,32 @@ def _gap(m: Mention, start: int, end: int) -> int:
 
 
 def _ranked_roles(found: list[Role]) -> list[Role]:
-    """Roles given by more articles first (ties: the newest first), fuller ones kept."""
-    count: dict[str, set[str]] = {}
-    for r in found:
-        count.setdefault(" ".join(r.text.lower().split()), set()).add(r.article)
-    order = sorted(
-        range(len(found)),
-        key=lambda i: (-len(count[" ".join(found[i].text.lower().split())]), i),
-    )
-    return merge_roles(found[i] for i in order)
+    """Roles grouped by their words (any case), each with every article giving it, newest
+    first; the roles most articles give come first (ties: the newest first). A role inside a
+    fuller one goes only when the fuller one's articles already say it all."""
+    groups: dict[str, list[Role]] = {}
+    for r in found:  # found is newest first
+        groups.setdefault(" ".join(r.text.lower().split()), []).append(r)
+    made = []
+    for rs in groups.values():
+        articles = tuple(dict.fromkeys(r.article for r in rs))
+        first = rs[0]
+        made.append(Role(first.text, first.article, first.start, first.end, first.entity, articles))
+    made.sort(key=lambda r: -len(r.articles))  # stable: the newest first among equals
+    keys = [_role_key(r.text) for r in made]
+    kept = []
+    for i, (role, key) in enumerate(zip(made, keys)):
+        inside = [
+            made[j] for j, other in enumerate(keys) if j != i and key != other and key in other
+        ]
+        if inside and set(role.articles) <= {a for r in inside for a in r.articles}:
+            continue  # "Finance Minister" in the articles that say "Brazilian Finance Minister"
+        kept.append(role)
+    return kept
+
+
+def _role_key(text: str) -> str:
+    return " " + " ".join(text.lower().replace("-", " - ").split()) + " "
 
 
 def _write_atomically(path: Path, text: str) -> None:

@@ -25,5 +25,9 @@ class LibraryError(ReaderError):
     """The library cannot be opened or written (read-only, corrupt, disk full, ...)."""
 
 
+class LibraryDamaged(LibraryError):
+    """The library's database file is damaged; the message says how to salvage or restore it."""
+
+
 class ModelMissing(ReaderError):
     """The spaCy English model is not installed."""

@@ -62,8 +62,9 @@ class Library:
         self._search_lock = threading.RLock()
         #: Set when opening found the search index unusable and rebuilt it: say so to the user.
         self.index_notice: str | None = None
-        self._detect_languages()
-        self._finish_interrupted()
+        if self.store.damage is None:  # a damaged database waits for `check --repair`
+            self._detect_languages()
+            self._finish_interrupted()
 
     def _detect_languages(self) -> None:
         """A library made before languages were detected gets them once, when first opened
@@ -430,17 +431,27 @@ class Library:
         return out
 
     # --- upkeep ----------------------------------------------------------------------------
-    def check(self, *, repair: bool = False, wait: float | None = None) -> CheckReport:
+    def check(
+        self, *, repair: bool = False, wait: float | None = None, salvage: bool = False
+    ) -> CheckReport:
         """Compare the store and the index; with ``repair``, re-index and clean up.
 
         A repair takes the import lock, waiting ``wait`` seconds (READER_LOCK_WAIT by default)
         before raising LibraryBusy. Searches wait while the index is compared; SQLite's
-        integrity check, the slow part on a big library, runs before, without holding them up.
+        integrity check and the reading of every text, the slow part on a big library, run
+        before, without holding them up. A damaged database is only reported, unless
+        ``repair`` and ``salvage`` (`reader check --repair`): then what can be read is saved
+        into a fresh database and the report says what was lost.
         """
         from index.search import SearchIndex
+        from index.store import salvage as salvaging
 
+        damage = salvaging.damage(self.store.path)
+        if damage:
+            return self._damaged(damage, repair=repair and salvage and not self.readonly,
+                                 wait=wait)
         db = self.store.db
-        integrity = self.store.integrity()
+        integrity = "ok"
         with self._search_lock:
             if self._search is None:
                 self._search = SearchIndex(self.path / "index")
@@ -467,11 +478,6 @@ class Library:
                 problems.append(f"{leftovers} leftover files in the index folder")
             if stale:
                 problems.append("entities need relinking after an interrupted import")
-            if integrity != "ok":
-                problems.append(
-                    f"the database file is damaged (SQLite integrity check: {integrity});"
-                    " restore it from a backup with `reader restore`"
-                )
             repaired = False
             if repair and problems and not self.readonly:
                 with self._import_lock(wait):
@@ -487,6 +493,86 @@ class Library:
             missing=missing, orphans=orphans, leftovers=leftovers, integrity=integrity,
             rebuilt=rebuilt is not None, repaired=repaired, problems=tuple(problems),
         )
+
+    def _damaged(self, damage: list[str], *, repair: bool, wait: float | None) -> CheckReport:
+        """check() on a damaged database: say what is damaged; with ``repair``, salvage."""
+        from index.backup import damaged
+
+        problems = tuple(f"the database is damaged: {d}" for d in damage)
+        if not repair:
+            try:
+                counts = articles.totals(self.store.db)
+            except (sqlite3.Error, LibraryError):
+                counts = (0, 0, 0)
+            return CheckReport(
+                articles=counts[0], mentions=counts[1], entities=counts[2], indexed=0, missing=0,
+                orphans=0, leftovers=0, integrity=damage[0], problems=problems,
+                advice=str(damaged(self.path, "see the problems above")),
+            )
+        with self._import_lock(wait):
+            said = self._salvage()
+        counts = articles.totals(self.store.db)
+        return CheckReport(
+            articles=counts[0], mentions=counts[1], entities=counts[2],
+            indexed=self._search.count() if self._search is not None else 0, missing=0,
+            orphans=0, leftovers=0, integrity=damage[0], repaired=True, problems=problems,
+            salvaged=tuple(said),
+        )
+
+    def _salvage(self) -> list[str]:
+        """Save what can be read of the damaged database into a fresh one, put it in place,
+        rebuild the search index from it; the damaged file is kept beside it. Says what."""
+        import shutil
+        from datetime import datetime, timezone
+
+        from index.search import SearchIndex
+        from index.store import salvage as salvaging
+
+        db_file = self.store.path
+        known: set[str] = set()
+        with self._search_lock:
+            try:
+                if self._search is None:
+                    self._search = SearchIndex(self.path / "index")
+                known = set(self._search.ids())
+            except Exception:  # noqa: BLE001 - an unreadable index names no lost article
+                known = set()
+            if self._search is not None:
+                self._search.close()
+                self._search = None
+        fresh = self.path / ".library.db.salvage"
+        _remove(fresh)
+        result = salvaging.salvage(db_file, fresh, known)
+        self.store.close()
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        kept = self.path / f"library.db.damaged-{stamp}"
+        shutil.copyfile(db_file, kept)
+        if Path(f"{db_file}-wal").exists():
+            shutil.copyfile(f"{db_file}-wal", f"{kept}-wal")
+        _install(fresh, db_file)
+        self.store.damage = None
+        shutil.rmtree(self.path / "index", ignore_errors=True)
+        self._index()  # indexes every saved article again
+        self.relink()
+        self.index_notice = None
+        saved = result.saved
+        said = [f"saved {saved.get('articles', 0)} articles, {saved.get('mentions', 0)} mentions,"
+                f" {saved.get('decisions', 0)} merges and ignores and {saved.get('pins', 0)} pins"
+                " into a fresh database; the search index was rebuilt from it"]
+        for table in result.unreadable:
+            if table != "articles" or not result.lost_articles:
+                said.append(f"lost: the rows of the {table} table SQLite could not read")
+        if result.lost_articles:
+            shown = ", ".join(result.lost_articles[:10])
+            more = f" and {len(result.lost_articles) - 10} more" if len(result.lost_articles) > 10 else ""
+            said.append(f"lost: {len(result.lost_articles)} articles ({shown}{more}); add their"
+                        " files again with `reader add` to bring them back")
+        if result.damaged_text:
+            shown = ", ".join(result.damaged_text[:10])
+            texts = "1 text" if len(result.damaged_text) == 1 else f"{len(result.damaged_text)} texts"
+            said.append(f"kept with \ufffd for their damaged bytes: {texts} ({shown})")
+        said.append(f"the damaged database is kept as {kept}")
+        return said
 
     # --- dossiers, pins and briefings: index.dossiers.Dossiers does the work ----------------
     def dossier(self, name: str, *, budget: float | None = DOSSIER_BUDGET) -> Dossier:
@@ -564,6 +650,48 @@ def _folder_lock(path: Path, wait: float | None) -> Iterator[None]:
         yield
     finally:
         handle.close()
+
+
+def explain_error(folder: Path, exc: BaseException) -> ReaderError | None:
+    """An SQLite error met while reading the library ``folder``, as the one line to say (a
+    damaged database: what, `reader check --repair`, the last backup), or None."""
+    from index.store.db import _translate
+
+    if isinstance(exc, sqlite3.Error):
+        return _translate(exc, Path(folder) / "library.db")
+    return None
+
+
+def _remove(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
+
+
+def _install(fresh: Path, db_file: Path) -> None:
+    """Make the database ``fresh`` the library's ``db_file``: copied in page by page through
+    SQLite (its WAL stays consistent); if SQLite cannot open the damaged file even for that,
+    the file is replaced, with its WAL and shared-memory files, which belonged to it."""
+    from index.store import sqlite_uri
+
+    try:
+        source = sqlite3.connect(sqlite_uri(fresh, "mode=ro"), uri=True)
+        try:
+            target = sqlite3.connect(sqlite_uri(db_file, "mode=rw"), uri=True)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode=WAL")
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.DatabaseError:
+        for leftover in (Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
+            _remove(leftover)
+        os.replace(fresh, db_file)
+        return
+    _remove(fresh)
 
 
 def _unusable(reason: str) -> str:

@@ -136,6 +136,7 @@ class Hit:
     snippet: str
     highlights: tuple[Span, ...] = ()  # spans of snippet to mark
     terms: tuple[str, ...] = ()  # the matched words, to mark hits in the opened article
+    copies: tuple[str, ...] = ()  # ids of other hits with the same story (near-identical text)
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,8 @@ class CheckReport:
     rebuilt: bool = False
     repaired: bool = False
     problems: tuple[str, ...] = ()
+    advice: str = ""  # what to do next, when it is not `reader check --repair` alone
+    salvaged: tuple[str, ...] = ()  # a damaged database's repair: what was saved and lost
 
     @property
     def ok(self) -> bool:
@@ -218,6 +221,12 @@ class Role:
     start: int
     end: int
     entity: str = ""  # the entity id the role belongs to
+    articles: tuple[str, ...] = ()  # in a dossier: every article giving it, newest first
+
+    @property
+    def count(self) -> int:
+        """How many articles give this role (1 outside a dossier)."""
+        return max(1, len(self.articles))
 
 
 @dataclass(frozen=True)
@@ -275,8 +284,9 @@ class Source:
     title: str
     source: str = ""  # "Reuters", "South China Morning Post"
     date: str | None = None
-    path: str = ""
+    path: str = ""  # the file it was imported from: kept, never printed as the citation
     url: str = ""
+    also: tuple[str, ...] = ()  # ids of copies of the same story (wire re-sends) cited as this one
 
     @classmethod
     def of(cls, article: Article | ArticleSummary) -> Source:

@@ -17,7 +17,7 @@ from typing import Any
 
 from index.analysis.timeline import sparkline
 from index.errors import NotFound
-from index.models import Brief, Dossier, Period, Pin, Source
+from index.models import Brief, Dossier, Period, Pin, Role, Source
 from index.safe import safe_line, safe_text
 
 __all__ = [
@@ -30,35 +30,43 @@ __all__ = [
 
 
 #: How much of each dossier the briefing keeps: a briefing is read in minutes.
-ROLES = 6
-QUOTES = 5
+ROLES = 8
+QUOTES = 15  # a dossier with more says how many more, and where they are
 COOCCURRING = 8
 ARTICLES = 8  # the newest; the rest are counted
 BAR_PERIODS = 12  # up to this many periods as bars, more as one sparkline
 BAR_WIDTH = 20
 
 
-def cited_articles(dossiers: Iterable[Dossier], pins: Iterable[Pin] = ()) -> list[str]:
+def cited_articles(
+    dossiers: Iterable[Dossier],
+    pins: Iterable[Pin] = (),
+    *,
+    every: bool = False,
+    articles: int = ARTICLES,
+) -> list[str]:
     """The article ids a briefing of these dossiers and pins cites, in order of first citation:
-    the ``Source`` objects the caller must supply."""
+    the ``Source`` objects the caller must supply. With ``every``, all a dossier's roles and
+    quotes are counted, not only the briefing's share (the dossier prints them all)."""
     order: dict[str, None] = {}
     for d in dossiers:
-        for role in _roles(d):
-            order.setdefault(role.article)
-        for quote in _quotes(d):
+        for role in d.roles if every else _roles(d):
+            for article in role.articles or (role.article,):
+                order.setdefault(article)
+        for quote in d.quotes if every else _quotes(d):
             order.setdefault(quote.article)
-        for article in d.articles[:ARTICLES]:
-            order.setdefault(article.id)
+        for summary in d.articles[:articles]:
+            order.setdefault(summary.id)
     for pin in pins:
         order.setdefault(pin.article)
     return list(order)
 
 
-def _roles(d: Dossier) -> Sequence[Any]:
+def _roles(d: Dossier) -> Sequence[Role]:
     return d.roles[:ROLES]
 
 
-def _quotes(d: Dossier) -> list[Any]:
+def _quotes(d: Dossier, limit: int | None = QUOTES) -> list[Any]:
     seen: set[str] = set()
     kept = []
     for q in d.quotes:
@@ -66,16 +74,34 @@ def _quotes(d: Dossier) -> list[Any]:
         if key not in seen:
             seen.add(key)
             kept.append(q)
-    return kept[:QUOTES]
+    return kept if limit is None else kept[:limit]
 
 
-def _numbered(brief: Brief) -> list[tuple[int, Source]]:
-    """Sources numbered by first citation; a cited article with no Source still gets a number."""
-    given = {s.article: s for s in brief.sources}
-    order = cited_articles(brief.dossiers, brief.pins)
-    cited = set(order)
-    order += [s.article for s in brief.sources if s.article not in cited]
-    return [(n, given.get(a) or Source(a, a)) for n, a in enumerate(order, 1)]
+def _numbered(
+    brief: Brief,
+    *,
+    every: bool = False,
+    dossiers: Sequence[Dossier] | None = None,
+    articles: int = ARTICLES,
+) -> tuple[list[tuple[int, Source]], dict[str, int]]:
+    """Sources numbered by first citation, and the number of every article id cited (a copy
+    of a story gets its first copy's number); a cited article with no Source still gets one."""
+    given: dict[str, Source] = {}
+    canonical: dict[str, str] = {}
+    for s in brief.sources:
+        given[s.article] = s
+        for a in (s.article, *s.also):
+            canonical.setdefault(a, s.article)
+    ds = brief.dossiers if dossiers is None else dossiers
+    pins = brief.pins if dossiers is None else ()
+    cited = cited_articles(ds, pins, every=every, articles=articles)
+    order = list(dict.fromkeys(canonical.get(a, a) for a in cited))
+    if dossiers is None:
+        seen = set(order)
+        order += [s.article for s in brief.sources if s.article not in seen]
+    numbered = [(n, given.get(a) or Source(a, a)) for n, a in enumerate(order, 1)]
+    number = {a: n for n, s in numbered for a in (s.article, *s.also)}
+    return numbered, number
 
 
 # --- Markdown ----------------------------------------------------------------------------------
@@ -97,20 +123,44 @@ def _cite(n: int, source: Source) -> str:
     return f"{md(source.source or source.title)}, {_when(source.date)} [{n}]"
 
 
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}{'s' * (n != 1)}"
+
+
+def _source_line(n: int, source: Source, esc: Any = None) -> str:
+    """One entry of a sources list: title, source, date, the web address when there is one,
+    and the article's id (never the file it was imported from); copies of the story after
+    "also"."""
+    esc = esc or md
+    line = f"{n}. {esc(source.title)} — {esc(source.source) or 'unknown source'}, "
+    line += _when(source.date)
+    link = _link(source.url) if esc is md else safe_line(source.url)
+    if link:
+        line += f". {link}"
+    line += f". Article {esc(source.article)}"
+    if source.also:
+        line += f"; also: {', '.join(esc(a) for a in source.also)} (the same story)"
+    return line + "."
+
+
 def render_markdown(brief: Brief) -> str:
     """The briefing as a Markdown document (safe to print: it passes ``safe_text``)."""
-    numbered = _numbered(brief)
-    number = {s.article: (n, s) for n, s in numbered}
+    numbered, number = _numbered(brief)
+    by_number = dict(numbered)
 
     def cite(article: str) -> str:
-        return _cite(*number[article])
+        n = number[article]
+        return _cite(n, by_number[n])
+
+    def more(article: str) -> str:
+        return f"[{number[article]}]"
 
     out = [f"# {md(brief.title)}", "", f"Made {brief.made.isoformat()}."]
     if brief.dossiers:
         names = ", ".join(md(d.entity.name) for d in brief.dossiers)
         out[-1] += f" Covers {names}."
     for d in brief.dossiers:
-        out += ["", *_dossier(d, cite)]
+        out += ["", *_dossier(d, cite, more)]
     if brief.pins:
         out += ["", "## Pinned passages"]
         for pin in brief.pins:
@@ -119,12 +169,21 @@ def render_markdown(brief: Brief) -> str:
             if pin.note.strip():
                 out += ["", f"Note: {md(pin.note)}"]
     out += ["", "## Sources", ""]
-    for n, source in numbered:
-        line = f"{n}. {md(source.title)} — {md(source.source) or 'unknown source'}, "
-        line += _when(source.date)
-        where = _link(source.url) or (md(source.path) if source.path else "")
-        out.append(line + (f". {where}" if where else ""))
+    out += [_source_line(n, source) for n, source in numbered]
     return safe_text("\n".join(out) + "\n")
+
+
+def _role_cites(role: Role, cite: Any, more: Any) -> str:
+    """"3 articles: Reuters, 1987-03-09 [1], [4], [6]": the newest first, each story once."""
+    articles = role.articles or (role.article,)
+    rest = list(dict.fromkeys(more(a) for a in articles[1:]))
+    first = cite(articles[0])
+    rest = [r for r in rest if not first.endswith(r)]
+    said = f"{_plural(len(articles), 'article')}: " if len(articles) > 1 else ""
+    shown = ", ".join([first, *rest[:5]])
+    if len(rest) > 5:
+        shown += f" and {len(rest) - 5} more"
+    return said + shown
 
 
 _URL = re.compile(r"https?://[^\s<>\"'`\\]+")
@@ -135,7 +194,7 @@ def _link(url: str) -> str:
     return f"<{url}>" if _URL.fullmatch(url) else (md(url) if url else "")
 
 
-def _dossier(d: Dossier, cite: Any) -> list[str]:
+def _dossier(d: Dossier, cite: Any, more: Any) -> list[str]:
     e = d.entity
     out = [f"## {md(e.name)} ({md(e.label)})", ""]
     others = [a for a in e.aliases if a != e.name]
@@ -149,12 +208,17 @@ def _dossier(d: Dossier, cite: Any) -> list[str]:
     roles = _roles(d)
     if roles:
         out += ["", "**Roles**", ""]
-        out += [f"- {md(r.text)} — {cite(r.article)}" for r in roles]
+        out += [f"- {md(r.text)} — {_role_cites(r, cite, more)}" for r in roles]
+        if len(d.roles) > len(roles):
+            out.append(f"- and {_plural(len(d.roles) - len(roles), 'more role')} in the dossier")
     quotes = _quotes(d)
     if quotes:
         out += ["", "**Key quotes**"]
         for q in quotes:
             out += ["", f"> “{md(q.text)}”", f"> — {cite(q.article)}"]
+        left = len(_quotes(d, None)) - len(quotes)
+        if left > 0:
+            out += ["", f"And {_plural(left, 'more quote')} in the dossier."]
     if d.cooccurring:
         out += ["", "**Appears with**", ""]
         for c in d.cooccurring[:COOCCURRING]:
@@ -194,9 +258,9 @@ def _bars(timeline: Sequence[Period], undated: int) -> list[str]:
 # --- JSON --------------------------------------------------------------------------------------
 def render_json(brief: Brief, *, indent: int | None = 2) -> str:
     """The briefing as one JSON object; each role, quote, article and pin carries ``source``,
-    the number of its entry in ``sources``."""
-    numbered = _numbered(brief)
-    number = {s.article: n for n, s in numbered}
+    the number of its entry in ``sources``; a role also ``sources``, the numbers of every
+    article giving it. Every role and quote of each dossier is there, each cited."""
+    numbered, number = _numbered(brief, every=True)
     dossiers = []
     for d in brief.dossiers:
         item = asdict(d)
@@ -208,6 +272,10 @@ def render_json(brief: Brief, *, indent: int | None = 2) -> str:
         for key in ("roles", "quotes"):
             for part in item[key]:
                 part["source"] = number.get(part["article"])
+        for part in item["roles"]:
+            articles = part["articles"] or [part["article"]]
+            part["count"] = len(articles)
+            part["sources"] = list(dict.fromkeys(number.get(a) for a in articles))
         for part in item["articles"]:
             part["source"] = number.get(part["id"])  # None past the ones the Markdown lists
         dossiers.append(item)
@@ -239,7 +307,7 @@ def dossier_json(brief: Brief) -> dict[str, Any]:
     if not data["dossiers"]:
         raise NotFound("the briefing holds no dossier")
     item: dict[str, Any] = data["dossiers"][0]
-    dates = {s["article"]: s["date"] for s in data["sources"]}
+    dates = {a: s["date"] for s in data["sources"] for a in (s["article"], *s["also"])}
     for part in item["roles"] + item["quotes"]:
         part["date"] = dates.get(part["article"])
     item["sources"] = data["sources"]
@@ -252,12 +320,16 @@ def render_dossier(brief: Brief) -> str:
         raise NotFound("the briefing holds no dossier")
     d = brief.dossiers[0]
     e = d.entity
-    sources = {s.article: s for s in brief.sources}
-    numbers = {a: n for n, a in enumerate(cited_articles([d]), 1)}
+    numbered, number = _numbered(brief, every=True, dossiers=[d], articles=0)
+    by_number = dict(numbered)
 
     def cite(article: str) -> str:
-        s = sources.get(article) or Source(article, article)
-        return f"{s.source or s.title}, {(s.date or 'undated')[:10]} [{numbers.get(article, '?')}]"
+        n = number[article]
+        s = by_number[n]
+        return f"{s.source or s.title}, {(s.date or 'undated')[:10]} [{n}]"
+
+    def more(article: str) -> str:
+        return f"[{number[article]}]"
 
     out = [f"{e.name} · {e.label} · id {e.id}"]
     others = [a for a in e.aliases if a != e.name]
@@ -272,7 +344,7 @@ def render_dossier(brief: Brief) -> str:
         out.append(f"roles and quotes from {d.analysed} of {d.of} articles so far")
     if d.roles:
         out += ["", "Roles"]
-        out += [f"  {r.text} — {cite(r.article)}" for r in d.roles]
+        out += [f"  {r.text} — {_role_cites(r, cite, more)}" for r in d.roles]
     if d.quotes:
         out += ["", "Quotes"]
         for q in d.quotes:
@@ -291,14 +363,8 @@ def render_dossier(brief: Brief) -> str:
         out += ["", "Articles, newest first"]
         for a in d.articles:
             out.append(f"  {(a.date or 'undated')[:10]}  {a.title} — {a.source or '?'}  [{a.id}]")
-    if numbers:
+    if numbered:
         out += ["", "Sources"]
-        for article, n in numbers.items():
-            s = sources.get(article) or Source(article, article)
-            where = s.url or s.path
-            line = (
-                f"  [{n}] {s.title} — {s.source or 'unknown source'}, {(s.date or 'undated')[:10]}"
-            )
-            out.append(line + (f". {where}" if where else ""))
+        out += ["  " + _source_line(n, s, str) for n, s in numbered]
     flat = [line[: len(line) - len(line.lstrip(" "))] + safe_line(line) for line in out]
     return safe_text("\n".join(flat) + "\n")

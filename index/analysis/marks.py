@@ -83,7 +83,7 @@ _WORD = re.compile(r"\w+(?:['’]\w+)*")
 def worth_quoting(content: str) -> bool:
     """Scare quotes ("politicise") and titles are not statements worth a dossier line."""
     words = _WORD.findall(content)
-    if len(words) < 3 and content.rstrip()[-1:] not in {",", ".", "!", "?", "…"}:
+    if len(words) < 4 and content.rstrip()[-1:] not in {",", ".", "!", "?", "…"}:
         return False
     significant = [w for w in words if len(w) > 3 and not w.isdigit()]
     return not (significant and len(words) <= 6 and all(w[0].isupper() for w in significant))

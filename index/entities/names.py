@@ -390,7 +390,46 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
         teams = org_last.get(key)
         if teams is not None and len(teams) == 1 and mentions[i].label not in ("GPE", "LOC"):
             keys[i] = next(iter(teams))
+    _teams(text, mentions, keys)
     return keys
+
+
+#: After a place, words that make it a sports team: "Boston manager", "England beat Samoa".
+_TEAM_AFTER = re.compile(
+    r"(?:'s?|’s?)?\s+(?:coach|manager|captain|quarterback|skipper|star|brass|lineup|offense"
+    r"|defense|defence|fans|president|beat|defeated|won|lost|signed|picked|placed|plays|played"
+    r"|finished|replaced|prepares|rallied|scored|trails|leads)\b"
+)
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|from|to|near|into|of|across|outside|around|throughout|for|and|or)\s+(?:the\s+)?$"
+    r"|,\s*$",
+    re.IGNORECASE,
+)
+TEAM = " (team)"
+
+
+def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
+    """A place that plays, signs or has a coach is its team: "New Orleans" after "New Orleans
+    Saints" in the same story, where no "in" or "at" makes it the city, takes the team's key;
+    "Boston manager", "England beat" key as "boston (team)", which the library joins to the one
+    team of that place it knows."""
+    places = {k for k, m in zip(keys, mentions) if m.label == "GPE"}
+    here: dict[str, set[str]] = {}
+    for m, k in zip(mentions, keys):
+        if m.label == "ORG" and " " in k:
+            for place in places:
+                if k.startswith(place + " "):
+                    here.setdefault(place, set()).add(k)
+    for i, m in enumerate(mentions):
+        if m.label != "GPE":
+            continue
+        cue = _TEAM_AFTER.match(text, m.end)
+        named = here.get(keys[i], set())
+        located = _PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is not None
+        if len(named) == 1 and not located:
+            keys[i] = next(iter(named))
+        elif cue is not None and not named:
+            keys[i] = keys[i] + TEAM
 
 
 _BODY_AFTER = re.compile(r"\s+(commission|report|board|panel|committee)\b", re.IGNORECASE)

@@ -9,8 +9,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from index.entities import institutions
+from index.entities.institutions import country_key
 from index.entities.names import (
     _FIRM_END,
+    TEAM,
     Keyed,
     defines,
     initials,
@@ -154,7 +156,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
     # Who each short word could stand for, with how often an article used it so.
     person_word: dict[str, dict[str, int]] = {}
     org_word: dict[str, dict[str, int]] = {}
-    by_acronym: dict[str, set[str]] = {}
+    by_acronym: dict[str, dict[str, int]] = {}  # acronym -> {long form: times defined so}
     by_last: dict[str, list[str]] = {}
     by_initials: dict[str, set[str]] = {}
     by_tail: dict[str, set[str]] = {}
@@ -170,7 +172,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                     for letters in {initials(form), initials(_FIRM_END.sub("", form))}:
                         by_initials.setdefault(letters, set()).add(key)
             head, _, rest = key.partition(" ")
-            if " " in rest and top.get(head) in ("GPE", "LOC"):
+            if " " in rest and top.get(head) in ("GPE", "LOC") and country_key(head) is None:
                 by_tail.setdefault(rest, set()).add(key)  # "red sox" of "boston red sox"
         if label == "ORG" and top.get(key.rsplit(" ", 1)[0]) not in ("GPE", "LOC"):
             label = ""  # only "<place> <name>" lends its last word ("new orleans saints")
@@ -192,7 +194,8 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             if _ACRONYM_FORM.match(form) and defines(form, key):
                 short = normalize(form)
                 if short != key:
-                    by_acronym.setdefault(short, set()).add(key)
+                    home = by_acronym.setdefault(short, {})
+                    home[key] = home.get(key, 0) + s.forms[form]
 
     # Shorter full names into longer ones, the longest first so that the names a short one
     # could stand for are already grouped ("vincent chin gigante" before "vincent gigante").
@@ -231,8 +234,8 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                     " organisation they fit"
                 )
                 continue
-        if homes is not None and len(homes) == 1:
-            long_form = next(iter(homes))
+        long_form = _dominant(homes) if homes else None  # "EC": the European Community,
+        if long_form is not None:  # not the junk span that once wrote it beside "EC"
             # Not when the letters mostly name a place: "Md." is Maryland, whatever "McDonnell
             # Douglas (MD)" once said.
             if top[key] not in _PLACE_LIKE or top[long_form] in _PLACE_LIKE:
@@ -276,6 +279,27 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             groups.join(root, key, reason)
             break
 
+    by_place: dict[str, set[str]] = {}
+    for key in table:
+        if " " in key and top[key] == "ORG" and not key.endswith(")"):
+            words = key.split()
+            for n in (1, 2, 3):
+                if len(words) > n:
+                    by_place.setdefault(" ".join(words[:n]), set()).add(key)
+    for key in table:
+        if key.endswith(TEAM):
+            place = key[: -len(TEAM)]
+            if top.get(place) == "ORG":  # "Creighton" is a team everywhere: no place to leave
+                groups.join(place, key, "the same name; the library calls it an organisation")
+                continue
+            weights: dict[str, int] = {}
+            for k in by_place.get(place, ()):
+                root = groups.find(k)
+                weights[root] = weights.get(root, 0) + table[k].mentions
+            target = _dominant(weights)
+            if target is not None:
+                groups.join(target, key, f"the team of {_top_form(table[place]) if place in table else place}"
+                            f" the library knows best: {_top_form(table[target])}")
     for tail, longer in by_tail.items():
         if tail in table and top[tail] == "ORG" and len({groups.find(k) for k in longer}) == 1:
             target = next(iter(longer))
@@ -435,6 +459,8 @@ def _entity(
                 forms[f] = forms.get(f, 0) + n
     label = _decide_label(keys, labels, _is_person_group(keys, table, top))
     name = _display_name(rep, forms, table[rep].forms, label)
+    if rep.endswith(TEAM) and not name.endswith(TEAM):
+        name += TEAM  # "Boston (team)", beside Boston the city
     country = institutions.display(rep)
     if country is not None:  # "Treasury (Italy)": the bare head's spelling, and its country
         head = rep.rsplit(" (", 1)[0]

@@ -29,11 +29,12 @@ from index.safe import safe_line
 
 __all__ = [
     "BREAK", "authors", "prepare", "saved_from", "site_names", "source", "standalone_texts",
-    "text", "title",
+    "text", "title", "title_parts",
 ]
 
-#: Stands for a ``<br>`` while trafilatura reads the page; made a line break afterwards.
-BREAK = "\ue000"
+#: Stands for a ``<br>`` while trafilatura reads the page; made a line break afterwards. A
+#: printable symbol ("symbol for newline"): trafilatura drops unprintable characters in tables.
+BREAK = "\u2424"
 
 _LINK_LIST = re.compile(
     r"(?:top|latest|more|other|related|trending|popular|recommended|featured|must[- ]read)"
@@ -44,7 +45,11 @@ _LINK_LIST = re.compile(
     r"|more from [\w .'’&-]{1,40}|(?:read|see) (?:more|also|next)|also read|further reading"
     r"|most (?:read|popular|viewed|shared|commented|emailed)|editor'?s'? picks|top picks"
     r"|you (?:may|might) (?:also )?(?:like|be interested in)|what to read next|in other news"
-    r"|don'?t miss|related to this story|more on this story|in case you missed it",
+    r"|don'?t miss|related to this story|more on this story|in case you missed it"
+    # the same headings in the languages most saved pages are in
+    r"|mehr zum thema|lesen sie auch|auch interessant|das könnte sie (?:auch )?interessieren"
+    r"|(?:à )?lire aussi|sur le même sujet|(?:te|le) puede interesar|lee también|leia também"
+    r"|leggi anche|читайте также|похожие новости|関連記事|相关(?:新闻|阅读)|相關新聞",
     re.IGNORECASE,
 )
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -73,7 +78,34 @@ def prepare(page: str):
     for element in list(tree.iter(*_HEADING_TAGS)):
         if element.getparent() is not None and _LINK_LIST.fullmatch(_text(element).rstrip(":")):
             _drop_link_list(element)
+    for table in list(tree.iter("table")):
+        if _layout(table):
+            _untable(table)
+    for paragraph in tree.iter("p"):
+        if _STANDFIRST_CLASS.search(paragraph.get("class", "")):
+            del paragraph.attrib["class"]  # trafilatura drops a "teaser": it is the standfirst
     return tree
+
+
+_STANDFIRST_CLASS = re.compile(r"teaser|standfirst|lede|lead|intro|summary|\bdek\b", re.I)
+#: A table cell with this many words of running text makes the table a page layout.
+LAYOUT_WORDS = 60
+
+
+def _layout(table) -> bool:
+    """A table used to lay out a page (old sites): a cell holds paragraphs of the story, not
+    a figure. Read as a table, its text came out as one line between "|" marks."""
+    for cell in table.iter("td", "th"):
+        if len(_text(cell).split()) >= LAYOUT_WORDS and next(cell.iter("table"), None) is None:
+            return True
+    return False
+
+
+def _untable(table) -> None:
+    for element in [table, *table.iter("thead", "tbody", "tfoot", "tr", "td", "th")]:
+        element.tag = "div"
+        for name in ("width", "colspan", "rowspan", "valign", "align"):
+            element.attrib.pop(name, None)
 
 
 def _hidden(element) -> bool:
@@ -184,10 +216,16 @@ def title(raw: str, *, sites: Iterable[str], headings: Iterable[str]) -> str:
     ``sites``: the site's names and domain; ``headings``: short texts standing alone on the
     page (its h1, kickers, section labels).
     """
+    return title_parts(raw, sites=sites, headings=headings)[0]
+
+
+def title_parts(raw: str, *, sites: Iterable[str], headings: Iterable[str]) -> tuple[str, str]:
+    """title() and the part it cut from the end ("" if none): a page that names itself nowhere
+    else still names itself there ("County approves new jail budget :: Lakeside Gazette")."""
     raw = safe_line(raw)
     cuts = list(_SEPARATORS.finditer(raw))
     if not cuts:
-        return raw
+        return raw, ""
     sites = [s for s in sites if s]
     shown = {_key(h) for h in headings if h}
     start, end = 0, len(raw)
@@ -198,6 +236,8 @@ def title(raw: str, *, sites: Iterable[str], headings: Iterable[str]) -> str:
         if len(rest.split()) < 2 or not _removable(part, rest, sites, shown):
             break
         end = cut.start()
+    suffix = raw[end:]
+    suffix = suffix[_SEPARATORS.match(suffix).end():] if _SEPARATORS.match(suffix) else suffix
     for cut in cuts:
         if cut.start() < start or cut.end() > end:
             continue
@@ -206,7 +246,9 @@ def title(raw: str, *, sites: Iterable[str], headings: Iterable[str]) -> str:
         if len(rest.split()) < 2 or not _removable(part, rest, sites, shown):
             break
         start = cut.end()
-    return raw[start:end].strip() or raw
+    if not raw[start:end].strip():
+        return raw, ""
+    return raw[start:end].strip(), suffix.strip()
 
 
 def _removable(part: str, rest: str, sites: list[str], shown: set[str]) -> bool:
@@ -337,7 +379,7 @@ def standalone_texts(tree) -> list[str]:
     if tree is None:
         return []
     found = []
-    for element in tree.iter("h1", "h2", "div", "span", "a", "p"):
+    for element in tree.iter("h1", "h2", "h3", "div", "span", "a", "p", "b", "strong", "font"):
         text = _text(element)
         if text and len(text) <= 200 and len(element) == 0:
             found.append(text)

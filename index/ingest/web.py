@@ -94,12 +94,18 @@ def html_doc(data: bytes, common_lines: frozenset[str]) -> RawDoc:
     names = [*pages.site_names(tree), _line(found.sitename)]
     source = pages.source(names, url, _line(found.hostname))
     sites = [*names, source]
-    title = pages.title(_line(found.title), sites=sites, headings=pages.standalone_texts(tree))
+    headings = pages.standalone_texts(tree)
+    title, suffix = pages.title_parts(_line(found.title), sites=sites, headings=headings)
     doc = clean_text(pages.text(found.text), common_lines=common_lines, title=title or None)
     if not has_prose(doc.text):
         raise BadInput("no article text found")
-    doc.source = source or doc.source
-    doc.author = pages.authors(_line(found.author), sites=sites) or doc.author
+    # No name, no address: the part of the title cut as the site's name, else the text's own
+    # (a dateline's agency, a print-edition note).
+    named = suffix if len(suffix.split()) >= 2 else ""  # not a section: "Opinion", "World"
+    doc.source = source or pages.source([named]) or doc.source
+    doc.author = pages.authors(_line(found.author), sites=sites) or pages.authors(
+        doc.author, sites=sites
+    )
     doc.date = iso_date(found.date) or doc.date
     doc.url = safe_line(url)
     for key in ("description", "hostname", "language", "license"):

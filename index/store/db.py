@@ -19,7 +19,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import quote
 
-from index.errors import LibraryBusy, LibraryError
+from index.errors import LibraryBusy, LibraryDamaged, LibraryError
 
 SCHEMA_VERSION = 2
 #: Columns added to a table after version 1: (table, column, definition), for _add_columns().
@@ -160,9 +160,14 @@ class Store:
         # connection holds two file descriptors: kept, they ran a long session out of them).
         self._all: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._lock = threading.Lock()
-        self._refuse_newer()
-        if not readonly:
-            self._migrate()
+        #: Set when opening met a damaged database: only check (and its repair) can work then.
+        self.damage: str | None = None
+        try:
+            self._refuse_newer()
+            if not readonly:
+                self._migrate()
+        except LibraryDamaged as exc:
+            self.damage = str(exc)
 
     # --- connections -----------------------------------------------------------------------
     def _connect(self) -> sqlite3.Connection:
@@ -179,6 +184,8 @@ class Store:
             db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
             db.execute("PRAGMA cache_size=-32000")
         except sqlite3.Error as exc:
+            if is_damage(exc):
+                raise _translate(exc, self.path) from None
             raise LibraryError(f"cannot open {self.path}: {exc}") from None
         return db
 
@@ -366,6 +373,10 @@ def _rollback(db: sqlite3.Connection) -> None:
 
 def _translate(exc: sqlite3.Error, path: Path) -> Exception:
     message = str(exc)
+    if is_damage(exc):
+        from index.backup import damaged
+
+        return damaged(path.parent, message)
     if "locked" in message or "busy" in message:
         return LibraryBusy(f"the library is busy: another process is writing to {path.parent}")
     if "readonly" in message or "read-only" in message:
@@ -376,6 +387,15 @@ def _translate(exc: sqlite3.Error, path: Path) -> Exception:
             " saved; free some space and run the command again (what was saved is kept)"
         )
     return LibraryError(f"{path.parent}: {message}")
+
+
+def is_damage(exc: BaseException) -> bool:
+    """Whether an SQLite error means the database file is damaged (not busy, full or locked)."""
+    message = str(exc)
+    return isinstance(exc, sqlite3.DatabaseError) and (
+        "malformed" in message or "not a database" in message
+        or "Could not decode to UTF-8" in message or "database corrupt" in message
+    )
 
 
 def dumps(value: object) -> str:

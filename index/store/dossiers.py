@@ -158,6 +158,19 @@ class DossierStore:
                 out[aid] = Source(aid, title, source, day, path, url)
         return out
 
+    def texts(self, article_ids: Sequence[str]) -> dict[str, str]:
+        """The texts of these articles, by id (to tell copies of one story apart)."""
+        out: dict[str, str] = {}
+        db = self.store.db
+        for i in range(0, len(article_ids), 500):
+            chunk = list(article_ids[i : i + 500])
+            marks = ",".join("?" * len(chunk))
+            for aid, text in db.execute(
+                f"SELECT id, text FROM articles WHERE id IN ({marks})", chunk
+            ):
+                out[aid] = text
+        return out
+
     # --- the analysis cache ---------------------------------------------------------------------
     def payloads(self, hashes: Iterable[str], version: int) -> dict[str, Payload]:
         """The cache rows of ``version`` for these article hashes; a damaged row is left out."""

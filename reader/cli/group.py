@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from index import Library, ReaderError, safe_line
+from index import Library, ReaderError, explain_error, safe_line
 from reader import locations
 from reader.cli.common import fail
 from reader.output import Output
@@ -37,6 +37,9 @@ class _Group(click.Group):
             os.dup2(devnull, sys.stdout.fileno())  # so the interpreter's final flush is quiet
             sys.exit(141)
         except Exception as exc:  # a bug: one line, not a traceback, unless debugging
+            known = explain_error((ctx.obj or {}).get("library") or Path("."), exc)
+            if known is not None:  # SQLite's word for a damaged, full or busy database
+                fail(str(known))
             if os.environ.get("READER_DEBUG"):
                 raise
             fail(f"unexpected error ({type(exc).__name__}: {exc}); set READER_DEBUG=1 for details", 70)

@@ -78,7 +78,7 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
     with open_library(ctx, create=False) as lib:
         if repair and lib.readonly:
             fail(f"the library {lib.path} is read-only: nothing can be repaired")
-        report = lib.check(repair=repair)
+        report = lib.check(repair=repair, salvage=repair)
         after = lib.check() if report.repaired else report
     if as_json:
         json_lines([{**asdict(report), "ok": report.ok, "ok_now": after.ok,
@@ -99,6 +99,8 @@ def _print_check(path: Path, report, after) -> None:
     for problem in report.problems:
         click.echo(f"{'fixed' if report.repaired and problem not in after.problems else 'problem'}:"
                    f" {safe_line(problem)}")
+    for line in report.salvaged:
+        click.echo(f"repaired: {safe_line(line)}")
     if report.repaired:
         for problem in after.problems:
             if problem not in report.problems:
@@ -110,6 +112,8 @@ def _print_check(path: Path, report, after) -> None:
             click.echo("not everything could be repaired: see the problems above")
     elif report.ok:
         click.echo("all good: the index and the store agree")
+    elif report.advice:
+        click.echo(safe_line(report.advice))
     else:
         click.echo("run `reader check --repair` to fix this")
 

@@ -224,6 +224,9 @@ class DossierScreen(Screen[Destination | None]):
             add(
                 Content.assemble(
                     Content.styled(safe_line(role.text), "bold"),
+                    Content.styled(
+                        f"  {plural(role.count, 'article')}" if role.count > 1 else "", "dim"
+                    ),
                     "\n  ",
                     self._cite(sources.get(role.article), role.article),
                 ),

@@ -75,3 +75,55 @@ def test_no_junk_before_a_title(lib):
     assert "Finance Minister" in roles
     assert not [r for r in roles if "pct" in r or "growth" in r]
     assert "Fed Chairman" in roles_of(lib, "Paul Volcker")
+
+
+# --- citations ---------------------------------------------------------------------------------
+def test_the_funaro_dossier_cites_every_quote_and_role_from_the_sources_list(lib):
+    from index import dossier_json, render_dossier
+
+    made = lib.brief(["Dilson Funaro"], pins=False)
+    data = dossier_json(made)
+    numbers = {s["n"] for s in data["sources"]}
+    from_359 = [q for q in data["quotes"] if q["article"] == "reuters-359"]
+    assert len(from_359) >= 6  # the article most about him
+    for part in data["quotes"] + data["roles"]:
+        assert part["source"] in numbers and part["date"], part
+    for role in data["roles"]:
+        assert set(role["sources"]) <= numbers and role["count"] == len(role["articles"])
+    text = render_dossier(made)
+    assert "[?]" not in text and "undated" not in text
+    assert "FUNARO SAYS BRAZIL NEEDS MORE, FASTER FINANCE — Reuters, 1987-03-02" in text
+
+
+def test_the_funaro_brief_keeps_every_quote_each_cited(lib):
+    from index import render_markdown
+
+    made = lib.brief(["Dilson Funaro"], pins=False)
+    quotes = made.dossiers[0].quotes
+    out = render_markdown(made)
+    body, _, sources = out.partition("## Sources")
+    for q in quotes:
+        assert f"> “{q.text}”" in body
+    cited = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", body)}
+    listed = {int(line.split(".")[0]) for line in sources.strip().splitlines()}
+    assert cited <= listed
+    assert "FUNARO SAYS BRAZIL NEEDS MORE, FASTER FINANCE" in sources
+
+
+def test_an_article_is_cited_by_its_id_never_the_file_it_came_in(lib):
+    from index import render_markdown
+
+    out = render_markdown(lib.brief(["Dilson Funaro"], pins=False))
+    assert ".jsonl" not in out and "stories" not in out
+    assert "Article reuters-359." in out
+
+
+def test_copies_of_a_story_are_one_source(lib):
+    from index import render_markdown
+
+    made = lib.brief(["Dilson Funaro"], pins=False)
+    (copied,) = [s for s in made.sources if s.article == "reuters-759"]
+    assert copied.also == ("reuters-419",)  # the same story sent twice
+    assert not [s for s in made.sources if s.article == "reuters-419"]
+    out = render_markdown(made)
+    assert "Article reuters-759; also: reuters-419 (the same story)." in out

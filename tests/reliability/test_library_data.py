@@ -224,3 +224,98 @@ def test_i13_04_newer_backup_and_newer_library_are_refused(tmp_path, library):
     assert db_rows(library, "SELECT value FROM meta WHERE key = 'schema'") == [
         (str(SCHEMA_VERSION + 1),)]
     assert dump(library) == image
+
+
+# --- item 3: damage the integrity check cannot see, and damage that breaks every read ---------
+
+
+def damage_text(db_file: Path, needle: bytes) -> None:
+    """A byte inside one article's text becomes 0xFF: the b-tree stays sound (SQLite's integrity
+    check says ok), the text is no longer UTF-8."""
+    data = bytearray(db_file.read_bytes())
+    at = data.find(needle)
+    assert at > 0
+    data[at + 4] = 0xFF
+    db_file.write_bytes(bytes(data))
+
+
+def damage_page(db_file: Path, needle: bytes) -> None:
+    """Garbage over the cell pointers of the page holding ``needle``: its rows unreadable."""
+    data = bytearray(db_file.read_bytes())
+    at = data.find(needle)
+    assert at > 0
+    page = at - at % 4096
+    data[page + 8: page + 40] = b"\xee" * 32
+    db_file.write_bytes(bytes(data))
+
+
+def damaged_library(tmp_path: Path, library: Path) -> None:
+    make_corpus(tmp_path / "in", 60, size=4)
+    assert run_reader(library, "add", "--jobs", "1", tmp_path / "in").code == 0
+    with Library.open(library, create=False) as lib:
+        lib.pin("story0005", 0, 5, note="mine")
+        lib.store.close()  # the WAL checkpointed into library.db: the damage lands there
+    assert not (library / "library.db-wal").exists() or (library / "library.db-wal").stat().st_size == 0
+
+
+def assert_damage_line(run) -> None:
+    assert run.code != 0, run
+    assert_one_line_errors(run)
+    assert len(run.err.splitlines()) == 1, run
+    assert "damaged" in run.err and "reader check --repair" in run.err, run
+    assert "restore" in run.err, run  # ... and the way back from a backup
+
+
+def test_i13_03_bad_utf8_found_by_check_and_repaired(tmp_path, library):
+    damaged_library(tmp_path, library)
+    good = tmp_path / "good.db"
+    assert run_reader(library, "backup", good).code == 0
+    damage_text(library / "library.db", b"day 17 to talk")
+    check = run_reader(library, "check")
+    assert check.code == 1, check
+    assert "all good" not in check.out and "story0017" in check.out, check
+    assert "not UTF-8" in check.out and "reader check --repair" in check.out, check
+    assert f"reader restore --force {good}" in check.out, check  # the last backup, by name
+    export = run_reader(library, "export")
+    assert_damage_line(export)
+    assert f"reader restore --force {good}" in export.err, export
+    again = run_reader(library, "backup", tmp_path / "of-damage.db")  # no backup of damage
+    assert_damage_line(again)
+    repair = run_reader(library, "check", "--repair")
+    assert repair.code == 0, repair
+    assert "saved 60 articles" in repair.out and "story0017" in repair.out, repair
+    assert "kept with \ufffd" in repair.out and "library.db.damaged-" in repair.out, repair
+    assert_check_clean(library)
+    export = run_reader(library, "export")
+    assert export.code == 0 and len(export.out.splitlines()) == 60, export
+    assert db_rows(library, "SELECT note FROM pins") == [("mine",)]
+
+
+def test_i13_03_malformed_database_one_line_everywhere_and_repair_salvages(tmp_path, library):
+    damaged_library(tmp_path, library)
+    damage_page(library / "library.db", b"day 30 to talk")
+    for args in (["stats"], ["search", "Merkel"], ["export"], ["entities"],
+                 ["backup", tmp_path / "b.db"], ["add", "--jobs", "1", tmp_path / "in"]):
+        run = run_reader(library, *args)
+        assert "Traceback" not in run.err, run
+        if run.code != 0:
+            assert_damage_line(run)
+    for args in (["stats"], ["export"], ["search", "Merkel"]):
+        assert_damage_line(run_reader(library, *args))
+    check = run_reader(library, "check")
+    assert check.code == 1 and "integrity check" in check.out, check
+    assert "reader check --repair" in check.out and "none is known" in check.out, check
+    repair = run_reader(library, "check", "--repair")
+    assert repair.code == 0, repair
+    assert_one_line_errors(repair)
+    saved = db_rows(library, "SELECT count(*) FROM articles")[0][0]
+    assert 30 <= saved < 60, repair
+    assert f"saved {saved} articles" in repair.out and "lost: " in repair.out, repair
+    assert "story0030" in repair.out, repair  # the lost articles are named
+    assert_check_clean(library)
+    assert db_rows(library, "SELECT note FROM pins") == [("mine",)]
+    # The lost articles come back from their files.
+    back = run_reader(library, "add", "--jobs", "1", tmp_path / "in")
+    assert back.code == 0 and f"{60 - saved} added" in back.out, back
+    assert db_rows(library, "SELECT count(*) FROM articles") == [(60,)]
+    assert_check_clean(library)

@@ -20,7 +20,7 @@ from index.models import (
     Role,
     Source,
 )
-from index.render import cited_articles, render_json, render_markdown
+from index.render import QUOTES, cited_articles, render_json, render_markdown
 from index.safe import safe_text
 
 SCMP = ArticleSummary(
@@ -139,7 +139,7 @@ def test_a_long_timeline_becomes_one_sparkline():
     assert line.endswith(" 2019") and len(line) == len("1990 ") + 30 + len(" 2019")
 
 
-def test_only_the_first_key_quotes_are_kept_and_repeats_dropped():
+def test_the_first_key_quotes_are_kept_repeats_dropped_and_the_rest_counted():
     many = tuple(
         Quote(
             f"Statement number {i} about the region and its future",
@@ -149,11 +149,12 @@ def test_only_the_first_key_quotes_are_kept_and_repeats_dropped():
             i + 9,
             "said",
         )
-        for i in range(9)
+        for i in range(QUOTES + 4)
     )
     out = render_markdown(brief(wang(quotes=(many[0], many[0], *many[1:]))))
-    assert out.count("> “Statement number") == 5
+    assert out.count("> “Statement number") == QUOTES
     assert out.count("Statement number 0 ") == 1
+    assert "And 4 more quotes in the dossier." in out
 
 
 HOSTILE = (

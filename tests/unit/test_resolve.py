@@ -447,3 +447,27 @@ def test_a_users_merge_is_its_own_evidence():
         Decisions(merges=[("gm", "gmac")]),
     )
     assert res.evidence["gmac"] == ("gm", "your merge")
+
+
+def test_a_place_that_plays_is_its_team_and_the_city_stays_the_city():
+    text = "The New Orleans Saints won. New Orleans picked up Wynn. He lives in New Orleans."
+    found = mentions(
+        text, ("New Orleans Saints", "ORG"), ("New Orleans", "GPE"), ("New Orleans", "GPE")
+    )
+    assert local_keys(text, found) == ["new orleans saints", "new orleans saints", "new orleans"]
+    text = "Boston manager Bobby Valentine spoke. Whales live off Boston."
+    found = mentions(text, ("Boston", "GPE"), ("Bobby Valentine", "PERSON"), ("Boston", "GPE"))
+    keys = local_keys(text, found)
+    assert keys[0] == "boston (team)" and keys[2] == "boston"
+    res = resolve(
+        [
+            stats("boston (team)", {"Boston": 4}, {"GPE": 4}),
+            stats("boston", {"Boston": 30}, {"GPE": 30}),
+            stats("boston red sox", {"Boston Red Sox": 9}, {"ORG": 9}),
+            stats("boston globe", {"Boston Globe": 1}, {"ORG": 1}),
+        ],
+        Decisions(),
+    )
+    team = res.entity_of["boston (team)"]
+    assert team == res.entity_of["boston red sox"] != res.entity_of["boston"]
+    assert res.entities[res.entity_of["boston"]].name == "Boston"

@@ -192,3 +192,42 @@ def test_a_name_doubled_by_an_unknown_card_is_left_once():
     doc = read_page(STORY.format(block=block))
     assert "Rep. Ilhan Omar said on Tuesday" in doc.text
     assert page.text("Walla Walla and Bora Bora") == "Walla Walla and Bora Bora"
+
+
+def truth(name: str) -> list[str]:
+    return (WEB / f"{name}.txt").read_text(encoding="utf-8").strip().split("\n\n")
+
+
+def test_an_old_page_laid_out_in_a_table_keeps_its_paragraphs_and_names_itself():
+    doc = read("br-paragraphs.html")  # <br><br> between paragraphs, inside a layout table
+    assert paragraphs(doc) == truth("br-paragraphs")
+    assert doc.title == "County approves new jail budget"  # not "... :: Lakeside Gazette"
+    assert doc.source == "Lakeside Gazette"  # no site name, no address: the title's suffix
+    assert doc.author == "Dale Martin"  # not "Dale Martin, Staff Writer"
+
+
+def test_a_section_suffix_is_not_taken_for_the_source():
+    html = (
+        "<html><head><title>Why the council must act | Opinion</title></head><body><article>"
+        "<div>Opinion</div><h1>Why the council must act</h1>" + STORY.format(block="")
+        + "</article></body></html>"
+    )
+    doc = web.parse("html", html.encode()).docs[0]
+    assert (doc.title, doc.source) == ("Why the council must act", "")
+
+
+def test_german_link_list_and_the_teaser_paragraph():
+    doc = read("de-mehr-zum-thema.html")
+    assert paragraphs(doc) == truth("de-mehr-zum-thema")  # the teaser is the standfirst
+
+
+def test_blog_comments_and_newsletter_box_stay_out():
+    doc = read("blog-comments.html")
+    assert paragraphs(doc) == truth("blog-comments")
+    assert doc.author == "Sarah Kim"
+
+
+def test_pull_quote_and_caption_credit():
+    doc = read("pullquote-caption.html")
+    assert paragraphs(doc) == truth("pullquote-caption")
+    assert doc.author == "Eli Turner"
