@@ -212,9 +212,13 @@ class Library:
             self._relink(db)
         return self.entity(key_a)
 
-    def split(self, entity: str) -> list[Entity]:
-        """Undo the user's merges into ``entity``; returns the entities it splits into."""
+    def split(self, entity: str, form: str | None = None) -> list[Entity]:
+        """Undo the user's merges into ``entity``; with ``form``, take the mentions written so
+        out of it, away from every automatic link (kept across re-imports). Returns the
+        entities it splits into."""
         target = self.entity(entity)
+        if form is not None:
+            return self._split_form(target, form)
         keys = self._keys(target.id)
         rows = entities.merges_touching(self.store.db, keys)
         if not rows:
@@ -224,6 +228,24 @@ class Library:
             self._relink(db)
         parts = {self.entity(k).id: self.entity(k) for r in rows for k in (r[1], r[2]) if self._has_key(k)}
         return list(parts.values())
+
+    def _split_form(self, target: Entity, form: str) -> list[Entity]:
+        from index.entities import normalize
+
+        keys = set(self._keys(target.id))
+        key = normalize(safe_line(form))
+        if key not in keys:
+            raise NotFound(f"'{safe_line(form)}' is not a name of {target.name} of its own")
+        if len(keys) == 1:
+            raise NotFound(f"{target.name} has no other name to split '{safe_line(form)}' from")
+        with self.store.write() as db:
+            entities.add_apart(db, key)
+            self._relink(db)
+        return [self.entity(self._main_key_of(keys - {key})), self.entity(key)]
+
+    def _main_key_of(self, keys: set[str]) -> str:
+        """The most mentioned of ``keys`` (after a split, the rest of the old entity)."""
+        return max(keys, key=lambda k: (entities.mention_count(self.store.db, k), k))
 
     def _has_key(self, key: str) -> bool:
         return entities.has_key(self.store.db, key)
