@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
+from index.copies import copy_of
 from index.dossiers import DOSSIER_BUDGET, Dossiers
 from index.errors import LibraryBusy, LibraryError, NotFound, ReaderError
 from index.models import (
@@ -209,9 +212,13 @@ class Library:
             self._relink(db)
         return self.entity(key_a)
 
-    def split(self, entity: str) -> list[Entity]:
-        """Undo the user's merges into ``entity``; returns the entities it splits into."""
+    def split(self, entity: str, form: str | None = None) -> list[Entity]:
+        """Undo the user's merges into ``entity``; with ``form``, take the mentions written so
+        out of it, away from every automatic link (kept across re-imports). Returns the
+        entities it splits into."""
         target = self.entity(entity)
+        if form is not None:
+            return self._split_form(target, form)
         keys = self._keys(target.id)
         rows = entities.merges_touching(self.store.db, keys)
         if not rows:
@@ -221,6 +228,24 @@ class Library:
             self._relink(db)
         parts = {self.entity(k).id: self.entity(k) for r in rows for k in (r[1], r[2]) if self._has_key(k)}
         return list(parts.values())
+
+    def _split_form(self, target: Entity, form: str) -> list[Entity]:
+        from index.entities import normalize
+
+        keys = set(self._keys(target.id))
+        key = normalize(safe_line(form))
+        if key not in keys:
+            raise NotFound(f"'{safe_line(form)}' is not a name of {target.name} of its own")
+        if len(keys) == 1:
+            raise NotFound(f"{target.name} has no other name to split '{safe_line(form)}' from")
+        with self.store.write() as db:
+            entities.add_apart(db, key)
+            self._relink(db)
+        return [self.entity(self._main_key_of(keys - {key})), self.entity(key)]
+
+    def _main_key_of(self, keys: set[str]) -> str:
+        """The most mentioned of ``keys`` (after a split, the rest of the old entity)."""
+        return max(keys, key=lambda k: (entities.mention_count(self.store.db, k), k))
 
     def _has_key(self, key: str) -> bool:
         return entities.has_key(self.store.db, key)
@@ -377,7 +402,7 @@ class Library:
         with self._search_lock:
             raw, total, also = search.search(
                 query,
-                limit=limit,
+                limit=limit + COPIES_SLACK,
                 sort=sort,
                 entity_keys=self._entity_keys,
                 expand=self._expand if aliases else None,
@@ -393,7 +418,21 @@ class Library:
                 Hit(h.id, row[0], row[1], row[2], h.score, h.snippet,
                     tuple(Span(a, b) for a, b in h.highlights), tuple(h.terms))
             )
+        hits = self._one_per_story(hits)[:limit]
         return SearchResult(safe_line(query), tuple(hits), total, tuple(also))
+
+    def _one_per_story(self, hits: list[Hit]) -> list[Hit]:
+        """Copies of one story (near-identical text: wire re-sends) as one hit, the best
+        ranked, with the others' ids in ``copies``."""
+        copied = copy_of((h.id, h.title, self._text_of(h.id)) for h in hits)
+        if not copied:
+            return hits
+        others: dict[str, list[str]] = {}
+        for copy, first in copied.items():
+            others.setdefault(first, []).append(copy)
+        return [
+            replace(h, copies=tuple(others.get(h.id, ()))) for h in hits if h.id not in copied
+        ]
 
     def hit_spans(self, text: str, query: str, *, aliases: bool = True) -> list[Span]:
         """Where ``query`` marks ``text`` (an article's text): the same marks as its snippets.
@@ -417,16 +456,22 @@ class Library:
             return None
 
     def _expand(self, term: str) -> list[str]:
-        """Other names of the entity ``term`` names, if it names one."""
+        """The other full names of the entity ``term`` names by one of its full names, if it
+        does. A full name is one not inside another of its names: "Baker" is inside "James
+        Baker", so "Baker" names no one and "James Baker" adds no bare "Baker"; a word inside a
+        name is not the entity ("silver" is not "Equity Silver")."""
         from index.entities import normalize
 
         names = entities.names_of_key(self.store.db, normalize(term))
-        if names is None:
+        if not names:
             return []
-        folded = term.casefold()
+        full = _full_names(names)
+        folded = " ".join(term.casefold().split())
+        if folded not in {" ".join(n.casefold().split()) for n in full}:
+            return []
         out: list[str] = []
-        for n in names:
-            if n.casefold() != folded and n not in out:
+        for n in full:
+            if " ".join(n.casefold().split()) != folded and n not in out:
                 out.append(n)
         return out
 
@@ -625,6 +670,22 @@ class Library:
     ) -> Brief:
         """Write a briefing to ``path`` as Markdown or JSON; see ``Dossiers.export_brief``."""
         return self._dossiers.export_brief(path, entities, pins=pins, title=title, format=format)
+
+
+#: Hits fetched beyond the limit, so that a page keeps its length when copies fold together.
+COPIES_SLACK = 10
+_WORDS = re.compile(r"\w+")
+
+
+def _full_names(names: list[str]) -> list[str]:
+    """The names not found, word for word, inside another of the list ("Baker" is inside
+    "James Baker"; "Uygurs" and "Uighurs" are both full)."""
+    words = [tuple(_WORDS.findall(n.casefold())) for n in names]
+
+    def inside(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+        return len(a) < len(b) and any(b[i : i + len(a)] == a for i in range(len(b) - len(a) + 1))
+
+    return [n for n, w in zip(names, words) if w and not any(inside(w, o) for o in words)]
 
 
 @contextmanager

@@ -65,7 +65,12 @@ class Output:
             self.out.print(Text(f"no articles match {safe_line(result.query)[:200]}"))
         for n, hit in enumerate(result.hits, 1):
             self.out.print(Text(f"{n:>3}. {safe_line(hit.title)}", style="bold"))
-            meta = " · ".join(x for x in (hit.source, (hit.date or "")[:10], f"id {hit.id}") if x)
+            copies = (
+                f"{len(hit.copies) + 1} copies (also {', '.join(hit.copies)})" if hit.copies else ""
+            )
+            meta = " · ".join(
+                x for x in (hit.source, (hit.date or "")[:10], f"id {hit.id}", copies) if x
+            )
             self.out.print(Text("     " + safe_line(meta), style="dim"))
             snippet = Text("     " + safe_line(hit.snippet))
             for span in hit.highlights:

@@ -46,6 +46,7 @@ class Decisions:
 
     merges: list[tuple[str, str]] = field(default_factory=list)  # (a, b): b is the same as a
     ignored: set[str] = field(default_factory=set)  # normalized names that are not entities
+    apart: set[str] = field(default_factory=set)  # keys no rule may link to anything
 
 
 @dataclass
@@ -113,9 +114,10 @@ def _rank(label: str) -> int:
 class _Groups:
     """Union-find over keys; the root keeps the representative chosen for it."""
 
-    def __init__(self) -> None:
+    def __init__(self, apart: set[str] | None = None) -> None:
         self.parent: dict[str, str] = {}
         self.why: dict[str, tuple[str, str]] = {}
+        self.apart = apart or set()  # the user split these off: rules leave them alone
 
     def find(self, key: str) -> str:
         parent = self.parent
@@ -128,6 +130,8 @@ class _Groups:
 
     def join(self, into: str, other: str, reason: str) -> None:
         """Put ``other``'s group under ``into``'s, and say why ``other`` belongs there."""
+        if into in self.apart or other in self.apart:
+            return
         a, b = self.find(into), self.find(other)
         if a != b:
             self.parent[b] = a
@@ -150,7 +154,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
     - a one-word acronym ("etim") joins the long form an article defined it for.
     """
     table = {s.key: s for s in stats if s.key}
-    groups = _Groups()
+    groups = _Groups(decisions.apart)
     top = {k: "PERSON" if _is_person_name(s) else _top_label(s.labels) for k, s in table.items()}
 
     # Who each short word could stand for, with how often an article used it so.

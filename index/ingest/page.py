@@ -28,7 +28,7 @@ from urllib.parse import urlsplit
 from index.safe import safe_line
 
 __all__ = [
-    "BREAK", "authors", "prepare", "saved_from", "site_names", "source", "standalone_texts",
+    "BREAK", "authors", "date", "prepare", "saved_from", "site_names", "source", "standalone_texts",
     "text", "title", "title_parts",
 ]
 
@@ -341,6 +341,19 @@ def source(candidates: Iterable[str | None], url: str = "", hostname: str = "") 
             host = value.casefold().rstrip("/")
             return host[4:] if host.startswith("www.") else host
     return ""
+
+
+def date(found: str | None, page: str) -> str | None:
+    """The page's date, unless it is only the year of its copyright line: trafilatura makes
+    "Copyright 2014" in a footer 2014-01-01 when the page has no date of its own."""
+    if not found or not found.endswith("-01-01"):
+        return found
+    year = found[:4]
+    if re.search(rf"(?:©|&copy;|copyright|\(c\))[^<>\n]{{0,40}}\b{year}\b", page, re.I) and not (
+        re.search(rf"{year}-0?1-0?1|\bJan(?:uary|\.)? 0?1(?:st)?,? {year}|\b0?1(?:st)? Jan", page)
+    ):
+        return None
+    return found
 
 
 # --- what the page says about itself ---------------------------------------------------------

@@ -106,7 +106,7 @@ def html_doc(data: bytes, common_lines: frozenset[str]) -> RawDoc:
     doc.author = pages.authors(_line(found.author), sites=sites) or pages.authors(
         doc.author, sites=sites
     )
-    doc.date = iso_date(found.date) or doc.date
+    doc.date = pages.date(iso_date(found.date), page) or doc.date
     doc.url = safe_line(url)
     for key in ("description", "hostname", "language", "license"):
         value = getattr(found, key, None)

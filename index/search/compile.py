@@ -78,7 +78,19 @@ class Compiler:
         if isinstance(node, Empty):
             return None
         if isinstance(node, And):
-            parts = [p for p in (self.compile(c, negated) for c in node.parts) if p is not None]
+            named = self._named_runs(node.parts) if not negated else []
+            compiled: list[query.Query | None] = []
+            i = 0
+            while i < len(node.parts):
+                run = next((r for r in named if r[0] == i), None)
+                if run is None:
+                    compiled.append(self.compile(node.parts[i], negated))
+                    i += 1
+                    continue
+                start, end, names = run
+                compiled.append(self._named(node.parts[start:end], names))
+                i = end
+            parts = [p for p in compiled if p is not None]
             if not parts:
                 return None
             if all(isinstance(p, query.Not) for p in parts):
@@ -127,8 +139,8 @@ class Compiler:
         if not terms:
             return None
         variants = [terms]
-        if self.expand is not None and fieldname in (None, "title", "body"):
-            variants += self.aliases(value, terms)
+        if self.expand is not None and kind == "word" and fieldname in (None, "title", "body"):
+            variants += self.aliases(value, terms)  # a quoted phrase is matched as written
         clauses = []
         for v in variants:
             clauses.append(self._terms_query(fieldnames, v, num if kind == "phrase" else 1))
@@ -140,9 +152,58 @@ class Compiler:
                     marks.add_terms(v)
         return clauses[0] if len(clauses) == 1 else query.Or(clauses)
 
+    def _named_runs(self, parts: tuple[Node, ...]) -> list[tuple[int, int, list[str]]]:
+        """Runs of two or more plain words that name an entity by one of its full names
+        ("James A. Baker", "International Monetary Fund") that has other full names: (start,
+        end, those names). The longest run wins; its words are not expanded one by one."""
+        if self.expand is None:
+            return []
+        plain = [
+            isinstance(p, Text) and p.kind == "word" and p.field in (None, "title", "body")
+            for p in parts
+        ]
+        runs: list[tuple[int, int, list[str]]] = []
+        i = 0
+        while i < len(parts):
+            found = None
+            for end in range(min(len(parts), i + 6), i + 1, -1):
+                if not all(plain[i:end]):
+                    continue
+                value = " ".join(p.value for p in parts[i:end])  # type: ignore[union-attr]
+                names = self.expand(value) or []
+                if names:
+                    found = (i, end, list(names))
+                    break
+            if found is not None:
+                runs.append(found)
+                i = found[1]
+            else:
+                i += 1
+        return runs
+
+    def _named(self, words: tuple[Node, ...], names: list[str]) -> query.Query | None:
+        """The words of a full name as typed (each anywhere, as without the name), or any of
+        the entity's other full names as a phrase."""
+        typed: list[query.Query] = []
+        for w in words:
+            terms = analyze(w.value)  # type: ignore[union-attr]
+            if terms:
+                typed.append(self._terms_query(DEFAULT_FIELDS, terms))
+                self.marks.add_terms(terms)
+        if not typed:
+            return None
+        value = " ".join(w.value for w in words)  # type: ignore[union-attr]
+        clauses: list[query.Query] = [typed[0] if len(typed) == 1 else query.And(typed)]
+        for v in self._alias_terms(value, analyze(value), names):
+            clauses.append(self._terms_query(DEFAULT_FIELDS, v))
+            self.marks.add_terms(v)
+        return clauses[0] if len(clauses) == 1 else query.Or(clauses)
+
     def aliases(self, value: str, terms: list[str]) -> list[list[str]]:
         assert self.expand is not None
-        names = self.expand(value) or []
+        return self._alias_terms(value, terms, self.expand(value) or [])
+
+    def _alias_terms(self, value: str, terms: list[str], names: list[str]) -> list[list[str]]:
         seen = {tuple(terms)}
         out = []
         for name in list(names)[:MAX_ALIASES_PER_TERM]:

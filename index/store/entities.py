@@ -129,12 +129,39 @@ def _qualify_institutions(db: sqlite3.Connection) -> None:
 def decisions(db: sqlite3.Connection) -> Decisions:
     merges: list[tuple[str, str]] = []
     ignored: set[str] = set()
+    apart: set[str] = set()
     for kind, a, b in db.execute("SELECT kind, a, b FROM decisions ORDER BY id"):
         if kind == "merge":
             merges.append((a, b))
+        elif b == APART:
+            apart.add(a)
         else:
             ignored.add(a)
-    return Decisions(merges=merges, ignored=ignored)
+    return Decisions(merges=merges, ignored=ignored, apart=apart)
+
+
+#: An 'ignore' decision with this ``b`` keeps its key apart from every automatic link instead
+#: (the schema's kinds are 'merge' and 'ignore'; this needs no migration).
+APART = "apart"
+
+
+def add_apart(db: sqlite3.Connection, key: str) -> None:
+    db.execute(
+        "INSERT OR IGNORE INTO decisions (kind, a, b, made) VALUES ('ignore', ?, ?, ?)",
+        (key, APART, _now()),
+    )
+
+
+def aparts_touching(db: sqlite3.Connection, keys: list[str]) -> list[int]:
+    """The ids of the user's splits of any of ``keys``."""
+    marks = ",".join("?" * len(keys))
+    return [
+        r[0]
+        for r in db.execute(
+            f"SELECT id FROM decisions WHERE kind = 'ignore' AND b = ? AND a IN ({marks})",
+            (APART, *keys),
+        )
+    ]
 
 
 def add_merge(db: sqlite3.Connection, key_a: str, key_b: str) -> None:
@@ -166,13 +193,13 @@ def add_ignore(db: sqlite3.Connection, key: str) -> None:
 
 def is_ignored(db: sqlite3.Connection, key: str) -> bool:
     found = db.execute(
-        "SELECT 1 FROM decisions WHERE kind = 'ignore' AND a = ?", (key,)
+        "SELECT 1 FROM decisions WHERE kind = 'ignore' AND a = ? AND b = ''", (key,)
     ).fetchone()
     return found is not None
 
 
 def drop_ignore(db: sqlite3.Connection, key: str) -> None:
-    db.execute("DELETE FROM decisions WHERE kind = 'ignore' AND a = ?", (key,))
+    db.execute("DELETE FROM decisions WHERE kind = 'ignore' AND a = ? AND b = ''", (key,))
 
 
 # --- keys ----------------------------------------------------------------------------------------

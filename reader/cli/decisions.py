@@ -22,11 +22,15 @@ def merge(ctx: click.Context, a: str, b: str) -> None:
 
 @click.command()
 @click.argument("entity")
+@click.option(
+    "--form",
+    help="Take this name of ENTITY out of it, away from every automatic link (see `reader why`).",
+)
 @click.pass_context
-def split(ctx: click.Context, entity: str) -> None:
-    """Undo your merges into ENTITY."""
+def split(ctx: click.Context, entity: str, form: str | None) -> None:
+    """Undo your merges into ENTITY (or, with --form, split one of its names off)."""
     with open_library(ctx, create=False) as lib:
-        parts = lib.split(entity)
+        parts = lib.split(entity, form)
     click.echo(safe_text("split into: " + "; ".join(f"{e.name} ({e.label})" for e in parts)))
 
 

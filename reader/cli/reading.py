@@ -27,7 +27,8 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, no
     if as_json:
         json_lines(
             {"id": h.id, "title": h.title, "source": h.source, "date": h.date,
-             "score": round(h.score, 4), "snippet": h.snippet}
+             "score": round(h.score, 4), "snippet": h.snippet, "copies": list(h.copies),
+             "also_searched": list(result.also_searched)}
             for h in result.hits
         )
         return

@@ -163,3 +163,29 @@ def test_baker_international_is_one_firm_and_no_person(library):
         people = {e.id for e in lib.entities(label="PERSON")}
         assert not any("international" in p for p in people), people
         assert lib.entity("James Baker").id != firm.id
+
+
+def test_your_split_of_an_automatic_link_survives_a_reimport(library, tmp_path):
+    import shutil
+
+    lib_path = tmp_path / "library"
+    shutil.copytree(library, lib_path)
+    with Library.open(lib_path, create=False) as lib:
+        gm = lib.entity("GM")
+        assert lib.entity("General Motors Corp").id == gm.id
+    done = reader(lib_path, "split", "General Motors Corp", "--form", "TWA", ok=False)
+    assert done.returncode != 0 and "is not a name of" in done.stderr
+    assert reader(lib_path, "split", "General Motors Corp", "--form", "GM").stdout.startswith(
+        "split into: General Motors Corp (ORG); GM (ORG)"
+    )
+    reader(lib_path, "remove", "reuters-1231")
+    source = tmp_path / "again.jsonl"
+    source.write_text(json.dumps(_stories({1231})[0]) + "\n", encoding="utf-8")
+    reader(lib_path, "add", "--jobs", "1", str(source))
+    with Library.open(lib_path, create=False) as lib:
+        assert lib.entity("GM").id != lib.entity("General Motors Corp").id
+        assert lib.entity("GM").mentions > 10  # what a story's own "(GM)" defines stays there
+    reader(lib_path, "merge", "General Motors Corp", "GM")  # and the user's merge wins again
+    with Library.open(lib_path, create=False) as lib:
+        assert lib.entity("GM").id == lib.entity("General Motors Corp").id
+        assert any(link.reason.startswith("your merge") for link in lib.why("GM").links)

@@ -19,7 +19,9 @@ IDS = (
     "reuters-3064 reuters-2878 reuters-2844 reuters-2790 reuters-2563 reuters-2545 reuters-2503 "
     "reuters-2355 reuters-1591 reuters-1357 reuters-1248 reuters-975 reuters-950 reuters-916 "
     "reuters-765 reuters-759 reuters-740 reuters-458 reuters-419 reuters-359 reuters-190 "
-    "reuters-175 reuters-801 reuters-1337 reuters-2942 reuters-1068 reuters-203"
+    "reuters-175 reuters-801 reuters-1337 reuters-2942 reuters-1068 reuters-203 "
+    # search: two James Bakers and Howard Baker; Equity Silver and two stories about silver
+    "reuters-52 reuters-2701 reuters-3868 reuters-488 reuters-697"
 ).split()
 
 pytestmark = [
@@ -127,3 +129,47 @@ def test_copies_of_a_story_are_one_source(lib):
     assert not [s for s in made.sources if s.article == "reuters-419"]
     out = render_markdown(made)
     assert "Article reuters-759; also: reuters-419 (the same story)." in out
+
+
+# --- search ------------------------------------------------------------------------------------
+def test_a_quoted_name_is_matched_as_written(lib):
+    quoted = lib.search('"James Baker"', limit=100)
+    assert quoted.also_searched == ()
+    for hit in quoted.hits:
+        assert "james baker" in " ".join(lib.article(hit.id).text.lower().split())
+    assert {"reuters-52", "reuters-2701"} <= {h.id for h in quoted.hits}
+    assert "reuters-801" not in {h.id for h in quoted.hits}  # Howard Baker's story
+
+
+def test_a_surname_is_never_added_to_a_full_name(lib):
+    result = lib.search("James Baker", limit=100)
+    assert "Baker" not in result.also_searched
+    assert "reuters-801" not in {h.id for h in result.hits}
+
+
+def test_a_word_inside_a_name_is_not_the_entity(lib):
+    result = lib.search("silver", limit=100)
+    assert result.also_searched == ()
+    found = {h.id for h in result.hits}
+    assert found == {
+        h for h in ("reuters-3868", "reuters-488", "reuters-697")
+        if "silver" in lib.article(h).text.lower() or "silver" in lib.article(h).title.lower()
+    }
+
+
+def test_search_json_carries_also_searched_and_copies(lib, tmp_path):
+    from click.testing import CliRunner
+
+    from reader.cli import main
+
+    path = lib.path
+    lib.close()
+    runner = CliRunner()
+    args = ["--library", str(path), "search", "--json", "advisory committee structure"]
+    out = runner.invoke(main, args)
+    assert out.exit_code == 0, out.output
+    rows = [json.loads(line) for line in out.output.splitlines()]
+    assert all("also_searched" in r for r in rows)
+    first = rows[0]
+    assert {first["id"], *first["copies"]} == {"reuters-759", "reuters-419"}
+    assert len([r for r in rows if r["id"] in ("reuters-759", "reuters-419")]) == 1

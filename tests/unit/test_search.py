@@ -194,11 +194,29 @@ def test_alias_expansion_reports_what_it_added(ix):
     assert {h.id for h in hits} == {"reuters", "scmp"} and total == 2
     assert also == ("Uighurs", "Uygurs")  # "Uyghur" stems like "uyghurs": it adds nothing
     hits, _, also = ix.search('"uyghur"', expand=expand)
-    assert {h.id for h in hits} == {"reuters", "scmp"}
-    assert "Uygurs" in also and "Uyghur" not in also
+    assert hits == [] and also == ()  # a quoted phrase is matched as written
     marked = {t for h in ix.search("uyghurs", expand=expand, text_of=TEXT.__getitem__)[0]
               for t in h.terms}
     assert marked == {"Uighurs", "Uygurs"}
+
+
+def test_a_full_name_of_several_words_brings_its_other_full_names(ix):
+    names = {"foreign minister wang": ["Uighurs"], "wang": ["Beibut"]}
+    hits, _, also = ix.search(
+        "foreign minister wang", expand=lambda t: names.get(" ".join(t.lower().split()), [])
+    )
+    assert also == ("Uighurs",)  # the run names the entity; "wang" alone is not expanded
+    assert {h.id for h in hits} == {"reuters"}
+    hits, _, also = ix.search('"foreign minister wang"', expand=lambda t: names.get(t.lower(), []))
+    assert also == ()
+
+
+def test_only_full_names_are_expanded_and_added():
+    from index.library import _full_names
+
+    assert _full_names(["James Baker", "Baker", "Jim Baker"]) == ["James Baker", "Jim Baker"]
+    assert _full_names(["Equity Silver", "Equity", "Silver"]) == ["Equity Silver"]
+    assert _full_names(["Uyghurs", "Uighurs", "Uygurs"]) == ["Uyghurs", "Uighurs", "Uygurs"]
 
 
 def test_aliases_that_only_narrow_are_not_reported(ix):

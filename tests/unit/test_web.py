@@ -231,3 +231,10 @@ def test_pull_quote_and_caption_credit():
     doc = read("pullquote-caption.html")
     assert paragraphs(doc) == truth("pullquote-caption")
     assert doc.author == "Eli Turner"
+
+
+def test_the_year_of_a_copyright_line_is_not_the_date():
+    assert read("bio-byline.html").date is None  # footer: "Copyright 2014 NBCUniversal ..."
+    assert read("de-mehr-zum-thema.html").date is None  # footer: "© Rheinische Rundschau 2023"
+    assert read("staff-byline.html").date == "2019-11-12"
+    assert page.date("2020-01-01", "<p>Published January 1, 2020</p><p>© 2020</p>") == "2020-01-01"
