@@ -256,7 +256,8 @@ def mentions(ctx: click.Context, entity: str | None, article: str | None, as_jso
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line (the default).")
 @click.pass_context
 def export(ctx: click.Context, as_json: bool) -> None:
-    """Write every article as JSON lines (id, title, text, source, date, url, author, path, metadata)."""
+    """Write every article as JSON lines (id, title, text, source, date, url, author, path, lang,
+    metadata)."""
     with _library(ctx, create=False) as lib:
         _json_lines(_article_record(a) for a in lib.export())
 
@@ -411,7 +412,7 @@ def restore(ctx: click.Context, src: Path, force: bool) -> None:
 def _article_record(art) -> dict:
     return {"id": art.id, "title": art.title, "text": art.text, "source": art.source,
             "date": art.date, "url": art.url, "author": art.author, "path": art.path,
-            "place": art.place, "metadata": art.meta}
+            "place": art.place, "lang": art.lang, "metadata": art.meta}
 
 
 def _entity_record(e) -> dict:
