@@ -39,7 +39,7 @@ def article_record(art) -> dict:
     """The JSON names of an article (``export`` and ``show --json``)."""
     return {"id": art.id, "title": art.title, "text": art.text, "source": art.source,
             "date": art.date, "url": art.url, "author": art.author, "path": art.path,
-            "place": art.place, "metadata": art.meta}
+            "place": art.place, "lang": art.lang, "metadata": art.meta}
 
 
 def entity_record(e) -> dict:

@@ -102,7 +102,8 @@ def mentions(ctx: click.Context, entity: str | None, article: str | None, as_jso
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line (the default).")
 @click.pass_context
 def export(ctx: click.Context, as_json: bool) -> None:
-    """Write every article as JSON lines (id, title, text, source, date, url, author, path, metadata)."""
+    """Write every article as JSON lines (id, title, text, source, date, url, author, path, lang,
+    metadata)."""
     with open_library(ctx, create=False) as lib:
         json_lines(article_record(a) for a in lib.export())
 

@@ -85,3 +85,16 @@ def test_japanese_words_inside_a_sentence_are_found(languages_library):
         hit = lib.search("植田総裁").hits[0]
         marked = {hit.snippet[s.start:s.end] for s in hit.highlights}
         assert marked == {"植田総裁"}  # the word marked whole in the snippet
+
+
+def test_export_carries_the_language(languages_library):
+    import json
+
+    from click.testing import CliRunner
+
+    from reader.cli import main
+
+    result = CliRunner().invoke(main, ["--library", str(languages_library), "export"])
+    assert result.exit_code == 0, result.output
+    langs = {r["id"]: r["lang"] for r in map(json.loads, result.output.splitlines())}
+    assert langs == {"ja-nikkei": "ja", "ru-exclusive": "ru", "geneva": "en"}
