@@ -23,6 +23,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Iterable
+from itertools import islice
 from urllib.parse import urlsplit
 
 from index.safe import safe_line
@@ -76,7 +77,10 @@ def prepare(page: str):
         elif _hidden(element):
             element.drop_tree()
     for element in list(tree.iter(*_HEADING_TAGS)):
-        if element.getparent() is not None and _LINK_LIST.fullmatch(_text(element).rstrip(":")):
+        # A heading is a small element: a box holding a whole page is never read out for this.
+        if len(list(islice(element.iter(), 6))) > 5 or element.getparent() is None:
+            continue
+        if _LINK_LIST.fullmatch(_text(element).rstrip(":")):
             _drop_link_list(element)
     for table in list(tree.iter("table")):
         if _layout(table):
@@ -393,8 +397,10 @@ def standalone_texts(tree) -> list[str]:
         return []
     found = []
     for element in tree.iter("h1", "h2", "h3", "div", "span", "a", "p", "b", "strong", "font"):
+        if len(element):
+            continue
         text = _text(element)
-        if text and len(text) <= 200 and len(element) == 0:
+        if text and len(text) <= 200:
             found.append(text)
         if len(found) > 400:
             break
