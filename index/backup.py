@@ -19,7 +19,7 @@ from index.errors import LibraryDamaged, LibraryError
 from index.safe import safe_line
 from index.store import SCHEMA, SCHEMA_VERSION, lock_wait, sqlite_uri
 from index.store import salvage
-from index.store.db import is_damage
+from index.store.db import is_damage, open_read
 
 #: Tables a file must have to be taken for a reader library.
 _REQUIRED = frozenset({"meta", "articles", "mentions", "decisions"})
@@ -127,7 +127,7 @@ def _remember(folder: Path, dest: Path) -> None:
             f.write(str(dest.absolute()) + "\n")
         os.replace(f"{note}.partial", note)
     except OSError:  # a read-only library or a full disk: the backup itself is made
-        pass
+        _unlink(Path(f"{note}.partial"))
 
 
 def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
@@ -199,8 +199,11 @@ def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
 
 
 def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
-    db = sqlite3.connect(sqlite_uri(path, "mode=ro" if readonly else "mode=rwc"), uri=True,
-                         isolation_level=None, timeout=lock_wait())
+    if readonly:
+        db = open_read(path, lock_wait())
+    else:
+        db = sqlite3.connect(sqlite_uri(path, "mode=rwc"), uri=True, isolation_level=None,
+                             timeout=lock_wait())
     db.execute(f"PRAGMA busy_timeout={int(lock_wait() * 1000)}")
     return db
 

@@ -60,6 +60,7 @@ class Library:
             readonly = True
         self.readonly = readonly
         self.store = Store(db_file, readonly=readonly)
+        self.readonly = readonly or self.store.readonly  # a full disk: read, never written
         self._dossiers = Dossiers(self.store, entity=self.entity, article=self.article)
         self._search = None
         self._search_lock = threading.RLock()
@@ -154,6 +155,8 @@ class Library:
     @contextmanager
     def _import_lock(self, wait: float | None = None) -> Iterator[None]:
         """One writer of articles at a time; a second waits a bounded time, then says so."""
+        if self.store.full:
+            raise self.store.full_error()
         if self.readonly:
             raise LibraryError(f"the library {self.path} is read-only")
         with _folder_lock(self.path, wait):

@@ -162,6 +162,8 @@ class Store:
         self._lock = threading.Lock()
         #: Set when opening met a damaged database: only check (and its repair) can work then.
         self.damage: str | None = None
+        #: Set when the disk is full: the library is read (read-only), writes say the disk is full.
+        self.full = False
         try:
             self._refuse_newer()
             if not readonly:
@@ -178,8 +180,18 @@ class Store:
                 db = sqlite3.connect(sqlite_uri(self.path, "mode=rwc"), uri=True,
                                      timeout=self.busy_timeout, isolation_level=None,
                                      check_same_thread=False)
-                db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=FULL")
+                try:
+                    db.execute("PRAGMA journal_mode=WAL")
+                except sqlite3.OperationalError as exc:
+                    if not disk_full(self.path, exc):
+                        raise
+                    # No room for SQLite's -shm file: read the library read-only; a write
+                    # says the disk is full.
+                    db.close()
+                    self.readonly = self.full = True
+                    db = self._connect_readonly()
+                else:
+                    db.execute("PRAGMA synchronous=FULL")
             db.execute("PRAGMA foreign_keys=ON")
             db.execute(f"PRAGMA busy_timeout={int(self.busy_timeout * 1000)}")
             db.execute("PRAGMA cache_size=-32000")
@@ -194,6 +206,11 @@ class Store:
         (SQLite must create its -shm file): then it is opened as immutable, which is true there."""
         tries = ("mode=ro&immutable=1",) if self._immutable else ("mode=ro", "mode=ro&immutable=1")
         for flags in tries:
+            if "immutable" in flags and _wal_frames(self.path):
+                # Immutable reads ignore the WAL: with committed pages still in it, they would
+                # show an older library. Say why it cannot be read instead.
+                raise sqlite3.OperationalError(
+                    "the disk is full" if self.full else "unable to open database file")
             db = sqlite3.connect(sqlite_uri(self.path, flags), uri=True,
                                  timeout=self.busy_timeout, isolation_level=None,
                                  check_same_thread=False)
@@ -226,9 +243,15 @@ class Store:
             self._all.clear()
         self._local = threading.local()
 
+    def full_error(self) -> Exception:
+        """What a write says on a full disk."""
+        return _translate(sqlite3.OperationalError("database or disk is full"), self.path)
+
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """One write transaction: BEGIN IMMEDIATE ... COMMIT, rolled back on any error."""
+        if self.full:
+            raise self.full_error()
         if self.readonly:
             raise LibraryError(f"the library {self.path.parent} is open read-only")
         db = self.db
@@ -381,12 +404,52 @@ def _translate(exc: sqlite3.Error, path: Path) -> Exception:
         return LibraryBusy(f"the library is busy: another process is writing to {path.parent}")
     if "readonly" in message or "read-only" in message:
         return LibraryError(f"the library {path.parent} is read-only")
-    if "disk is full" in message or "full" in message:
+    if "full" in message or disk_full(path, exc):
         return LibraryError(
             f"the disk is full where the library lives ({path.parent}): the last change was not"
             " saved; free some space and run the command again (what was saved is kept)"
         )
     return LibraryError(f"{path.parent}: {message}")
+
+
+def disk_full(path: Path, exc: BaseException) -> bool:
+    """Whether an SQLite error came from a full disk: SQLITE_FULL, or the "disk I/O error" of
+    a -shm file that could not grow, on a filesystem with no room left."""
+    message = str(exc)
+    if "full" in message:
+        return True
+    if "disk I/O error" not in message:
+        return False
+    try:
+        stat = os.statvfs(Path(path).parent)
+    except OSError:
+        return False
+    return stat.f_bavail * stat.f_frsize < 64 * 1024
+
+
+def open_read(path: Path, timeout: float = 5.0) -> sqlite3.Connection:
+    """A read-only connection to ``path`` (backups, checks); on a full disk or read-only media,
+    where SQLite cannot make its -shm file, an immutable one, which is true there while the WAL
+    is empty."""
+    db = sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True, isolation_level=None,
+                         timeout=timeout)
+    try:
+        db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+    except sqlite3.OperationalError as exc:
+        db.close()
+        if is_damage(exc) or "locked" in str(exc) or _wal_frames(path) or not path.exists():
+            raise
+        db = sqlite3.connect(sqlite_uri(path, "mode=ro&immutable=1"), uri=True,
+                             isolation_level=None, timeout=timeout)
+    return db
+
+
+def _wal_frames(path: Path) -> bool:
+    """Whether the database's -wal file holds committed pages not yet in the main file."""
+    try:
+        return os.path.getsize(f"{path}-wal") > 32
+    except OSError:
+        return False
 
 
 def is_damage(exc: BaseException) -> bool:

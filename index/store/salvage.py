@@ -16,7 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.store.db import SCHEMA, SCHEMA_VERSION, sqlite_uri
+from index.store.db import SCHEMA, SCHEMA_VERSION, open_read, sqlite_uri
 
 #: Tables copied row by row, with the columns that order them (their primary key).
 KEPT = {
@@ -144,7 +144,7 @@ def salvage(db_file: Path, fresh_file: Path, known_ids: set[str]) -> Salvaged:
 
 
 def _open(db_file: Path) -> sqlite3.Connection:
-    db = sqlite3.connect(sqlite_uri(db_file, "mode=ro"), uri=True, isolation_level=None)
+    db = open_read(db_file)
     db.text_factory = bytes  # every text is decoded by hand, strictly
     return db
 

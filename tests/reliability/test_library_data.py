@@ -319,3 +319,76 @@ def test_i13_03_malformed_database_one_line_everywhere_and_repair_salvages(tmp_p
     assert back.code == 0 and f"{60 - saved} added" in back.out, back
     assert db_rows(library, "SELECT count(*) FROM articles") == [(60,)]
     assert_check_clean(library)
+
+
+# --- item 13: a full disk: reading and backing up work, a write says the disk is full ----------
+
+FULL_DISK = """
+set -u
+mount -t tmpfs -o size=4m tmpfs "$MNT"
+"$PY" -m reader --library "$MNT/lib" add --jobs 1 "$INPUT" >/dev/null 2>"$OUT/add.err" || exit 3
+"$PY" -m reader --library "$MNT/lib" pin story0001 0 5 >/dev/null || exit 4
+dd if=/dev/zero of="$MNT/filler" bs=4k 2>/dev/null
+n=0
+while IFS= read -r args; do
+    n=$((n + 1))
+    eval "\\"$PY\\" -m reader --library \\"$MNT/lib\\" $args" >"$OUT/$n.out" 2>"$OUT/$n.err"
+    echo $? >"$OUT/$n.code"
+done <"$OUT/commands"
+rm "$MNT/filler"
+"$PY" -m reader --library "$MNT/lib" ignore Leeds >"$OUT/after.out" 2>"$OUT/after.err"
+echo $? >"$OUT/after.code"
+cp -a "$MNT/lib" "$OUT/final"
+"""
+
+READS = ["stats", "check", "pins", "search Merkel", "export", 'backup "$OUT/copy.db"']
+WRITES = ["ignore Paris", "pin story0002 0 5", 'merge "$A" "$B"', 'add --jobs 1 "$EXTRA"']
+
+
+def test_i13_13_full_disk_reads_and_backs_up_and_writes_say_the_disk_is_full(tmp_path):
+    from tests.reliability.conftest import require_mounts
+
+    require_mounts()
+    import subprocess
+    import sys
+
+    from tests.reliability.conftest import ROOT, reader_env
+
+    make_corpus(tmp_path / "in", 5)
+    first = (tmp_path / "in" / "story0000.txt").read_text(encoding="utf-8").split("\n")[2]
+    a, b = first.split(" met ")[0], first.split(" met ")[1].split(" in ")[0]
+    extra = make_corpus(tmp_path / "extra", 1) / "story0000.txt"
+    extra.write_text("A new story\n\nOlaf Scholz met Cyril Ramaphosa in Hanoi.", encoding="utf-8")
+    mnt, out = tmp_path / "mnt", tmp_path / "out"
+    mnt.mkdir()
+    out.mkdir()
+    (out / "commands").write_text("\n".join(READS + WRITES) + "\n", encoding="utf-8")
+    env = reader_env(MNT=str(mnt), OUT=str(out), INPUT=str(tmp_path / "in"), PY=sys.executable,
+                     EXTRA=str(extra), A=a, B=b)
+    done = subprocess.run(["unshare", "-m", "sh", "-c", FULL_DISK], env=env, capture_output=True,
+                          timeout=600, cwd=ROOT)
+    assert done.returncode == 0, (done.returncode, done.stderr.decode(),
+                                  (out / "add.err").read_text() if (out / "add.err").exists() else "")
+    for n, args in enumerate(READS + WRITES, 1):
+        code = int((out / f"{n}.code").read_text())
+        said, err = (out / f"{n}.out").read_text(), (out / f"{n}.err").read_text()
+        assert "Traceback" not in err and "disk I/O error" not in err, (args, err)
+        if args in READS:
+            assert code == 0, (args, said, err)
+        else:
+            assert code != 0, (args, said, err)
+            lines = err.splitlines()
+            assert len(lines) == 1 and lines[0].startswith("reader: "), (args, err)
+            assert "the disk is full" in lines[0], (args, err)
+    said = {args: (out / f"{n}.out").read_text() for n, args in enumerate(READS, 1)}
+    assert "5 articles" in said["stats"], said
+    assert "all good" in said["check"], said
+    assert "story0001" in said["pins"], said
+    assert len(said["export"].splitlines()) == 5, said
+    assert "backed up 5 articles" in said[READS[-1]] and "1 pins" in said[READS[-1]], said
+    assert counts(out / "copy.db") == (5, 1)
+    # With room again, the next write works, and nothing was half-written.
+    assert (out / "after.code").read_text().strip() == "0", (out / "after.err").read_text()
+    assert db_rows(out / "final", "SELECT kind, a FROM decisions") == [("ignore", "leeds")]
+    assert db_rows(out / "final", "SELECT count(*) FROM pins") == [(1,)]
+    assert_check_clean(out / "final")
