@@ -235,7 +235,8 @@ class Keyed(Named, Protocol):
     def key(self) -> str: ...
 
 
-_ACRONYM_AFTER = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*[)\]]")
+#: "(ETIM)", "[ETIM]", and a Reuters ticker that spells the name: "Trans World Airlines <TWA>".
+_ACRONYM_AFTER = re.compile(r"\s*[(\[<]\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*[)\]>]")
 _ACRONYM_BEFORE = re.compile(r"([A-Z][A-Za-z0-9&.\-]{1,11})\s*[(\[]\s*$")
 #: Small words inside names ("Bank of England", "Tour de France"), left out of an acronym.
 PARTICLES = frozenset(

@@ -173,7 +173,11 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             for form in s.forms:
                 if " " in form.strip() and not form.isupper():
                     # "AMC" keeps the firm's "Corp"; "TWA" drops its "Inc"
-                    for letters in {initials(form), initials(_FIRM_END.sub("", form))}:
+                    plain = _FIRM_END.sub("", form)
+                    # "AMC" counts the Corp of "American Motors Corp"; no "Inc" is an initial
+                    # (First Boston Inc is not the FBI)
+                    corp = form[len(plain) :].strip().lower().startswith("co")
+                    for letters in {initials(form) if corp else "", initials(plain)} - {""}:
                         by_initials.setdefault(letters, set()).add(key)
             head, _, rest = key.partition(" ")
             if " " in rest and top.get(head) in ("GPE", "LOC") and country_key(head) is None:
@@ -211,12 +215,29 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             parts = short.split()
             longer: dict[str, int] = {}
             for k in keys:
-                if k.count(" ") > short.count(" ") and _same_person(parts, k.split()):
+                longer_name = k.count(" ") > short.count(" ") or (
+                    k.count(" ") == short.count(" ") and len(k) > len(short)  # "c" of "cheney"
+                )
+                if k != short and longer_name and _same_person(parts, k.split()):
                     root = groups.find(k)
                     longer[root] = longer.get(root, 0) + table[k].mentions
             target = _dominant(longer)
             if target is not None:
                 groups.join(target, short, "the same name, written in full")
+
+    # "Duncan Raite" is "Duncan Rait": the same given names, a surname one letter apart.
+    by_given: dict[str, list[str]] = {}
+    for keys in by_last.values():
+        for k in keys:
+            by_given.setdefault(k.rsplit(" ", 1)[0], []).append(k)
+    for keys in by_given.values():
+        if len(keys) < 2 or len(keys) > 300:
+            continue
+        keys.sort(key=lambda k: (-table[k].mentions, k))
+        for i, a in enumerate(keys):
+            for b in keys[i + 1 :]:
+                if _one_typo(a.rsplit(" ", 1)[1], b.rsplit(" ", 1)[1]):
+                    groups.join(a, b, "the same name, one letter apart")
 
     weight: dict[str, int] = {}
     for key, s in table.items():
@@ -231,8 +252,10 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
             letters = "".join(c for c in _top_form(s) if c.isalpha()).upper()
             fits = by_initials.get(letters, set())
             roots = {groups.find(k) for k in fits}
-            if len(letters) >= 3 and len(roots) == 1:
-                long_form = next(iter(fits))
+            long_form = next(iter(fits)) if len(roots) == 1 else ""
+            # A name far more written than the only firm it fits is something else: NBC is
+            # not the National Bank of Canada.
+            if len(letters) >= 3 and long_form and s.mentions <= 10 * weight[roots.pop()]:
                 groups.join(
                     long_form, key, f"initials of {_top_form(table[long_form])}, the only"
                     " organisation they fit"
@@ -364,7 +387,7 @@ def _same_person(short: list[str], long: list[str]) -> bool:
     """Whether a shorter full name can be the longer one: the same surname, and each given
     name the same, an initial of it or a short form of it ("fred" of "frederick"), in order;
     "nancy reagan" never fits "ronald wilson reagan"."""
-    if short[-1] != long[-1]:
+    if short[-1] != long[-1] and not _one_typo(short[-1], long[-1]):
         return False
     if is_subsequence(short, long):
         return True
@@ -376,6 +399,22 @@ def _same_person(short: list[str], long: list[str]) -> bool:
         else:
             return False
     return True
+
+
+def _one_typo(a: str, b: str) -> bool:
+    """ "shevardnaze" / "shevardnadze", "schultz" / "shultz", "klistchko" / "klitschko": one
+    letter dropped from a long surname, two swapped, or one changed in a very long one. Short
+    names that differ so are other families (Baker, Barker; Hansen, Hanson; Wood, Woods)."""
+    if a[0] != b[0] or abs(len(a) - len(b)) > 1 or a + "s" == b or b + "s" == a:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return len(a) >= 8
+        swapped = len(diff) == 2 and diff[1] == diff[0] + 1
+        return swapped and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]] and len(a) >= 6
+    short, long = sorted((a, b), key=len)
+    return len(long) >= 7 and any(long[:i] + long[i + 1 :] == short for i in range(len(long)))
 
 
 def key_stats(articles: Iterable[Iterable[Keyed]]) -> list[KeyStats]:

@@ -425,7 +425,9 @@ def test_a_firm_lends_no_surname_and_initials_join_the_one_org_they_fit():
             stats("michael wilson", {"Michael Wilson": 5}, {"PERSON": 5}),
             stats("wilson and co", {"Wilson and Co.": 2}, {"PERSON": 2}),
             stats("trans world airlines", {"Trans World Airlines Inc": 14}, {"ORG": 14}),
-            stats("twa", {"TWA": 103}, {"ORG": 103}),
+            stats("twa", {"TWA": 60}, {"ORG": 60}),
+            stats("nbc", {"NBC": 190}, {"ORG": 190}),
+            stats("national bank of canada", {"National Bank of Canada": 3}, {"ORG": 3}),
             stats("american motors", {"American Motors Corp": 16}, {"ORG": 16}),
             stats("applied materials", {"Applied Materials Corp": 3}, {"ORG": 3}),
             stats("amc", {"AMC": 47}, {"ORG": 47}),
@@ -435,6 +437,8 @@ def test_a_firm_lends_no_surname_and_initials_join_the_one_org_they_fit():
     assert res.entity_of["wilson and co"] != res.entity_of["michael wilson"]
     assert res.entity_of["twa"] == res.entity_of["trans world airlines"]
     assert "the only organisation" in res.evidence["twa"][1]
+    # far more written than the only name it fits: NBC is something else
+    assert res.entity_of["nbc"] != res.entity_of["national bank of canada"]
     assert res.entity_of["amc"] not in (  # two firms are AMC: no guess
         res.entity_of["american motors"],
         res.entity_of["applied materials"],
@@ -471,3 +475,21 @@ def test_a_place_that_plays_is_its_team_and_the_city_stays_the_city():
     team = res.entity_of["boston (team)"]
     assert team == res.entity_of["boston red sox"] != res.entity_of["boston"]
     assert res.entities[res.entity_of["boston"]].name == "Boston"
+
+
+def test_a_long_surname_one_letter_off_is_a_typo_a_short_one_another_family():
+    res = resolve(
+        [
+            stats("eduard shevardnadze", {"Eduard Shevardnadze": 20}, {"PERSON": 20}),
+            stats("eduard shevardnaze", {"Eduard Shevardnaze": 1}, {"PERSON": 1}),
+            stats("james baker", {"James Baker": 31}, {"PERSON": 31}),
+            stats("james barker", {"James Barker": 1}, {"PERSON": 1}),
+            stats("david wood", {"David Wood": 3}, {"PERSON": 3}),
+            stats("david woods", {"David Woods": 2}, {"PERSON": 2}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["eduard shevardnaze"] == res.entity_of["eduard shevardnadze"]
+    assert res.evidence["eduard shevardnaze"][1] == "the same name, one letter apart"
+    assert res.entity_of["james barker"] != res.entity_of["james baker"]
+    assert res.entity_of["david wood"] != res.entity_of["david woods"]
