@@ -31,7 +31,7 @@ __all__ = [
 
 #: How much of each dossier the briefing keeps: a briefing is read in minutes.
 ROLES = 8
-QUOTES = 15  # a dossier with more says how many more, and where they are
+QUOTES = 25  # a dossier with more says how many more, and where they are
 COOCCURRING = 8
 ARTICLES = 8  # the newest; the rest are counted
 BAR_PERIODS = 12  # up to this many periods as bars, more as one sparkline

@@ -10,10 +10,12 @@ __all__ = ["Marks", "find_quotations", "quotations", "trim", "worth_quoting"]
 
 
 class Marks(NamedTuple):
-    """A balanced pair of quotation marks."""
+    """A balanced pair of quotation marks, or a quotation that runs on into the next paragraph
+    (``open_ended``: ``close`` is then the end of its line, where no mark stands)."""
 
     open: int  # index of the opening mark
     close: int  # index of the closing mark; the quoted text is text[open + 1:close]
+    open_ended: bool = False
 
 
 _DOUBLE = {"“": "open", "„": "open", "«": "open", "”": "close", "»": "close", '"': ""}
@@ -38,7 +40,8 @@ def _direction(line: str, i: int, nominal: str, single: bool) -> str:
     return nominal if can_open and can_close else ""
 
 
-def _pairs(line: str, table: dict[str, str], single: bool) -> list[Marks]:
+def _pairs(line: str, table: dict[str, str], single: bool) -> tuple[list[Marks], int | None]:
+    """The pairs of one line, and the opening mark left open at its end (if any)."""
     pairs: list[Marks] = []
     pending: int | None = None
     for i, char in enumerate(line):
@@ -50,27 +53,45 @@ def _pairs(line: str, table: dict[str, str], single: bool) -> list[Marks]:
         elif way == "close" and pending is not None:
             pairs.append(Marks(pending, i))
             pending = None
-    return pairs
+    return pairs, pending
+
+
+_OPENS_QUOTE = re.compile(r"[ \t]*[\"“„«]\S")
 
 
 def quotations(text: str) -> list[Marks]:
     """The top-level quotation mark pairs of ``text``, in reading order."""
     found: list[Marks] = []
     pos = 0
-    for line in text.split("\n"):
-        spans = _pairs(line, _DOUBLE, False) + _pairs(line, _SINGLE, True)
+    lines = text.split("\n")
+    for k, line in enumerate(lines):
+        double, left_open = _pairs(line, _DOUBLE, False)
+        spans = double + _pairs(line, _SINGLE, True)[0]
+        if left_open is not None and _runs_on(lines, k):
+            # A quotation over paragraphs: this one opens a mark, the next opens another.
+            spans.append(Marks(left_open, len(line.rstrip()), True))
         # Top level only: a quotation inside another is part of it.
         for s in spans:
             if not any(o.open < s.open and s.close < o.close for o in spans if o != s):
-                found.append(Marks(s.open + pos, s.close + pos))
+                found.append(Marks(s.open + pos, s.close + pos, s.open_ended))
         pos += len(line) + 1
     return sorted(found)
+
+
+def _runs_on(lines: list[str], k: int) -> bool:
+    """Does the next non-blank line after line ``k`` open with a quotation mark?"""
+    for line in lines[k + 1 :]:
+        if line.strip():
+            return _OPENS_QUOTE.match(line) is not None
+    return False
 
 
 def find_quotations(text: str) -> list[tuple[int, int]]:
     """Offsets ``(start, end)`` of every balanced quotation in ``text``, marks excluded.
 
-    Quotations open and close on one line; an unbalanced mark is skipped and the rest kept.
+    Quotations open and close on one line, or run on to the next paragraph when it opens with a
+    mark (the newspaper way of quoting over paragraphs); another unbalanced mark is skipped
+    and the rest kept.
     Curly double and single quotes, straight double quotes, « » and „ are understood; a
     straight single quote is not (it is an apostrophe far more often than a quotation mark).
     """

@@ -181,19 +181,67 @@ def _article_quotes(
     ments = sorted(all_mentions, key=lambda m: m.start)
     planned = _quote_plan(text, marks, spans, wanted)
     prefetch(nlp, (text[spans[p.first][0] : spans[p.last][1]] for p in planned if p.read))
+    chain = _chains(text, planned)
     found: list[Quote] = []
-    for q, start, end, first, last, read in planned:
+    got: dict[int, Quote] = {}  # planned index -> its attributed quote
+    for i, (q, start, end, first, last, read) in enumerate(planned):
         if not read:
             found.append(Quote("", "", article, start, end, "", _UNREAD, q.open, q.open))
             continue
+        para = _line_start(text, planned[chain[i]].marks.open)
         quote = _attribute(
-            text, q, start, end, marks, (first, last), spans, ments, found, nlp, article
+            text, q, start, end, marks, (first, last), spans, ments, found, nlp, article, para
         )
+        if quote is None and chain[i] != i:
+            quote = _carried(text, start, end, got.get(i - 1), article)
         if quote is None:
             quote = _continuation(text, q, start, end, found, article)
         if quote is not None:
             found.append(quote)
+            got[i] = quote
+    # Earlier paragraphs of a quotation over paragraphs take the speaker its last one names.
+    for i in range(len(planned) - 1, -1, -1):
+        if i not in got and planned[i].read and i + 1 in got and chain[i + 1] == chain[i]:
+            p = planned[i]
+            got[i] = _carried(text, p.start, p.end, got[i + 1], article)  # type: ignore[assignment]
+            found.append(got[i])
+    found.sort(key=lambda q: q.start)
     return [q for q in found if q.entity != _UNREAD]
+
+
+def _chains(text: str, planned: list[_Planned]) -> list[int]:
+    """For each planned quotation, the index of the first paragraph of the quotation over
+    paragraphs it belongs to (its own index when it stands alone): a paragraph that opens a
+    mark and does not close it runs on into the next paragraph, which opens one."""
+    out: list[int] = []
+    for i, p in enumerate(planned):
+        prev = planned[i - 1] if i else None
+        joined = (
+            prev is not None
+            and prev.marks.open_ended
+            and not text[prev.marks.close : p.marks.open].strip()
+        )
+        out.append(out[i - 1] if joined else i)
+    return out
+
+
+def _carried(
+    text: str, start: int, end: int, other: Quote | None, article: str
+) -> Quote | None:
+    """A paragraph of a quotation over paragraphs, said by whoever another paragraph names."""
+    if other is None:
+        return None
+    return Quote(
+        text[start:end],
+        other.speaker,
+        article,
+        start,
+        end,
+        other.cue,
+        other.entity,
+        other.speaker_start,
+        other.speaker_end,
+    )
 
 
 class _Planned(NamedTuple):
@@ -264,13 +312,14 @@ def _attribute(
     prior: list[Quote],
     nlp: Any,
     article: str,
+    para: int | None = None,
 ) -> Quote | None:
     first, last = window
     win = parse_window(nlp, text, spans[first][0], spans[last][1])
     cue = _find_cue(win, q, marks)
     if cue is None:
         return None
-    speaker = _speaker(win, cue.speaker, text, q, marks, ments, prior)
+    speaker = _speaker(win, cue.speaker, text, q, marks, ments, prior, para)
     if speaker is None:
         return None
     name, s_start, s_end, entity = speaker
@@ -395,6 +444,7 @@ def _speaker(
     marks: list[Marks],
     ments: list[Mention],
     prior: list[Quote],
+    para: int | None = None,
 ) -> tuple[str, int, int, str] | None:
     """(surface, start, end, entity id) of the speaker token, or None when unsafe."""
     if any(c.dep_ == "conj" for c in tok.children):
@@ -404,7 +454,7 @@ def _speaker(
     if m is not None:
         return m.text, m.start, m.end, m.entity
     if tok.lower_ in _PERSONAL:
-        return _pronoun(tok.text, pos, text, q, marks, ments, prior)
+        return _pronoun(tok.text, pos, text, q, marks, ments, prior, para)
     if coarse_pos(tok) == "PRON":
         return None  # "they", "we", "I": too loose to credit anyone
     left = tok.left_edge
@@ -432,11 +482,14 @@ def _pronoun(
     marks: list[Marks],
     ments: list[Mention],
     prior: list[Quote],
+    para: int | None = None,
 ) -> tuple[str, int, int, str] | None:
     """Resolve "he"/"she" to a person and "it" to an organisation, only when nothing else could
     be meant: the last speaker in this or the previous paragraph with no rival named since, or
-    else the only person (organisation) named in the last sentence of this paragraph naming one."""
-    para = _line_start(text, q.open)
+    else the only person (organisation) named in the last sentence of this paragraph naming
+    one, or (none named here) of the previous paragraph. ``para`` is where the paragraph
+    starts (a quotation over paragraphs: its first)."""
+    para = _line_start(text, q.open) if para is None else para
     previous = _paragraph_before(text, para)
     person = _PERSONAL[word.lower()] == "PERSON"
     labels = {m.entity: m.label for m in ments}
@@ -466,6 +519,12 @@ def _pronoun(
         for m in ments
         if para <= m.start < pos and m.label == wanted and not _inside(m.start, marks)
     ]  # a name inside a quotation is what was said, not who said it
+    if not named and previous < para:
+        named = [  # '..., Funaro said.' then '..., he said, adding "..."'
+            m
+            for m in ments
+            if previous <= m.start < para and m.label == wanted and not _inside(m.start, marks)
+        ]
     if not named:
         return None
     spans = sentences(text)

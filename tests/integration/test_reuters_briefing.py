@@ -21,7 +21,9 @@ IDS = (
     "reuters-765 reuters-759 reuters-740 reuters-458 reuters-419 reuters-359 reuters-190 "
     "reuters-175 reuters-801 reuters-1337 reuters-2942 reuters-1068 reuters-203 "
     # search: two James Bakers and Howard Baker; Equity Silver and two stories about silver
-    "reuters-52 reuters-2701 reuters-3868 reuters-488 reuters-697"
+    "reuters-52 reuters-2701 reuters-3868 reuters-488 reuters-697 "
+    # quotes over paragraphs
+    "reuters-308 reuters-1895"
 ).split()
 
 pytestmark = [
@@ -100,8 +102,11 @@ def test_the_funaro_dossier_cites_every_quote_and_role_from_the_sources_list(lib
 def test_the_funaro_brief_keeps_every_quote_each_cited(lib):
     from index import render_markdown
 
+    from index.render import QUOTES
+
     made = lib.brief(["Dilson Funaro"], pins=False)
     quotes = made.dossiers[0].quotes
+    assert 6 < len(quotes) <= QUOTES
     out = render_markdown(made)
     body, _, sources = out.partition("## Sources")
     for q in quotes:
@@ -173,3 +178,33 @@ def test_search_json_carries_also_searched_and_copies(lib, tmp_path):
     first = rows[0]
     assert {first["id"], *first["copies"]} == {"reuters-759", "reuters-419"}
     assert len([r for r in rows if r["id"] in ("reuters-759", "reuters-419")]) == 1
+
+
+# --- quotes ------------------------------------------------------------------------------------
+def quotes_of(lib, article: str) -> dict[str, str]:
+    from index.analysis import PARSER, article_quotes
+
+    text = lib.article(article).text
+    found = article_quotes(text, lib.mentions(article=article), PARSER.get(None), article=article)
+    return {q.text: q.entity for q in found}
+
+
+def test_he_said_adding_a_quotation_is_attributed(lib):
+    said = quotes_of(lib, "reuters-419")
+    # "..., he said, adding "This is not fair ..."": he is Funaro, named in the paragraph before
+    assert said["This is not fair with the European and Japanese banks."] == "dilson-funaro"
+    assert said["You must open these mechanisms"] == "dilson-funaro"
+
+
+def test_a_quotation_over_paragraphs_is_attributed_in_every_paragraph(lib):
+    said = quotes_of(lib, "reuters-308")
+    shiratori = {e for t, e in said.items() if t.startswith("A third alternative")}
+    assert len(shiratori) == 1 and "shiratori" in next(iter(shiratori))
+    opening = [t for t in said if t.startswith("In the worst case")]
+    middle = [t for t in said if t.startswith("Another alternative is to modify")]
+    assert opening and middle
+    assert said[opening[0]] == said[middle[0]] == next(iter(shiratori))
+    said = quotes_of(lib, "reuters-1895")  # the cue only in the last paragraph: "he said"
+    it = [t for t in said if t.startswith("It's clear from the Board's report")]
+    asked = [t for t in said if t.startswith("I asked so many questions")]
+    assert it and asked and said[it[0]] == said[asked[0]] != ""

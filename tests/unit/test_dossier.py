@@ -124,6 +124,15 @@ def test_an_unbalanced_quotation_mark_is_skipped_and_the_rest_kept():
     assert got == ["We will win,", "Later we talk."]
 
 
+def test_a_quotation_over_paragraphs_runs_to_each_paragraph_end():
+    text = (
+        'Sato said, "In the worst case it waits.\n\n“Another way is three pct.\n\n'
+        '"A third is to ram it," he said.\nA stray "mark here.\nThe end.'
+    )
+    got = [text[s:e] for s, e in find_quotations(text)]
+    assert got == ["In the worst case it waits.", "Another way is three pct.", "A third is to ram it,"]
+
+
 def test_a_quotation_inside_another_is_part_of_it():
     text = "“They told us ‘never again’ twice,” he said."
     got = [text[s:e] for s, e in find_quotations(text)]
