@@ -26,6 +26,7 @@ from collections.abc import Iterable
 from itertools import islice
 from urllib.parse import urlsplit
 
+from index.ingest.clean import agency_name
 from index.safe import safe_line
 
 __all__ = [
@@ -303,8 +304,8 @@ def authors(raw: str, *, sites: Iterable[str] = ()) -> str:
         if not all(_name_word(w) for w in words):
             continue
         name = " ".join(words).strip(" .,:")
-        if _names_site(name, sites) or name in names:
-            continue
+        if _names_site(name, sites) or name in names or agency_name(name):
+            continue  # the publication or a news agency is the source, not an author
         names.append(name)
     return ", ".join(names)
 

@@ -76,6 +76,8 @@ def test_title_suffix_is_compared_with_the_site_name(raw, sites, shown, want):
         ("Anna Petrova; 12 March 2020, 10:30 GMT", "Anna Petrova"),
         ("Анна Петрова", "Анна Петрова"),
         ("admin", ""),
+        ("Jane Doe, Associated Press", "Jane Doe"),
+        ("By Agence France-Presse", ""),
     ],
 )
 def test_authors_are_names(raw, want):
