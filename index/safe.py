@@ -23,9 +23,18 @@ _CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 # Bidirectional overrides and isolates (Trojan Source), replaced by a visible-neutral nothing.
 _BIDI = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 _SURROGATE = re.compile("[\ud800-\udfff]")
+# Invisible characters that split a word without showing ("Ch\u200bina" looks like "China" but
+# is not found by it): zero-width space, word joiner and invisible operators, soft hyphen,
+# zero-width no-break space (BOM), Mongolian vowel separator, tag characters (ASCII smuggling).
+# A zero-width joiner is dropped too, except after an emoji, where it builds one picture.
+_INVISIBLE = re.compile(
+    "[\u200b\u2060-\u2064\u00ad\ufeff\u180e\U000e0000-\U000e007f]"
+    "|(?<![\u2600-\u27bf\ufe0f\U0001f000-\U0001faff])\u200d"
+)
 # Any character one of the rules above would touch: text without one is returned as is.
 _UNSAFE = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\ud800-\udfff"
+    "\u200b\u200d\u2060-\u2064\u00ad\ufeff\u180e\U000e0000-\U000e007f]"
 )
 
 
@@ -33,7 +42,9 @@ def safe_text(value: object) -> str:
     """Return ``value`` as text that can neither drive a terminal nor break a store.
 
     Drops escape sequences whole, control characters (keeping ``\\n`` and ``\\t``; ``\\r\\n``
-    and lone ``\\r`` become ``\\n``), bidi overrides, and replaces lone surrogates with U+FFFD.
+    and lone ``\\r`` become ``\\n``), bidi overrides, invisible characters that hide inside
+    words (zero-width space and joiner, word joiner, soft hyphen, BOM, tag characters), and
+    replaces lone surrogates with U+FFFD.
     Idempotent: ``safe_text(safe_text(x)) == safe_text(x)``.
     """
     if value is None:
@@ -46,6 +57,7 @@ def safe_text(value: object) -> str:
     text = _ESCAPES.sub("", text)
     text = _CONTROLS.sub("", text)
     text = _BIDI.sub("", text)
+    text = _INVISIBLE.sub("", text)
     return text
 
 
