@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import LibraryDamaged, LibraryError
+from index.private import open_private, private_dir, private_file
 from index.safe import safe_line
 from index.store import SCHEMA, SCHEMA_VERSION, lock_wait, sqlite_uri
 from index.store import salvage
@@ -122,7 +123,7 @@ def damaged(folder: Path, what: str) -> LibraryDamaged:
 def _remember(folder: Path, dest: Path) -> None:
     note = folder / LAST_BACKUP
     try:
-        fd = os.open(f"{note}.partial", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        fd = open_private(Path(f"{note}.partial"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
         with os.fdopen(fd, "w", encoding="utf-8", errors="surrogateescape") as f:
             f.write(str(dest.absolute()) + "\n")
         os.replace(f"{note}.partial", note)
@@ -153,7 +154,7 @@ def restore(src: Path, folder: Path, *, force: bool = False) -> BackupReport:
     try:
         _validate(source, src)
         incoming = _counts(source, folder)
-        folder.mkdir(parents=True, exist_ok=True)
+        private_dir(folder)
         _unlink(fresh_file)
         fresh = _connect(fresh_file, readonly=False)
         _copy_rows(source, fresh, src)
@@ -202,6 +203,7 @@ def _connect(path: Path, *, readonly: bool) -> sqlite3.Connection:
     if readonly:
         db = open_read(path, lock_wait())
     else:
+        private_file(path)  # backups, restores and their journals are the user's alone
         db = sqlite3.connect(sqlite_uri(path, "mode=rwc"), uri=True, isolation_level=None,
                              timeout=lock_wait())
     db.execute(f"PRAGMA busy_timeout={int(lock_wait() * 1000)}")

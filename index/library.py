@@ -30,6 +30,7 @@ from index.models import (
     Stats,
 )
 from index.models import Brief, Dossier, Pinned, Why
+from index.private import open_private, private_dir, private_file
 from index.safe import safe_line
 from index.store import Store, articles, entities, lock_wait
 
@@ -53,7 +54,7 @@ class Library:
             if not create or readonly:
                 raise LibraryError(f"no library at {self.path}")
             try:
-                self.path.mkdir(parents=True, exist_ok=True)
+                private_dir(self.path)
             except OSError as exc:
                 raise LibraryError(f"cannot create a library at {self.path}: {exc.strerror}") from None
         if not readonly and not os.access(self.path, os.W_OK):
@@ -179,7 +180,7 @@ class Library:
 
         dest = Path(dest).expanduser()
         try:
-            dest.mkdir(parents=True, exist_ok=True)
+            private_dir(dest)
         except OSError as exc:
             raise LibraryError(f"cannot create a library at {dest}: {exc.strerror}") from None
         with _folder_lock(dest, None):
@@ -594,8 +595,10 @@ class Library:
         self.store.close()
         stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
         kept = self.path / f"library.db.damaged-{stamp}"
+        private_file(kept)
         shutil.copyfile(db_file, kept)
         if Path(f"{db_file}-wal").exists():
+            private_file(Path(f"{kept}-wal"))
             shutil.copyfile(f"{db_file}-wal", f"{kept}-wal")
         _install(fresh, db_file)
         self.store.damage = None
@@ -696,7 +699,8 @@ def _folder_lock(path: Path, wait: float | None) -> Iterator[None]:
     """The import lock of the library folder ``path`` (an flock, freed if the holder dies)."""
     wait = lock_wait() if wait is None else wait
     try:
-        handle = open(path / "import.lock", "a+")  # noqa: SIM115 - closed below
+        handle = os.fdopen(open_private(path / "import.lock", os.O_RDWR | os.O_CREAT | os.O_APPEND),
+                           "a+")
     except OSError as exc:
         raise LibraryError(f"cannot lock the library {path}: {exc.strerror or exc}") from None
     try:

@@ -30,12 +30,14 @@ from typing import Any, Self
 
 from whoosh import sorting
 from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, FileIndex
 from whoosh.util.filelock import try_for
 from whoosh.writing import CLEAR
 
 from index.dates import date_key
 from index.errors import LibraryBusy, LibraryError, QueryError, ReaderError
+from index.private import open_private, private_dir, private_file
 from index.safe import safe_line, safe_text
 from index.search.analysis import normalize_key
 from index.search.compile import Compiler
@@ -89,12 +91,12 @@ class SearchIndex:
         self._searcher: Any = None
         self._searcher_gen = -2
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
+            private_dir(self.folder)
         except OSError as e:
             raise LibraryError(
                 f"cannot create the search index folder: {e.strerror or e}"
             ) from None
-        self._storage = FileStorage(str(self.folder))
+        self._storage = _PrivateStorage(str(self.folder))
         self._ix = self._open()
 
     # --- opening and checking ---------------------------------------------------------------
@@ -253,7 +255,8 @@ class SearchIndex:
     def _write_manifest(self, files: dict[str, list[int]]) -> None:
         data = {"schema": SCHEMA_VERSION, "files": files}
         tmp = self.folder / (MANIFEST + ".tmp")
-        with open(tmp, "w", encoding="utf-8") as f:
+        fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
             json.dump(data, f)
             f.flush()
             os.fsync(f.fileno())
@@ -322,7 +325,7 @@ class SearchIndex:
         if gen < 0:
             self._drop_searcher()
             try:
-                self.folder.mkdir(parents=True, exist_ok=True)
+                private_dir(self.folder)
             except OSError as e:
                 raise LibraryError(f"the search index folder is gone: {e.strerror or e}") from None
             self._ix = self._open()
@@ -544,6 +547,20 @@ class SearchIndex:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+class _PrivateStorage(FileStorage):
+    """Whoosh's file storage, with every file it creates private (0600): an index holds the
+    text of every article."""
+
+    def create_file(self, name, excl=False, mode="wb", **kwargs):  # noqa: ANN001 - Whoosh's
+        flags = os.O_CREAT | os.O_RDWR | (os.O_EXCL if excl else os.O_TRUNC)
+        fd = open_private(Path(self._fpath(name)), flags)
+        return StructFile(os.fdopen(fd, mode), name=name, **kwargs)
+
+    def lock(self, name):  # noqa: ANN001 - Whoosh's
+        private_file(Path(self._fpath(name)))  # Whoosh's lock would make it 0755
+        return super().lock(name)
 
 
 def _fields_of(doc: IndexDoc) -> dict[str, object]:

@@ -20,6 +20,7 @@ from pathlib import Path
 from urllib.parse import quote
 
 from index.errors import LibraryBusy, LibraryDamaged, LibraryError
+from index.private import private_file
 
 SCHEMA_VERSION = 2
 #: Columns added to a table after version 1: (table, column, definition), for _add_columns().
@@ -160,6 +161,11 @@ class Store:
         # connection holds two file descriptors: kept, they ran a long session out of them).
         self._all: weakref.WeakSet[_Connection] = weakref.WeakSet()
         self._lock = threading.Lock()
+        if not readonly and not path.exists():
+            try:
+                private_file(path)  # SQLite's -wal and -shm files take its mode
+            except OSError:
+                pass  # SQLite says why it cannot create it
         #: Set when opening met a damaged database: only check (and its repair) can work then.
         self.damage: str | None = None
         #: Set when the disk is full: the library is read (read-only), writes say the disk is full.

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.private import private_file
 from index.store.db import SCHEMA, SCHEMA_VERSION, open_read, sqlite_uri
 
 #: Tables copied row by row, with the columns that order them (their primary key).
@@ -82,6 +83,7 @@ def salvage(db_file: Path, fresh_file: Path, known_ids: set[str]) -> Salvaged:
     """
     out = Salvaged()
     source = _open(db_file)
+    private_file(fresh_file)
     fresh = sqlite3.connect(sqlite_uri(fresh_file, "mode=rwc"), uri=True, isolation_level=None)
     try:
         fresh.executescript("BEGIN;" + SCHEMA + "COMMIT;")

@@ -392,3 +392,49 @@ def test_i13_13_full_disk_reads_and_backs_up_and_writes_say_the_disk_is_full(tmp
     assert db_rows(out / "final", "SELECT kind, a FROM decisions") == [("ignore", "leeds")]
     assert db_rows(out / "final", "SELECT count(*) FROM pins") == [(1,)]
     assert_check_clean(out / "final")
+
+
+# --- item 14: library files are private -------------------------------------------------------
+
+
+def modes(folder: Path) -> dict[str, int]:
+    import os
+
+    found = {".": os.stat(folder).st_mode & 0o777}
+    for path in folder.rglob("*"):
+        found[str(path.relative_to(folder))] = path.stat().st_mode & 0o777
+    return found
+
+
+def test_i13_14_library_files_and_folders_are_created_private(tmp_path, library):
+    import os
+
+    old = os.umask(0o022)  # the usual umask: without care, files 0644 and folders 0755
+    try:
+        make_corpus(tmp_path / "in", 3)
+        assert run_reader(library, "add", "--jobs", "1", tmp_path / "in").code == 0
+        assert run_reader(library, "pin", "story0001", "0", "5", "--note", "private").code == 0
+        backups = tmp_path / "backups"
+        backups.mkdir()
+        assert run_reader(library, "backup", backups).code == 0
+        (copy,) = backups.glob("*.db")
+        assert run_reader(library, "restore", "--force", copy).code == 0
+        restored = tmp_path / "restored"
+        assert run_reader(restored, "restore", copy).code == 0
+        brief = tmp_path / "brief.md"
+        assert run_reader(library, "brief", "--pins", "-o", brief).code == 0
+        with Library.open(library, create=False) as lib:  # open: its -wal and -shm are there
+            lib.ignore("Leeds")
+            lib.search("Merkel")
+            assert (library / "library.db-wal").exists() and (library / "library.db-shm").exists()
+            for folder in (library, restored):
+                found = modes(folder)
+                assert "library.db" in found and "index" in found, found
+                for name, mode in found.items():
+                    is_dir = name == "." or (folder / name).is_dir()
+                    assert mode == (0o700 if is_dir else 0o600), (folder, name, oct(mode))
+        assert any(name.startswith("library.db.before-restore-") for name in modes(library))
+        assert copy.stat().st_mode & 0o777 == 0o600
+        assert brief.stat().st_mode & 0o777 == 0o600
+    finally:
+        os.umask(old)
