@@ -73,19 +73,27 @@ class Library:
 
     def _detect_languages(self) -> None:
         """A library made before languages were detected gets them once, when first opened
-        for writing (about 0.5 ms an article); its search index is rebuilt with them."""
-        if self.readonly or self.store.get_meta("langs_unknown") != "1":
+        for writing (under 1 ms an article); its search index is rebuilt with them. Opening
+        never fails for this: a busy library is done at a later opening."""
+        if self.readonly:
             return
-        from index.ingest.language import detect
+        try:
+            if self.store.get_meta("langs_unknown") != "1":
+                return
+            from index.ingest.language import detect
 
-        last = 0
-        while rows := articles.unknown_langs(self.store.db, last, 2000):
-            last = rows[-1][0]
-            found = [(lang, rowid) for rowid, title, text in rows if (lang := detect(text, title))]
+            last = 0
+            while rows := articles.unknown_langs(self.store.db, last, 2000):
+                last = rows[-1][0]
+                found = [
+                    (lang, rowid) for rowid, title, text in rows if (lang := detect(text, title))
+                ]
+                with self.store.write() as db:
+                    articles.set_langs(db, found)
             with self.store.write() as db:
-                articles.set_langs(db, found)
-        with self.store.write() as db:
-            self.store.set_meta(db, "langs_unknown", "0")
+                self.store.set_meta(db, "langs_unknown", "0")
+        except (ReaderError, sqlite3.Error):
+            pass
 
     def _finish_interrupted(self) -> None:
         """An import killed before its end left entities to relink: do it now, unless an import

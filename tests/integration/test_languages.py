@@ -98,3 +98,26 @@ def test_export_carries_the_language(languages_library):
     assert result.exit_code == 0, result.output
     langs = {r["id"]: r["lang"] for r in map(json.loads, result.output.splitlines())}
     assert langs == {"ja-nikkei": "ja", "ru-exclusive": "ru", "geneva": "en"}
+
+
+def test_a_busy_old_library_still_opens_and_gets_languages_later(
+    languages_library, tmp_path, monkeypatch
+):
+    from index.store import Store
+
+    monkeypatch.setenv("READER_LOCK_WAIT", "0.2")
+    old = tmp_path / "old"
+    shutil.copytree(languages_library, old)
+    db = sqlite3.connect(old / "library.db")
+    db.execute("UPDATE articles SET lang = ''")
+    db.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('langs_unknown', '1')")
+    db.commit()
+    db.close()
+    writer = Store(old / "library.db")
+    with writer.write():  # another process holds the write lock
+        lib = Library(old, readonly=False)
+        assert lib.count() == 3
+        lib.close()
+    with Library.open(old) as lib:
+        assert {a.id: a.lang for a in lib.articles()}["ru-exclusive"] == "ru"
+    writer.close()

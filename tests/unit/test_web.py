@@ -55,7 +55,8 @@ def test_title_loses_a_section_suffix_the_page_shows_as_its_kicker():
         ("Opinion | Why the Fed must act", ["Daily Ledger"], ["Opinion"], "Why the Fed must act"),
         ("Bridges are crumbling | Editorial", ["Harbour Times"], ["Bridges are crumbling"],
          "Bridges are crumbling"),
-        ("Biden - Putin summit ends without a deal", ["Wire"], [], "Biden - Putin summit ends without a deal"),
+        ("Biden - Putin summit ends without a deal", ["Wire"], [],
+         "Biden - Putin summit ends without a deal"),
         ("Storm hits coast | BBC News", ["bbc.co.uk"], [], "Storm hits coast"),
     ],
 )
@@ -147,7 +148,8 @@ def test_link_lists_are_removed():
     [
         '<h3>Top stories</h3><ul><li><a href="/c">School board approves new budget after long'
         ' debate</a></li><li><a href="/d">Police identify driver in fatal crash</a></li></ul>'
-        '<h3>Partner news</h3><ul><li><a href="/x">These 10 cars hold their value best</a></li></ul>',
+        '<h3>Partner news</h3><ul><li><a href="/x">These 10 cars hold their value best</a>'
+        "</li></ul>",
         '<div class="top"><h2>Top stories</h2><div><a href="/c">School board approves new budget'
         ' after long debate</a><p>The board voted 5-2 after a meeting that ran past midnight.</p>'
         '</div><div><a href="/d">Police identify driver in fatal crash on Route 4</a><p>The driver'
