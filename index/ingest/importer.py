@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 import os
 import re
 import sqlite3
@@ -513,6 +514,8 @@ def _meta(meta: dict) -> str:
 def _clean_value(value: object) -> object:
     if isinstance(value, str):
         return safe_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN, Infinity, 1e400: not JSON, so never stored to be exported
     if isinstance(value, (int, float, bool)) or value is None:
         return value
     if isinstance(value, (list, tuple)):

@@ -7,7 +7,7 @@ from pathlib import Path
 import click
 
 from index import dossier_json, render_dossier, render_json, render_markdown, safe_line, safe_text
-from reader.cli.common import json_lines, open_library
+from reader.cli.common import LARGEST, json_lines, open_library
 
 
 @click.command()
@@ -130,8 +130,8 @@ def pins(ctx: click.Context, as_json: bool) -> None:
 
 @click.command()
 @click.argument("article_id")
-@click.argument("start", type=click.IntRange(0))
-@click.argument("end", type=click.IntRange(0))
+@click.argument("start", type=click.IntRange(0, LARGEST))
+@click.argument("end", type=click.IntRange(0, LARGEST))
 @click.option("--note", default="", help="A note to go with the passage in the briefing.")
 @click.pass_context
 def pin(ctx: click.Context, article_id: str, start: int, end: int, note: str) -> None:
@@ -142,7 +142,7 @@ def pin(ctx: click.Context, article_id: str, start: int, end: int, note: str) ->
 
 
 @click.command()
-@click.argument("pin_id", metavar="ID", type=int)
+@click.argument("pin_id", metavar="ID", type=click.IntRange(1, LARGEST))
 @click.pass_context
 def unpin(ctx: click.Context, pin_id: int) -> None:
     """Delete pin ID (see `reader pins`)."""

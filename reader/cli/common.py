@@ -4,12 +4,18 @@ JSON lines that pass safe_text."""
 from __future__ import annotations
 
 import json
+import math
 import sys
 from collections.abc import Iterable
 
 import click
 
 from index import Library, ReaderError, safe_line, safe_text
+
+
+#: The largest whole number SQLite stores: ids, counts and offsets above it are refused by click
+#: in one line instead of overflowing in the database.
+LARGEST = 2**63 - 1
 
 
 def open_library(ctx: click.Context, *, create: bool = True) -> Library:
@@ -52,13 +58,15 @@ def json_lines(records: Iterable[dict]) -> None:
     """Print one JSON object a line, every string through safe_text."""
     write = sys.stdout.write
     for record in records:
-        write(safe_text(json.dumps(_safe(record), ensure_ascii=False)) + "\n")
+        write(safe_text(json.dumps(_safe(record), ensure_ascii=False, allow_nan=False)) + "\n")
     sys.stdout.flush()
 
 
 def _safe(value):
     if isinstance(value, str):
         return safe_text(value)
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # NaN and Infinity are not JSON: strict parsers refuse them
     if isinstance(value, dict):
         return {safe_text(k): _safe(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):

@@ -30,6 +30,8 @@ class _Group(click.Group):
             fail(str(exc))
         except KeyboardInterrupt:
             fail("interrupted; what was saved is kept, run the command again to finish", 130)
+        except click.BadParameter as exc:  # a number out of range, ...: one line, not usage
+            fail(exc.format_message(), 2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):
             raise
         except BrokenPipeError:  # `reader search x | head`: the reader of our output left

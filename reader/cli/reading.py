@@ -8,7 +8,7 @@ from dataclasses import asdict
 import click
 
 from index import safe_line, safe_text
-from reader.cli.common import article_record, entity_record, json_lines, open_library
+from reader.cli.common import LARGEST, article_record, entity_record, json_lines, open_library
 from reader.output import Output
 from reader.wording import plural
 
@@ -64,7 +64,7 @@ def show(ctx: click.Context, article_id: str, as_json: bool) -> None:
 @click.command()
 @click.option("--type", "label", help="Only this type (PERSON, ORG, GPE, LOC, NORP, ...).")
 @click.option("--article", help="Only entities of this article (counts within it).")
-@click.option("--limit", "-n", type=click.IntRange(1), default=None)
+@click.option("--limit", "-n", type=click.IntRange(1, LARGEST), default=None)
 @click.option("--json", "as_json", is_flag=True, help="One JSON object a line.")
 @click.pass_context
 def entities(ctx: click.Context, label: str | None, article: str | None, limit: int | None,

@@ -49,3 +49,60 @@ def test_i13_12_invisible_characters_removed_before_indexing_and_display(tmp_pat
         "\u00ad", "").replace("\u2060", "")), stored
     assert_one_line_errors(shown)
     assert_check_clean(library)
+
+
+# --- item 9: numbers too big for SQLite, NaN and Infinity ---------------------------------------
+
+
+def strict_json(line: str):
+    """json.loads as a strict parser reads it: NaN, Infinity and -Infinity are not JSON."""
+    def refuse(name):
+        raise ValueError(f"{name} is not JSON")
+    return json.loads(line, parse_constant=refuse)
+
+
+def test_i13_09_huge_numbers_are_one_line_errors(seed_library):
+    for args in (["unpin", "99999999999999999999"], ["entities", "-n", "99999999999999999999"],
+                 ["pin", "reuters-china-us-xinjiang-militants", "99999999999999999999", "1"],
+                 ["search", "-n", "99999999999999999999", "china"]):
+        run = run_reader(seed_library, *args)
+        assert run.code == 2, run
+        assert_one_line_errors(run)
+        assert len(run.err.splitlines()) == 1, run
+        assert "99999999999999999999 is not in the range" in run.err, run
+        assert "Overflow" not in run.err and "unexpected" not in run.err, run
+    assert_check_clean(seed_library)
+
+
+def test_i13_09_nan_and_infinity_never_reach_the_export(tmp_path):
+    library = tmp_path / "library"
+    source = tmp_path / "in" / "odd.jsonl"
+    source.parent.mkdir()
+    source.write_text(
+        '{"id": "n1", "title": "Odd numbers", "text": "Trade talks resumed in Geneva.",'
+        ' "score": NaN, "rank": Infinity, "low": -Infinity, "big": 1e400, "ok": 1.5,'
+        ' "nested": {"x": [NaN, 2]}}\n'
+        '{"id": "n2", "title": NaN, "text": "Markets rose in Tokyo.", "date": Infinity}\n',
+        encoding="utf-8",
+    )
+    added = run_reader(library, "add", "--jobs", "1", source)
+    assert added.code == 0, added
+    assert "2 added" in added.out, added
+    # A library an older reader filled with NaN in an article's metadata exports strictly too.
+    import sqlite3
+    with sqlite3.connect(library / "library.db") as db:
+        db.execute("""UPDATE articles SET meta = '{"old": NaN, "older": Infinity}' WHERE id = 'n2'""")
+    exported = run_reader(library, "export")
+    assert exported.code == 0, exported
+    records = {r["id"]: r for r in map(strict_json, exported.out.splitlines())}
+    assert set(records) == {"n1", "n2"}, exported
+    meta = records["n1"]["metadata"]
+    assert meta["score"] is meta["rank"] is meta["low"] is meta["big"] is None, meta
+    assert meta["ok"] == 1.5 and meta["nested"] == {"x": [None, 2]}, meta
+    assert records["n2"]["metadata"] == {"old": None, "older": None}, records["n2"]
+    for args in (["show", "--json", "n1"], ["search", "--json", "trade"]):
+        run = run_reader(library, *args)
+        assert run.code == 0, run
+        for line in run.out.splitlines():
+            strict_json(line)
+    assert_check_clean(library)
