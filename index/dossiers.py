@@ -308,6 +308,10 @@ class Dossiers:
         """The pinned passages in the user's order."""
         return self._sql.pins(cited=self._citation_column(create=False))
 
+    def pinned_entities(self, labels: tuple[str, ...]) -> list[Entity]:
+        """The entities of these labels named in the pinned passages, in more pins first."""
+        return self._sql.pinned_entities(labels)
+
     def unpin(self, pin_id: int) -> None:
         """Delete a pin (raises NotFound)."""
         self._sql.delete_pin(pin_id)

@@ -646,6 +646,11 @@ class Library:
         """The pinned passages in the user's order."""
         return self._dossiers.pins()
 
+    def pinned_entities(self, labels: Iterable[str] = ("PERSON", "ORG")) -> list[Entity]:
+        """The entities named in the pinned passages (people and organisations by default),
+        those in more pins first: whose dossiers an exported briefing may add."""
+        return self._dossiers.pinned_entities(tuple(labels))
+
     def unpin(self, pin_id: int) -> None:
         """Delete a pin (raises NotFound)."""
         self._dossiers.unpin(pin_id)

@@ -258,6 +258,23 @@ class DossierStore:
         )
         return [_pinned(r) for r in rows]
 
+    def pinned_entities(self, labels: tuple[str, ...]) -> list[Entity]:
+        """Entities of ``labels`` with a mention inside a pinned passage, in more pins first
+        (then the most mentioned)."""
+        if not labels:
+            return []
+        marks = ",".join("?" * len(labels))
+        rows = self.store.db.execute(
+            "SELECT en.id, en.name, en.label, en.aliases, en.mentions, en.articles"
+            " FROM pins p JOIN articles a ON a.id = p.article"
+            " JOIN mentions m ON m.article = a.rowid AND m.start >= p.start AND m.end <= p.end"
+            " JOIN entity_of e ON e.key = m.key JOIN entities en ON en.id = e.entity"
+            f" WHERE en.label IN ({marks}) GROUP BY en.id"
+            " ORDER BY count(DISTINCT p.id) DESC, en.mentions DESC, lower(en.name)",
+            labels,
+        )
+        return [_entity(r) for r in rows]
+
     def delete_pin(self, pin_id: int) -> None:
         with self.store.write() as db:
             if db.execute("DELETE FROM pins WHERE id = ?", (pin_id,)).rowcount == 0:

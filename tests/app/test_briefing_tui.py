@@ -306,6 +306,40 @@ async def test_ctrl_e_writes_the_briefing_as_markdown(make_app, seed_library, tm
 
 
 @pytest.mark.model
+@pytest.mark.parametrize("dossiers", [True, False])
+async def test_the_export_asks_for_a_title_and_adds_the_pinned_peoples_dossiers(
+    make_app, seed_library, tmp_path, dossiers
+):
+    app = make_app(seed_library)
+    target = tmp_path / "brief.md"
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "kazakh", SCMP_TITLE)
+        await select_entity(pilot, "wang yi")
+        await pilot.press("p")  # the sentence naming Wang Yi
+        await settle(pilot)
+        await pilot.press("P")
+        await settle(pilot)
+        await pilot.press("ctrl+e")
+        await settle(pilot)
+        assert isinstance(app.screen, ExportDialog)
+        text = screen_text(app)
+        assert "Title" in text and "Add the dossiers of the people and organisations" in text
+        assert "Wang Yi" in app.screen.query_one("#export-names").render().plain
+        assert app.screen.focused is app.screen.query_one("#export-title")
+        await pilot.press("ctrl+u", *"Kazakhstan visit")
+        if not dossiers:
+            await pilot.press("tab", "space", "tab")  # untick the dossiers, on to the path
+        app.screen.query_one("#export-path").value = str(target)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, BriefingScreen)
+    out = target.read_text(encoding="utf-8")
+    assert out.startswith("# Kazakhstan visit\n")
+    assert ("## Wang Yi (PERSON)" in out) is dossiers
+    assert "## Pinned passages" in out
+
+
+@pytest.mark.model
 async def test_export_from_the_dossier_holds_the_dossier_and_asks_before_replacing(
     make_app, seed_library, tmp_path
 ):
