@@ -17,7 +17,15 @@ from typing import Protocol
 
 from index.entities.names import DATA, _fold, normalize
 
-__all__ = ["country_key", "display", "generic", "qualified", "qualify", "lookup_key"]
+__all__ = [
+    "country_key",
+    "display",
+    "generic",
+    "lookup_key",
+    "place_country",
+    "qualified",
+    "qualify",
+]
 
 _PLACE_LABELS = frozenset({"GPE", "NORP", "LOC"})
 _QUALIFIED = re.compile(r"^(.+) \((.+)\)$")
@@ -68,7 +76,7 @@ def country_key(name: str) -> str | None:
     return names.get(normalize(name)) or names.get(_fold(name))
 
 
-def _place_country(place: str) -> str | None:
+def place_country(place: str) -> str | None:
     """The country of a dateline place: "ROME" -> "italy", "Buenos Aires" -> "argentina"."""
     if not place:
         return None
@@ -153,7 +161,7 @@ def qualify(mentions: Sequence[Located], keys: Sequence[str], place: str = "") -
     counts = Counter(c for _, c in countries)
     ranked = counts.most_common(2)
     most = ranked[0][0] if ranked and (len(ranked) == 1 or ranked[0][1] > ranked[1][1]) else None
-    dateline = _place_country(place)
+    dateline = place_country(place)
     for i, (head, country) in found.items():
         if country is None:
             m = mentions[i]

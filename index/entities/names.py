@@ -456,9 +456,10 @@ def _title_before(text: str, start: int) -> str:
 
 
 def _is_country(word: str) -> bool:
-    from index.entities.institutions import country_key
+    """A country or a capital the data names ("Brazil", "Rome"): never a person's surname."""
+    from index.entities.institutions import place_country
 
-    return country_key(word) is not None
+    return word[:1].isupper() and place_country(word) is not None
 
 
 def _own_acronyms(text: str, mentions: Sequence[Named], keys: list[str]) -> None:

@@ -318,18 +318,29 @@ def why(db: sqlite3.Connection, name: str) -> Why:
     for key, text, n in rows:
         parts = []
         local = _local_reason(db, key, text)
+        own = _own_reason(text, key)
         if local:
             parts.append(local)
+        elif key in joined and own != "the same name":
+            parts.append(own)  # "Organisation of ... Countries": an alias of OPEC, joined so
         if key in joined:
             target, reason = joined[key]
             if reason.startswith("acronym defined"):  # say where: the story that defines it
-                row = db.execute(
-                    "SELECT a.id FROM mentions m JOIN articles a ON a.rowid = m.article"
-                    " WHERE m.key = ? AND m.text = ? ORDER BY a.rowid LIMIT 1",
-                    (target, text),
-                ).fetchone()
-                if row is not None:
-                    reason = f"acronym defined in {safe_line(row[0])}"
+                where = next(
+                    (
+                        aid
+                        for aid, written in db.execute(
+                            "SELECT a.id, m.text FROM mentions m"
+                            " JOIN articles a ON a.rowid = m.article WHERE m.key = ?"
+                            " ORDER BY a.rowid LIMIT 500",
+                            (target,),
+                        )
+                        if normalize(written) == key  # the acronym, keyed to its long form
+                    ),
+                    None,
+                )
+                if where is not None:
+                    reason = f"acronym defined in {safe_line(where)}"
             parts.append(f"{reason} (joined to {top_form.get(target, target)})")
         if not parts:
             parts.append(_own_reason(text, key))
