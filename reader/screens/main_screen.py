@@ -381,7 +381,8 @@ class MainScreen(Screen[None]):
         hits = list(result.hits)
         self.articles.show_hits(hits, "No articles match.")
         info = plural(result.total, "result")
-        if result.total > len(hits):
+        shown = len(hits) + sum(len(h.copies) for h in hits)  # copies of a story share a line
+        if result.total > shown:
             info += f", first {len(hits)}"
         info += f" · by {self.sort} (s)"
         if result.also_searched:

@@ -304,7 +304,10 @@ class ArticleList(PaintedView, can_focus=True):
             title = safe_line(hit.title) or "(untitled)"
             return [Segment(fit(title, width), base + partial("article-list--title", partial=True))]
         if row == 1:
-            meta = " · ".join(part for part in (safe_line(hit.source), when(hit.date)) if part)
+            copies = f"{len(hit.copies) + 1} copies" if hit.copies else ""
+            meta = " · ".join(
+                part for part in (safe_line(hit.source), when(hit.date), copies) if part
+            )
             return [Segment(fit(meta, width), base + partial("article-list--meta", partial=True))]
         if row in (2, 3):
             return self._snippet_line(hit, row - 2, width, base)

@@ -24,6 +24,7 @@ from reader.screens.briefing_screen import BriefingScreen
 from reader.screens.dossier_screen import DossierScreen
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
+from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView
 from reader.widgets.crossref_panel import CrossRefList
 from reader.widgets.item_list import ItemList
@@ -33,6 +34,7 @@ from tests.app.helpers import (
     select_entity,
     settle,
     status,
+    type_query,
 )
 from tests.conftest import REUTERS_TITLE, SCMP_TITLE
 
@@ -524,3 +526,34 @@ def test_export_paths(tmp_path, monkeypatch):
     assert chosen_path(str(tmp_path)).name.endswith("-2.md")
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     assert chosen_path("~/b.md") == tmp_path / "home" / "b.md"
+
+
+@pytest.mark.model
+async def test_copies_of_a_story_are_one_search_result(make_app, tmp_path):
+    import json
+
+    body = (
+        "Brazil is not happy with the existing structure of the 14-bank advisory committee "
+        "which coordinates its commercial bank debt, Finance Minister Dilson Funaro said.\n\n"
+        "U.S. banks have 50 pct representation on the committee while holding only 35 pct of "
+        "Brazil's debt to banks, he said."
+    )
+    data = tmp_path / "wire.jsonl"
+    with data.open("w", encoding="utf-8") as out:
+        for n in (1, 2):  # the same story sent twice, the second with a word fixed
+            text = body if n == 1 else body.replace("U.S. banks", "U.S. Banks")
+            record = {"id": f"wire-{n}", "title": "BRAZIL CRITICISES ADVISORY COMMITTEE",
+                      "body": text, "source": "Reuters", "date": "1987-03-02"}
+            out.write(json.dumps(record) + "\n")
+    with Library.open(tmp_path / "lib") as lib:
+        assert lib.add([data], jobs=1).added == 2
+    app = make_app(tmp_path / "lib")
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        await pilot.press("slash")
+        await type_query(pilot, "advisory")
+        await settle(pilot)
+        hits = app.screen.query_one(ArticleList)._hits
+        assert len(hits) == 1 and len(hits[0].copies) == 1
+        text = screen_text(app)
+        assert "2 copies" in text and "2 results" in text and "first 1" not in text
