@@ -15,7 +15,7 @@ from pathlib import Path
 
 from index.copies import copy_of
 from index.dossiers import DOSSIER_BUDGET, Dossiers
-from index.errors import LibraryBusy, LibraryError, NotFound, ReaderError
+from index.errors import BadInput, LibraryBusy, LibraryError, NotFound, ReaderError
 from index.models import (
     AddReport,
     Article,
@@ -29,10 +29,10 @@ from index.models import (
     Span,
     Stats,
 )
-from index.models import Brief, Dossier, Pinned, Why
+from index.models import ENTITY_LABELS, Brief, Decision, Dossier, Pinned, Why
 from index.private import open_private, private_dir, private_file
 from index.safe import safe_line
-from index.store import Store, articles, entities, lock_wait
+from index.store import Store, articles, corrections, entities, lock_wait
 
 #: progress(done, total, label) is called from the importing thread; total may grow.
 Progress = Callable[[int, int, str], None]
@@ -247,6 +247,9 @@ class Library:
         keys = set(self._keys(target.id))
         key = normalize(safe_line(form))
         if key not in keys:
+            written = corrections.keys_writing(self.store.db, sorted(keys), safe_line(form))
+            if written:  # articles linked the form as a short name: take those mentions out
+                return self._split_written(target, safe_line(form), written)
             raise NotFound(f"'{safe_line(form)}' is not a name of {target.name} of its own")
         if len(keys) == 1:
             raise NotFound(f"{target.name} has no other name to split '{safe_line(form)}' from")
@@ -255,6 +258,16 @@ class Library:
             self._relink(db)
         return [self.entity(self._main_key_of(keys - {key})), self.entity(key)]
 
+    def _split_written(self, target: Entity, form: str, keys: list[str]) -> list[Entity]:
+        """Every mention written ``form`` under ``keys`` leaves ``target``, in every article."""
+        with self.store.write() as db:
+            made = [
+                corrections.add_detach(db, k, None, start=None, form=form, into=None)
+                for k in keys
+            ]
+            self._relink(db)
+        return [self.entity(target.id), self._entity_of_key(f"{keys[0]}{corrections.TAG}d{made[0]}")]
+
     def _main_key_of(self, keys: set[str]) -> str:
         """The most mentioned of ``keys`` (after a split, the rest of the old entity)."""
         return max(keys, key=lambda k: (entities.mention_count(self.store.db, k), k))
@@ -262,10 +275,13 @@ class Library:
     def _has_key(self, key: str) -> bool:
         return entities.has_key(self.store.db, key)
 
-    def ignore(self, name: str) -> int:
-        """Mark a name as "not an entity" everywhere; returns how many mentions it hid."""
+    def ignore(self, name: str, *, article: str | None = None) -> int:
+        """Mark a name as "not an entity" everywhere (or, with ``article``, only as written in
+        that article); returns how many mentions it hid."""
         from index.entities import normalize
 
+        if article is not None:
+            return self._ignore_here(name, article)
         key = normalize(safe_line(name))
         if not key:
             raise NotFound(f"'{safe_line(name)}' is not a name")
@@ -274,6 +290,19 @@ class Library:
             entities.add_ignore(db, key)
             self._relink(db)
         return hidden
+
+    def _ignore_here(self, name: str, article: str) -> int:
+        self.article(article)
+        keys = corrections.keys_written(self.store.db, article, safe_line(name))
+        if not keys:
+            raise NotFound(f"'{safe_line(name)}' is not a name in {safe_line(article)}")
+        rowid = self._rowid(article)
+        before = len(entities.mentions(self.store.db, article=rowid))
+        with self.store.write() as db:
+            for key in keys:
+                corrections.add_ignore_here(db, key, article, safe_line(name))
+            self._relink(db)
+        return before - len(entities.mentions(self.store.db, article=rowid))
 
     def unignore(self, name: str) -> int:
         """Undo ``ignore(name)``; returns how many mentions are names again."""
@@ -287,6 +316,86 @@ class Library:
             entities.drop_ignore(db, key)
             self._relink(db)
         return back
+
+    # --- corrections: each one a decision, kept across re-imports; undo() takes one back ---
+    def detach(
+        self, article_id: str, *, offset: int | None = None, form: str | None = None,
+        into: str | None = None,
+    ) -> Entity:
+        """This mention is not that entity: the mention at ``offset`` in the article (or every
+        one written ``form`` there) becomes an entity of its own, or joins ``into``. Returns
+        the entity it is part of now."""
+        self.article(article_id)  # NotFound for an unknown article
+        db = self.store.db
+        if offset is not None:
+            found = corrections.key_at(db, article_id, offset)
+            if found is None:
+                raise NotFound(f"no name at offset {offset} of {safe_line(article_id)}")
+            targets = [(found[0], found[1])]
+            form = None
+        else:
+            form = safe_line(form or "")
+            keys = corrections.keys_written(db, article_id, form)
+            if not keys:
+                raise NotFound(f"'{form}' is not a name in {safe_line(article_id)}")
+            targets = [(k, None) for k in keys]
+        into_key = self._main_key(self.entity(into).id) if into is not None else None
+        with self.store.write() as wdb:
+            made = [
+                corrections.add_detach(wdb, k, article_id, start=s, form=form, into=into_key)
+                for k, s in targets
+            ]
+            self._relink(wdb)
+        return self._entity_of_key(f"{targets[0][0]}{corrections.TAG}d{made[0]}")
+
+    def rename(self, entity: str, name: str) -> Entity:
+        """Give the entity the display name ``name`` (its old name stays one of its aliases)."""
+        name = safe_line(name).strip()
+        if not name:
+            raise BadInput("a new name cannot be empty")
+        key = self._main_key(self.entity(entity).id)
+        with self.store.write() as db:
+            corrections.add_rename(db, key, name)
+            self._relink(db)
+        return self._entity_of_key(key)
+
+    def relabel(self, entity: str, label: str) -> Entity:
+        """Make the entity a ``label`` (PERSON, ORG, GPE, ...) whatever its mentions say."""
+        label = label.strip().upper()
+        if label not in ENTITY_LABELS:
+            raise BadInput(f"'{safe_line(label)}' is not a type; one of {', '.join(ENTITY_LABELS)}")
+        key = self._main_key(self.entity(entity).id)
+        with self.store.write() as db:
+            corrections.add_relabel(db, key, label)
+            self._relink(db)
+        return self._entity_of_key(key)
+
+    def decisions(self) -> list[Decision]:
+        """Every correction of the user's, oldest first."""
+        return [Decision(*row) for row in corrections.listing(self.store.db)]
+
+    def undo(self, decision_id: int | None = None) -> Decision:
+        """Take back one decision (by default the latest); returns it."""
+        made = self.decisions()
+        if not made:
+            raise NotFound("there is no decision to undo")
+        if decision_id is None:
+            chosen = made[-1]
+        else:
+            found = [d for d in made if d.id == decision_id]
+            if not found:
+                raise NotFound(f"no decision {decision_id}; `reader decisions` lists them")
+            chosen = found[0]
+        with self.store.write() as db:
+            corrections.drop(db, chosen.id)
+            self._relink(db)
+        return chosen
+
+    def _entity_of_key(self, key: str) -> Entity:
+        found = corrections.entity_of_key(self.store.db, key)
+        if found is None:
+            raise NotFound(f"no entity holds '{safe_line(key)}' now")
+        return self.entity(found)
 
     # --- reading ---------------------------------------------------------------------------
     def count(self) -> int:

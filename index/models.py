@@ -109,6 +109,17 @@ class Link:
 
 
 @dataclass(frozen=True)
+class Decision:
+    """One of the user's corrections, as ``reader decisions`` lists it (``reader undo ID``)."""
+
+    id: int
+    kind: str  # merge, split, ignore, ignore-here, detach, rename, relabel
+    subject: str  # the name it is about, as the articles write it
+    detail: str  # "into Huang Ming", "in reuters-359", "named ...", "labelled ORG"
+    made: str  # when, ISO 8601 UTC
+
+
+@dataclass(frozen=True)
 class Why:
     """An entity's forms with the evidence that joined each (``reader why``)."""
 

@@ -7,8 +7,8 @@ to the functions of ``articles`` and ``entities``; nothing outside this package 
 except index/backup.py (SQLite's backup API, PRAGMA checks on a copy).
 """
 
-from index.store import articles, entities
+from index.store import articles, corrections, entities
 from index.store.db import SCHEMA, SCHEMA_VERSION, Store, dumps, lock_wait, sqlite_uri
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "Store", "articles", "dumps", "entities", "lock_wait",
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "Store", "articles", "corrections", "dumps", "entities", "lock_wait",
            "sqlite_uri"]

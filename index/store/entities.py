@@ -14,6 +14,7 @@ from index.entities.institutions import display, generic, lookup_key, qualified,
 from index.errors import NotFound
 from index.models import ArticleSummary, CrossRef, Entity, Link, Mention, Span, Why
 from index.safe import safe_line
+from index.store import corrections
 from index.store.db import Store
 
 _ENTITY = "SELECT id, name, label, aliases, mentions, articles FROM entities"
@@ -31,6 +32,7 @@ def relink(db: sqlite3.Connection) -> None:
     caller's write transaction: a decision and the entities it changes commit together, so a
     kill at any moment leaves both or neither."""
     _qualify_institutions(db)
+    tagged = corrections.tag_mentions(db)
     stats: dict[str, KeyStats] = {}
     for key, text, label, count in db.execute(
         "SELECT key, text, label, count(*) FROM mentions GROUP BY key, text, label"
@@ -45,7 +47,9 @@ def relink(db: sqlite3.Connection) -> None:
         "SELECT key, count(DISTINCT article) FROM mentions GROUP BY key"
     ):
         stats[key].articles = articles
-    resolution = resolve(stats.values(), decisions(db))
+    for key in tagged.hidden:
+        stats.pop(key, None)
+    resolution = resolve(stats.values(), corrections.extend(decisions(db), tagged))
     db.execute("DELETE FROM entity_of")
     db.executemany(
         "INSERT INTO entity_of (key, entity) VALUES (?, ?)", resolution.entity_of.items()
@@ -71,6 +75,7 @@ def relink(db: sqlite3.Connection) -> None:
         " WHERE entities.id = c.id"
     )
     db.execute("DELETE FROM entities WHERE mentions = 0")
+    corrections.rename_and_relabel(db)
     Store.set_meta(db, "entities_stale", "0")
     db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE"
                " SET value = CAST(value AS INTEGER) + 1")  # dossiers cached before are stale
@@ -135,7 +140,7 @@ def decisions(db: sqlite3.Connection) -> Decisions:
             merges.append((a, b))
         elif b == APART:
             apart.add(a)
-        else:
+        elif b == "":  # the other 'ignore' rows are corrections (index.store.corrections)
             ignored.add(a)
     return Decisions(merges=merges, ignored=ignored, apart=apart)
 
@@ -360,6 +365,8 @@ def _own_reason(text: str, key: str) -> str:
 
 def _local_reason(db: sqlite3.Connection, key: str, text: str) -> str:
     """Why one article gave this form this key, when it is not the form's own key."""
+    if corrections.TAG in key:
+        return "you took it out of its entity in its article (`reader decisions`)"
     if normalize(text) == key:
         return ""
     country = display(key)
