@@ -588,7 +588,8 @@ class Library:
             return []
         full = _full_names(names)
         folded = " ".join(term.casefold().split())
-        if folded not in {" ".join(n.casefold().split()) for n in full}:
+        key = normalize(term)  # a spelling of a full name names it too ("Uyghur": "Uighurs")
+        if key not in {normalize(n) for n in full}:
             return []
         out: list[str] = []
         for n in full:
