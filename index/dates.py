@@ -191,7 +191,7 @@ def date_range(value: str) -> tuple[int | None, int | None] | None:
 
     Accepts a period (``2014``, ``2014-03``, ``2014-03-05``), a comparison (``>2014-01``,
     ``>=``, ``<``, ``<=``) and a range (``[2014-01-01 TO 2014-06-30]``; ``{...}`` leaves its
-    ends out; ``*`` or nothing leaves an end open).
+    ends out; ``*`` or nothing leaves an end open, both ends too: any date).
     """
     v = value.strip()
     if not v:
@@ -217,9 +217,7 @@ def date_range(value: str) -> tuple[int | None, int | None] | None:
                 return None
             first, last = got
             hi = day_number(last) if close == "]" else day_number(shift_day(first, -1) or first)
-        if lo is None and hi is None:
-            return None
-        return lo, hi
+        return lo, hi  # both open ("[* TO *]"): every dated article
     for op in (">=", "<=", ">", "<"):
         if v.startswith(op):
             got = period(v[len(op) :].strip())

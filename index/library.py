@@ -142,7 +142,8 @@ class Library:
         with self._import_lock():
             search = self._index()
             with self._search_lock:
-                importer = Importer(self.store, search, jobs=jobs, progress=progress, prune=prune)
+                importer = Importer(self.store, search, jobs=jobs, progress=progress, prune=prune,
+                                    library=self.path)
                 report, changed = importer.run([Path(p) for p in paths])
             if changed or self.store.get_meta("entities_stale") == "1":
                 self.relink()

@@ -184,6 +184,8 @@ class AddReport:
     failed: tuple[tuple[str, str], ...] = ()  # (file, reason)
     kept: int = 0  # articles their changed files no longer hold: kept (never removed by an add)
     removed: tuple[str, ...] = ()  # the same, removed because the caller asked (``prune``)
+    skips: dict[str, int] = field(default_factory=dict)  # why paths were skipped -> how many
+    passed_over: tuple[tuple[str, str], ...] = ()  # (path, why) for skips worth naming
 
 
 @dataclass(frozen=True)

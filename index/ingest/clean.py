@@ -541,8 +541,8 @@ def _mark_end_matter(lines: list[_Line], found: _Found) -> None:
             found.source = found.source or agency
 
 
-def _title_candidate(line: _Line) -> bool:
-    if line.caption or not 3 <= line.words <= 30 or len(line.text) > 250:
+def _title_candidate(line: _Line, *, fewest: int = 3) -> bool:
+    if line.caption or not fewest <= line.words <= 30 or len(line.text) > 250:
         return False
     if not _headline_start(line.text):
         return False
@@ -570,9 +570,14 @@ def _body_start(lines: list[_Line], start: int) -> int:
 def _choose_title(lines: list[_Line], found: _Found, tags: set[str]) -> int:
     """Pick the title, drop the header furniture around it; return where the body starts."""
     title_at = None
-    for index in _kept(lines):
+    kept = list(_kept(lines))
+    for n, index in enumerate(kept):
         line = lines[index]
-        if _title_candidate(line) and line_key(line.text) not in tags:
+        # A two-word headline ("Trade talks") only as the file's first line with the body
+        # right after it: elsewhere two words are a kicker, a section or a byline.
+        short_ok = n == 0 and n + 1 < len(kept) and lines[kept[1]].prose
+        if (_title_candidate(line, fewest=2 if short_ok else 3)
+                and line_key(line.text) not in tags):
             title_at = index
             break
         if line.prose and not line.caption:

@@ -27,7 +27,14 @@ def size_limit(kind: str) -> int:
 def check_size(kind: str, size: int) -> None:
     limit = size_limit(kind)
     if size > limit:
-        raise BadInput(f"file too large ({megabytes(size)} MB; limit {megabytes(limit)} MB)")
+        raise BadInput(too_large(size, limit))
+
+
+def too_large(size: int | None, limit: int) -> str:
+    """The reason a file over ``limit`` bytes is refused (``size`` None: found while reading)."""
+    if size is None:
+        return f"file too large (over {megabytes(limit)} MB)"
+    return f"file too large ({megabytes(size)} MB; limit {megabytes(limit)} MB)"
 
 
 def megabytes(size: int) -> str:

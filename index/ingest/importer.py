@@ -17,6 +17,7 @@ import math
 import os
 import re
 import sqlite3
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -24,7 +25,7 @@ from pathlib import Path
 
 from index.errors import BadInput, ReaderError
 from index.ingest import language, markdown, records, recognizer, web
-from index.ingest.decode import check_size, decode
+from index.ingest.decode import check_size, decode, size_limit, too_large
 from index.models import AddReport, RawDoc, ReadResult
 from index.safe import safe_line, safe_text
 from index.search import IndexDoc, SearchIndex
@@ -106,33 +107,130 @@ def parse(kind: str, data: bytes, *, common_lines: frozenset[str] = frozenset())
 
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[Path], int, list[tuple[str, str]]]:
-    """Files to import under ``paths`` (recursively), how many were skipped, and bad paths."""
-    found: list[Path] = []
-    skipped = 0
-    missing: list[tuple[str, str]] = []
+#: Why a path found in a folder was not read (the summary counts each reason).
+HIDDEN_OR_UNKNOWN = "hidden or unknown type"
+NOT_REGULAR = "not a regular file"
+SYMLINKED_FOLDER = "symlinked folder (not followed)"
+UNREADABLE_FOLDER = "folder could not be read"
+LIBRARY_FOLDER = "the library's own folder"
+
+
+@dataclass
+class Found:
+    """What discover() found under the paths it was given."""
+
+    files: list[Path] = field(default_factory=list)
+    skips: dict[str, int] = field(default_factory=dict)  # reason -> how many paths
+    passed_over: list[tuple[str, str]] = field(default_factory=list)  # (path, reason), said by name
+    missing: list[tuple[str, str]] = field(default_factory=list)  # (path, reason): failures
+
+    def skip(self, reason: str, path: Path | None = None, detail: str = "") -> None:
+        self.skips[reason] = self.skips.get(reason, 0) + 1
+        if path is not None:
+            self.passed_over.append((path_text(path), f"{reason}{detail}"))
+
+
+def path_text(path: Path | str) -> str:
+    """A path as text that SQLite and a terminal take: a name that is not valid UTF-8
+    (``caf\\xe9.txt``) keeps its bytes as ``\\xe9`` escapes, so two such names never collide and
+    the stored path is the file's own, byte for byte."""
+    text = str(path)
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return os.fsencode(text).decode("utf-8", "backslashreplace")
+    return text
+
+
+def _is_regular(path: Path) -> bool:
+    """A regular file, or a symbolic link to one; never a FIFO, device or socket (which would
+    hang a read or never end). stat() does not open the file, so nothing is triggered."""
+    try:
+        return stat.S_ISREG(os.stat(path).st_mode)
+    except OSError:
+        return False
+
+
+def discover(paths: Iterable[Path], *, library: Path | None = None) -> Found:
+    """Files to import under ``paths`` (recursively), and what was skipped and why.
+
+    Only regular files are read; hidden names, unknown types, FIFOs and devices, symlinked
+    folders (never followed: a link may loop or lead anywhere), unreadable folders and the
+    ``library`` folder itself (its own files are no articles) are counted by reason.
+    """
+    found = Found()
+    own = _resolved(library) if library is not None else None
     for path in paths:
         path = Path(path)
         if not path.exists():
-            missing.append((str(path), "no such file or folder"))
-            continue
-        if path.is_file():
-            if kind_of(path) is None:
-                skipped += 1
+            if path.is_symlink():
+                found.missing.append((path_text(path), "a symbolic link to nothing"))
             else:
-                found.append(path)
+                found.missing.append((path_text(path), "no such file or folder"))
             continue
-        for root, dirs, files in os.walk(path):
-            hidden = [d for d in dirs if d.startswith(".")]
-            skipped += len(hidden)
-            dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        if not path.is_dir():
+            if kind_of(path) is None:
+                found.skip(HIDDEN_OR_UNKNOWN)
+            elif not _is_regular(path):
+                found.skip(NOT_REGULAR, path)
+            else:
+                found.files.append(path)
+            continue
+        if own is not None and _resolved(path) == own:
+            found.skip(LIBRARY_FOLDER, path)
+            continue
+
+        def unreadable(exc: OSError) -> None:
+            where = Path(exc.filename) if exc.filename else path
+            found.skip(UNREADABLE_FOLDER, where, f" ({exc.strerror or exc})")
+
+        for root, dirs, files in os.walk(path, onerror=unreadable):
+            keep = []
+            for d in sorted(dirs):
+                sub = Path(root) / d
+                if d.startswith("."):
+                    found.skip(HIDDEN_OR_UNKNOWN)
+                elif sub.is_symlink():
+                    found.skip(SYMLINKED_FOLDER, sub)
+                elif own is not None and _resolved(sub) == own:
+                    found.skip(LIBRARY_FOLDER, sub)
+                else:
+                    keep.append(d)
+            dirs[:] = keep
             for name in sorted(files):
                 file = Path(root) / name
                 if name.startswith(".") or kind_of(file) is None:
-                    skipped += 1
+                    found.skip(HIDDEN_OR_UNKNOWN)
+                elif not _is_regular(file):
+                    found.skip(NOT_REGULAR, file)
                 else:
-                    found.append(file)
-    return found, skipped, missing
+                    found.files.append(file)
+    return found
+
+
+def _resolved(path: Path) -> Path | None:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError):
+        return None
+
+
+def read_capped(path: Path, limit: int) -> bytes:
+    """The bytes of the regular file at ``path``, at most ``limit`` of them: raises BadInput for a
+    file that is not regular (checked on the open file, so a swap after discover() cannot slip a
+    FIFO or a device in) or that holds more than ``limit`` bytes, counted while reading, never
+    trusted from ``st_size`` (which /proc files and growing files get wrong)."""
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    with os.fdopen(fd, "rb") as stream:
+        info = os.fstat(fd)
+        if not stat.S_ISREG(info.st_mode):
+            raise BadInput(NOT_REGULAR)
+        if info.st_size > limit:  # refused unread when the size is known to be too much
+            raise BadInput(too_large(info.st_size, limit))
+        data = stream.read(limit + 1)
+    if len(data) > limit:
+        raise BadInput(too_large(None, limit))
+    return data
 
 
 COMMON_SCAN = 5000  # text files sampled for lines that recur across the library
@@ -150,8 +248,7 @@ def _common_lines(files: list[Path]) -> frozenset[str]:
     def decoded():
         for f in texts:
             try:
-                if f.stat().st_size <= 2 * 1024 * 1024:
-                    yield decode(f.read_bytes())
+                yield decode(read_capped(f, 2 * 1024 * 1024))
             except (OSError, ReaderError, ValueError):
                 continue
 
@@ -202,8 +299,10 @@ class Importer:
         jobs: int | None = None,
         progress: Progress | None = None,
         prune: bool = False,
+        library: Path | None = None,
     ) -> None:
         self.store = store
+        self.library = library  # its folder is never imported from
         self.prune = prune  # remove the articles a changed file no longer holds
         self.search = search
         self.jobs = max(1, jobs or os.cpu_count() or 1)
@@ -224,8 +323,9 @@ class Importer:
     # --- entry point -----------------------------------------------------------------------
     def run(self, paths: Iterable[Path]) -> tuple[AddReport, bool]:
         """Import; returns the report and whether anything in the store changed."""
-        files, skipped, missing = discover(paths)
-        self.failed.extend(missing)
+        found = discover(paths, library=self.library)
+        files = found.files
+        self.failed.extend(found.missing)
         self._common = _common_lines(files)
         buffer: list[Pending] = []
         changed = False
@@ -255,7 +355,9 @@ class Importer:
             added=self.added,
             updated=self.updated,
             unchanged=self.unchanged,
-            skipped=skipped,
+            skipped=sum(found.skips.values()),
+            skips=dict(found.skips),
+            passed_over=tuple(found.passed_over),
             duplicates=self.duplicates,
             failed=tuple(self.failed),
             kept=len(self.kept),
@@ -265,12 +367,11 @@ class Importer:
 
     # --- reading ---------------------------------------------------------------------------
     def _read(self, path: Path) -> Iterator[Pending]:
-        name = str(path)
-        key = str(path.resolve())
+        name = path_text(path)
+        key = path_text(path.resolve())
         try:
-            size = path.stat().st_size
-            check_size(kind_of(path) or "", size)  # refused unread; JSON lines may be 256 MB
-            data = path.read_bytes()
+            data = read_capped(path, size_limit(kind_of(path) or ""))  # JSON lines: 256 MB
+            size = len(data)
         except OSError as exc:
             self.failed.append((name, exc.strerror or str(exc)))
             return
@@ -345,10 +446,11 @@ class Importer:
             self.done += 1
             self.progress(self.done, self.total, path.name)
             return Pending(aid, key, record, "", doc, False)
-        if row is None and doc.id is None and self._seen_elsewhere(digest, key):
+        own = safe_line(doc.id) if doc.id else None
+        if row is None and self._seen_elsewhere(digest, key, own):
             # A copy of an article already in the library (the same file saved twice, a folder
-            # imported from two places): one article, not two. Inputs with their own ids are
-            # taken at their word.
+            # or a JSON lines file imported from two places): one article, not two. Inputs with
+            # their own ids are taken at their word: a copy has the same id and content.
             self._claimed.discard(aid)
             self.duplicates += 1
             self.done += 1
@@ -356,11 +458,12 @@ class Importer:
             return Pending(aid, key, record, "", doc, False)
         return Pending(aid, key, record, digest, doc, row is None)
 
-    def _seen_elsewhere(self, digest: str, key: str) -> bool:
-        if digest in self._digests:
+    def _seen_elsewhere(self, digest: str, key: str, own: str | None) -> bool:
+        marker = digest if own is None else f"{digest} {own}"
+        if marker in self._digests:
             return True
-        self._digests.add(digest)
-        return articles.has_copy_elsewhere(self.store.db, digest, key)
+        self._digests.add(marker)
+        return articles.has_copy_elsewhere(self.store.db, digest, key, own)
 
     def _new_id(self, path: Path, key: str, number: int, doc: RawDoc, count: int) -> str:
         """An id for a record the library does not hold yet: the input's own id when it has one,

@@ -186,11 +186,14 @@ def hash_of(db: sqlite3.Connection, article_id: str) -> tuple[str] | None:
     return db.execute("SELECT hash FROM articles WHERE id = ?", (article_id,)).fetchone()
 
 
-def has_copy_elsewhere(db: sqlite3.Connection, digest: str, path: str) -> bool:
-    row = db.execute(
-        "SELECT 1 FROM articles WHERE hash = ? AND path != ? LIMIT 1", (digest, path)
-    ).fetchone()
-    return row is not None
+def has_copy_elsewhere(db: sqlite3.Connection, digest: str, path: str, own: str | None = None) -> bool:
+    """Whether another file gave an article with this content (and this id, when ``own``)."""
+    if own is None:
+        sql, args = "SELECT 1 FROM articles WHERE hash = ? AND path != ? LIMIT 1", (digest, path)
+    else:
+        sql = "SELECT 1 FROM articles WHERE hash = ? AND path != ? AND id = ? LIMIT 1"
+        args = (digest, path, own)
+    return db.execute(sql, args).fetchone() is not None
 
 
 def upsert(db: sqlite3.Connection, values: tuple) -> int:

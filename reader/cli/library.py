@@ -34,6 +34,8 @@ def add(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, as_json: 
     out.done()
     for where, reason in report.failed:
         click.echo(f"reader: {safe_line(where)}: {safe_line(reason)}", err=True)
+    for where, reason in report.passed_over:
+        click.echo(f"reader: note: {safe_line(where)}: skipped, {safe_line(reason)}", err=True)
     if as_json:
         json_lines([{**asdict(report), "failed": [list(f) for f in report.failed]}])
     else:
@@ -42,8 +44,8 @@ def add(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, as_json: 
         if report.duplicates:
             parts.append(f"{plural(report.duplicates, 'copy', 'copies')} of articles already in "
                          "the library skipped")
-        if report.skipped:
-            parts.append(f"{report.skipped} skipped (hidden or unknown type)")
+        for reason, count in report.skips.items():
+            parts.append(f"{count} skipped: {reason}")
         if report.kept:
             parts.append(f"{report.kept} kept though no longer in their file"
                          " (`reader add --prune` removes them)")

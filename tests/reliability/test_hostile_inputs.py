@@ -106,3 +106,198 @@ def test_i13_09_nan_and_infinity_never_reach_the_export(tmp_path):
         for line in run.out.splitlines():
             strict_json(line)
     assert_check_clean(library)
+
+
+# --- items 5, 6 and 15: what a folder may hold ---------------------------------------------------
+
+STORY = ("The trade talks between the two countries resumed in Geneva on Monday, officials said."
+         " Negotiators met for six hours and agreed to meet again next week.\n")
+
+
+def test_i13_05_fifo_and_dev_zero_are_skipped_and_counted(tmp_path):
+    import os
+    library = tmp_path / "library"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Markets rise\n\n" + STORY, encoding="utf-8")
+    os.mkfifo(folder / "pipe.txt")  # nobody ever writes to it: reading it would hang for ever
+    (folder / "zero.txt").symlink_to("/dev/zero")  # reading it would never end
+    (folder / "null.jsonl").symlink_to("/dev/null")
+    run = run_reader(library, "add", "--jobs", "1", folder, timeout=120)
+    assert run.code == 0, run
+    assert_one_line_errors(run)
+    assert "1 added" in run.out and "3 skipped: not a regular file" in run.out, run
+    for name in ("pipe.txt", "zero.txt", "null.jsonl"):
+        assert f"{folder / name}: skipped, not a regular file" in run.err, run
+    # Named on the command line, the same.
+    again = run_reader(library, "add", "--jobs", "1", folder / "pipe.txt", folder / "zero.txt",
+                       timeout=120)
+    assert again.code == 0 and "2 skipped: not a regular file" in again.out, again
+    assert_check_clean(library)
+
+
+def test_i13_05_sizes_are_capped_while_reading_not_by_st_size(tmp_path, monkeypatch):
+    """A file whose size says 0 but that reads on (as /proc files and growing files do) is
+    refused at the cap, not read into memory."""
+    from index.errors import BadInput
+    from index.ingest import importer
+
+    big = tmp_path / "big.txt"
+    big.write_bytes(b"x" * 5000)
+    assert importer.read_capped(big, 5000) == b"x" * 5000
+    try:
+        importer.read_capped(big, 4096)
+    except BadInput as exc:
+        assert "file too large" in str(exc)
+    else:
+        raise AssertionError("read past the cap")
+    real_fstat = importer.os.fstat
+
+    def lying_fstat(fd):  # st_size 0, as /proc/self/status or a file still being written says
+        got = real_fstat(fd)
+        return importer.os.stat_result((got.st_mode, got.st_ino, got.st_dev, got.st_nlink,
+                                         got.st_uid, got.st_gid, 0, 0, 0, 0))
+
+    monkeypatch.setattr(importer.os, "fstat", lying_fstat)
+    try:
+        importer.read_capped(big, 4096)
+    except BadInput as exc:
+        assert "file too large (over" in str(exc)
+    else:
+        raise AssertionError("trusted st_size")
+
+
+def test_i13_06_a_file_name_that_is_not_utf8_is_imported(tmp_path):
+    import os
+    library = tmp_path / "library"
+    folder = tmp_path / "in"
+    folder.mkdir()
+    name = os.fsdecode(b"caf\xe9.txt")
+    (folder / name).write_text("Coffee prices climb\n\n" + STORY.replace("trade", "coffee"),
+                               encoding="utf-8")
+    (folder / os.fsdecode(b"caf\xe8.txt")).write_text("Tea prices fall\n\n" + STORY.replace(
+        "trade", "tea"), encoding="utf-8")
+    (folder / "plain.txt").write_text("Markets rise\n\n" + STORY, encoding="utf-8")
+    run = run_reader(library, "add", "--jobs", "1", folder)
+    assert run.code == 0, run
+    assert_one_line_errors(run)
+    assert "3 added" in run.out, run
+    rows = dict(db_rows(library, "SELECT path, title FROM articles"))
+    # Stored losslessly: each name's own bytes, as \x escapes; two such names never collide.
+    assert rows[f"{folder}/caf\\xe9.txt"] == "Coffee prices climb", rows
+    assert rows[f"{folder}/caf\\xe8.txt"] == "Tea prices fall", rows
+    again = run_reader(library, "add", "--jobs", "1", folder)
+    assert "0 added" in again.out and "3 unchanged" in again.out, again
+    # A file with no title of its own is shown by its name, with a replacement character.
+    (folder / os.fsdecode(b"na\xefve.md")).write_text(STORY, encoding="utf-8")
+    named = run_reader(library, "add", "--jobs", "1", folder)
+    assert "1 added" in named.out, named
+    shown = run_reader(library, "show", "na-ve")
+    assert shown.code == 0 and shown.out.startswith("na\ufffdve\n"), shown
+    assert_check_clean(library)
+
+
+def test_i13_15_a_folder_holding_the_library_skips_the_library(tmp_path):
+    folder = tmp_path / "news"
+    library = folder / "library"
+    folder.mkdir()
+    (folder / "a.txt").write_text("Markets rise\n\n" + STORY, encoding="utf-8")
+    first = run_reader(library, "add", "--jobs", "1", folder)
+    assert first.code == 0, first
+    # The library holds files reader could read (an export, a briefing) and its own database.
+    (library / "export.jsonl").write_text(json.dumps({"id": "x", "title": "X", "text": STORY}))
+    (library / "notes.md").write_text("# Notes\n\n" + STORY)
+    for _ in range(2):
+        run = run_reader(library, "add", "--jobs", "1", folder)
+        assert run.code == 0, run
+        assert_one_line_errors(run)
+        assert "0 added" in run.out and "1 unchanged" in run.out and "0 failed" in run.out, run
+        assert "1 skipped: the library's own folder" in run.out, run
+    assert db_rows(library, "SELECT count(*) FROM articles") == [(1,)]
+    assert_check_clean(library)
+
+
+def test_i13_15_two_word_headlines_are_titles(tmp_path):
+    library = tmp_path / "library"
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "talks.txt").write_text("Trade talks\n\n" + STORY, encoding="utf-8")
+    (tmp_path / "in" / "notes.md").write_text("World News\nBy Ann Lee\n\n" + STORY.replace(
+        "trade", "peace"), encoding="utf-8")
+    run = run_reader(library, "add", "--jobs", "1", tmp_path / "in")
+    assert run.code == 0, run
+    rows = dict(db_rows(library, "SELECT id, title FROM articles"))
+    assert rows["talks"] == "Trade talks", rows
+    text = db_rows(library, "SELECT text FROM articles WHERE id = 'talks'")[0][0]
+    assert text.startswith("The trade talks"), text
+
+
+def test_i13_15_symlinked_and_unreadable_folders_are_counted_and_named(tmp_path, monkeypatch):
+    import os
+
+    from index.ingest.importer import discover
+    folder = tmp_path / "in"
+    (folder / "ok").mkdir(parents=True)
+    (folder / "ok" / "a.txt").write_text(STORY)
+    (folder / "locked").mkdir()
+    (folder / "locked" / "b.txt").write_text(STORY)
+    (folder / "elsewhere").symlink_to(tmp_path / "outside", target_is_directory=True)
+    (tmp_path / "outside").mkdir()
+    (tmp_path / "outside" / "c.txt").write_text(STORY)
+    (folder / "loop").symlink_to(folder, target_is_directory=True)
+    os.chmod(folder / "locked", 0)
+    try:
+        if os.geteuid() == 0:  # root reads any folder: make this one fail as it would for a user
+            real = os.scandir
+
+            def scandir(path="."):
+                if os.fspath(path).endswith("locked"):
+                    raise PermissionError(13, "Permission denied", os.fspath(path))
+                return real(path)
+
+            monkeypatch.setattr(os, "scandir", scandir)
+        found = discover([folder])
+    finally:
+        os.chmod(folder / "locked", 0o755)
+    assert [p.name for p in found.files] == ["a.txt"]
+    assert found.skips == {"symlinked folder (not followed)": 2, "folder could not be read": 1}
+    named = dict(found.passed_over)
+    assert named[str(folder / "elsewhere")] == "symlinked folder (not followed)"
+    assert named[str(folder / "locked")] == "folder could not be read (Permission denied)"
+    monkeypatch.undo()
+    run = run_reader(tmp_path / "library", "add", "--jobs", "1", folder)
+    assert run.code == 0, run
+    assert_one_line_errors(run)
+    assert "2 skipped: symlinked folder (not followed)" in run.out, run
+    assert f"reader: note: {folder / 'loop'}: skipped, symlinked folder (not followed)" in run.err
+
+
+def test_i13_15_one_json_lines_file_from_two_paths_is_stored_once(tmp_path):
+    library = tmp_path / "library"
+    records = [{"id": f"w{n}", "title": f"Story {n}", "text": STORY + f" Number {n}."}
+               for n in range(5)]
+    write_jsonl(tmp_path / "downloads" / "wire.jsonl", records)
+    write_jsonl(tmp_path / "desk" / "wire.jsonl", records)
+    first = run_reader(library, "add", "--jobs", "1", tmp_path / "downloads" / "wire.jsonl",
+                       tmp_path / "desk" / "wire.jsonl")
+    assert first.code == 0, first
+    assert "5 added" in first.out and "5 copies of articles already in the library" in first.out
+    write_jsonl(tmp_path / "third" / "wire.jsonl", records)
+    second = run_reader(library, "add", "--jobs", "1", tmp_path / "third")
+    assert "0 added" in second.out and "5 copies" in second.out, second
+    assert sorted(r[0] for r in db_rows(library, "SELECT id FROM articles")) == [
+        f"w{n}" for n in range(5)]
+    assert_check_clean(library)
+
+
+def test_i13_15_date_range_open_at_both_ends(tmp_path):
+    library = tmp_path / "library"
+    write_jsonl(tmp_path / "in" / "d.jsonl", [
+        {"id": "dated", "title": "Dated story", "text": STORY, "date": "2014-05-01"},
+        {"id": "undated", "title": "Undated story", "text": STORY + " Again."},
+    ])
+    assert run_reader(library, "add", "--jobs", "1", tmp_path / "in").code == 0
+    for query in ("date:[* TO *]", "trade date:[* TO *]", "date:[2014 TO *]"):
+        run = run_reader(library, "search", "--json", query)
+        assert run.code == 0, run
+        assert_one_line_errors(run)
+        assert [json.loads(line)["id"] for line in run.out.splitlines()] == ["dated"], run

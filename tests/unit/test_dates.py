@@ -76,7 +76,7 @@ CASES = [
     (date_range, "[2014-03 TO *]", (20140301, None)),
     (date_range, "[* TO 2014-03]", (None, 20140331)),
     (date_range, "[ TO 2014]", None),
-    (date_range, "[* TO *]", None),
+    (date_range, "[* TO *]", (None, None)),
     (date_range, "[2014 - 2015]", None),
     (date_range, "[2014 TO 2015", None),
     (date_range, "[2014 TO 2015-13]", None),
