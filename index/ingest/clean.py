@@ -327,7 +327,11 @@ class _Found:
 
 
 def clean_text(
-    text: str, *, common_lines: frozenset[str] = frozenset(), title: str | None = None
+    text: str,
+    *,
+    common_lines: frozenset[str] = frozenset(),
+    title: str | None = None,
+    unwrap: bool = True,
 ) -> RawDoc:
     """Split page furniture and metadata from the story in ``text``; see the module docstring.
 
@@ -336,7 +340,9 @@ def clean_text(
     heading, HTML metadata, feed entry), is used as is and removed from the body. The body comes
     back as paragraphs separated by a blank line; it may be empty (the caller decides).
     """
-    lines = _unwrap(_split(safe_text(text)))
+    lines = _split(safe_text(text))
+    if unwrap:  # text a page's parser gave is one paragraph a line, never cut at a width
+        lines = _unwrap(lines)
     found = _Found()
     _mark_furniture(lines, found, common_lines)
     _mark_repeated_sentences(lines)

@@ -96,7 +96,9 @@ def html_doc(data: bytes, common_lines: frozenset[str]) -> RawDoc:
     sites = [*names, source]
     headings = pages.standalone_texts(tree)
     title, suffix = pages.title_parts(_line(found.title), sites=sites, headings=headings)
-    doc = clean_text(pages.text(found.text), common_lines=common_lines, title=title or None)
+    doc = clean_text(
+        pages.text(found.text), common_lines=common_lines, title=title or None, unwrap=False
+    )
     if not has_prose(doc.text):
         raise BadInput("no article text found")
     # No name, no address: the part of the title cut as the site's name, else the text's own

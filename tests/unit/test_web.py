@@ -242,3 +242,22 @@ def test_the_year_of_a_copyright_line_is_not_the_date():
     assert read("de-mehr-zum-thema.html").date is None  # footer: "© Rheinische Rundschau 2023"
     assert read("staff-byline.html").date == "2019-11-12"
     assert page.date("2020-01-01", "<p>Published January 1, 2020</p><p>© 2020</p>") == "2020-01-01"
+
+
+@pytest.mark.parametrize(
+    ("title", "paras"),
+    [
+        ("央行宣布降息", ["中国人民银行周一宣布下调贷款市场报价利率十个基点，这是今年以来的第二次降息。",
+                          "分析人士认为，此举旨在支持经济复苏，并缓解房地产市场的压力。"]),
+        ("รัฐบาลประกาศมาตรการใหม่", [
+            "รัฐบาลไทยประกาศมาตรการกระตุ้นเศรษฐกิจชุดใหม่เมื่อวันจันทร์ เพื่อช่วยเหลือเกษตรกรและผู้มีรายได้น้อยทั่วประเทศ",
+            "นายกรัฐมนตรีกล่าวว่ามาตรการดังกล่าวจะเริ่มใช้ในเดือนหน้า และคาดว่าจะช่วยให้เศรษฐกิจขยายตัวได้มากขึ้น",
+        ]),
+    ],
+    ids=["chinese", "thai"],
+)
+def test_pages_in_scripts_without_spaces_keep_their_paragraphs(title, paras):
+    body = "".join(f"<p>{p}</p>" for p in paras)
+    html = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}"
+    doc = web.parse("html", (html + "</article></body></html>").encode()).docs[0]
+    assert (doc.title, paragraphs(doc)) == (title, paras)
