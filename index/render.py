@@ -67,6 +67,9 @@ def _roles(d: Dossier) -> Sequence[Role]:
 
 
 def _quotes(d: Dossier, limit: int | None = QUOTES) -> list[Any]:
+    """The briefing's quotes: whole statements first, then the fragments a sentence of the
+    reporter's quotes ("... a package that 'put Brazil in a very big recession.'"), newest
+    first within each, repeats dropped."""
     seen: set[str] = set()
     kept = []
     for q in d.quotes:
@@ -74,7 +77,20 @@ def _quotes(d: Dossier, limit: int | None = QUOTES) -> list[Any]:
         if key not in seen:
             seen.add(key)
             kept.append(q)
+    kept.sort(key=lambda q: _fragment(q.text))
     return kept if limit is None else kept[:limit]
+
+
+def _fragment(text: str) -> bool:
+    """A quotation that starts inside a sentence (its first letter is lowercase)."""
+    first = next((c for c in text if c.isalpha()), "")
+    return first.islower()
+
+
+def _quoted(text: str) -> str:
+    """The quotation as printed: a fragment opens with an ellipsis, so it is not read as a
+    whole statement."""
+    return ("…" if _fragment(text) else "") + text
 
 
 def _numbered(
@@ -215,7 +231,7 @@ def _dossier(d: Dossier, cite: Any, more: Any) -> list[str]:
     if quotes:
         out += ["", "**Key quotes**"]
         for q in quotes:
-            out += ["", f"> “{md(q.text)}”", f"> — {cite(q.article)}"]
+            out += ["", f"> “{md(_quoted(q.text))}”", f"> — {cite(q.article)}"]
         left = len(_quotes(d, None)) - len(quotes)
         if left > 0:
             out += ["", f"And {_plural(left, 'more quote')} in the dossier."]
@@ -229,7 +245,13 @@ def _dossier(d: Dossier, cite: Any, more: Any) -> list[str]:
         out += ["", "**When**", "", "```", *_bars(d.timeline, d.undated), "```"]
     if d.articles:
         out += ["", "**Articles**", ""]
-        out += [f"- {md(a.title)} — {cite(a.id)}" for a in d.articles[:ARTICLES]]
+        listed: set[str] = set()
+        for a in d.articles[:ARTICLES]:
+            line = f"- {md(a.title)} — {cite(a.id)}"
+            if cite(a.id) in listed:
+                continue  # a copy of a story listed above
+            listed.add(cite(a.id))
+            out.append(line)
         more = len(d.articles) - ARTICLES
         if more > 0:
             out.append(f"- and {more} more article{'s' * (more != 1)}")
@@ -348,7 +370,7 @@ def render_dossier(brief: Brief) -> str:
     if d.quotes:
         out += ["", "Quotes"]
         for q in d.quotes:
-            out += [f"  “{q.text}”", f"      — {q.speaker} ({q.cue}); {cite(q.article)}"]
+            out += [f"  “{_quoted(q.text)}”", f"      — {q.speaker} ({q.cue}); {cite(q.article)}"]
     if d.cooccurring:
         out += ["", "Appears with"]
         for c in d.cooccurring[:15]:

@@ -109,8 +109,8 @@ def test_the_funaro_brief_keeps_every_quote_each_cited(lib):
     assert 6 < len(quotes) <= QUOTES
     out = render_markdown(made)
     body, _, sources = out.partition("## Sources")
-    for q in quotes:
-        assert f"> “{q.text}”" in body
+    for q in quotes:  # a fragment ("put Brazil in ...") opens with an ellipsis
+        assert f"> “{q.text}”" in body or f"> “…{q.text}”" in body
     cited = {int(n) for n in __import__("re").findall(r"\[(\d+)\]", body)}
     listed = {int(line.split(".")[0]) for line in sources.strip().splitlines()}
     assert cited <= listed
@@ -208,3 +208,13 @@ def test_a_quotation_over_paragraphs_is_attributed_in_every_paragraph(lib):
     it = [t for t in said if t.startswith("It's clear from the Board's report")]
     asked = [t for t in said if t.startswith("I asked so many questions")]
     assert it and asked and said[it[0]] == said[asked[0]] != ""
+
+
+def test_a_quoted_fragment_is_marked_and_whole_statements_come_first(lib):
+    from index import render_markdown
+
+    out = render_markdown(lib.brief(["Dilson Funaro"], pins=False))
+    quotes = [line for line in out.splitlines() if line.startswith("> “")]
+    fragments = [i for i, line in enumerate(quotes) if line.startswith("> “…")]
+    assert "> “…put Brazil in a very big recession.”" in quotes
+    assert fragments and fragments == list(range(len(quotes) - len(fragments), len(quotes)))
