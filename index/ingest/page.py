@@ -92,7 +92,11 @@ def prepare(page: str):
     return tree
 
 
-_STANDFIRST_CLASS = re.compile(r"teaser|standfirst|lede|lead|intro|summary|\bdek\b", re.I)
+_STANDFIRST_CLASS = re.compile(
+    r"(?:^|[\s_-])(?:teaser|standfirst|lede|lead|intro|summary|dek|deck|sub-?title|subhead)"
+    r"(?:$|[\s_-])",
+    re.I,
+)
 #: A table cell with this many words of running text makes the table a page layout.
 LAYOUT_WORDS = 60
 
