@@ -3,8 +3,8 @@
 Everything a caller needs is named in ``__all__``; nothing here returns Whoosh or spaCy objects.
 """
 
-from index.analysis import sparkline
-from index.dossiers import DOSSIER_BUDGET
+from typing import TYPE_CHECKING
+
 from index.errors import (
     BadInput,
     LibraryBusy,
@@ -17,6 +17,7 @@ from index.errors import (
 )
 from index.library import Library, explain_error
 from index.models import (
+    DOSSIER_BUDGET,
     ENTITY_LABELS,
     AddReport,
     Article,
@@ -42,8 +43,31 @@ from index.models import (
     Stats,
     Why,
 )
-from index.render import dossier_json, render_dossier, render_json, render_markdown
 from index.safe import openable_url, safe_line, safe_text
+
+if TYPE_CHECKING:  # pragma: no cover
+    from index.analysis import sparkline
+    from index.render import dossier_json, render_dossier, render_json, render_markdown
+
+#: Names imported on first use: a one-shot command (``reader search``) never loads the analysis.
+_LAZY = {
+    "sparkline": "index.analysis",
+    "dossier_json": "index.render",
+    "render_dossier": "index.render",
+    "render_json": "index.render",
+    "render_markdown": "index.render",
+}
+
+
+def __getattr__(name: str):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'index' has no attribute {name!r}")
+    import importlib
+
+    value = getattr(importlib.import_module(module), name)
+    globals()[name] = value
+    return value
 
 
 def query_help() -> str:

@@ -49,6 +49,7 @@ from index.analysis import (
 from index.copies import copy_of
 from index.errors import LibraryError, NotFound, ReaderError
 from index.models import (
+    DOSSIER_BUDGET,
     Article,
     ArticleSummary,
     Brief,
@@ -71,9 +72,6 @@ if TYPE_CHECKING:  # pragma: no cover
 
 __all__ = ["ANALYSIS_VERSION", "COOCCURRING", "DOSSIER_BUDGET", "Dossiers"]
 
-#: Seconds a dossier may spend parsing when opened (model loading included); what is left is
-#: analysed by the next call, or by a call with ``budget=None`` from a background worker.
-DOSSIER_BUDGET = 0.75
 #: Entities kept in a dossier's "appears with" list.
 COOCCURRING = 50
 #: Seconds one article's analysis is expected to take before any was timed (Reuters: 5-20 ms).

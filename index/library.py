@@ -14,7 +14,6 @@ from dataclasses import replace
 from pathlib import Path
 
 from index.copies import copy_of
-from index.dossiers import DOSSIER_BUDGET, Dossiers
 from index.errors import BadInput, LibraryBusy, LibraryError, NotFound, ReaderError
 from index.models import (
     AddReport,
@@ -29,7 +28,7 @@ from index.models import (
     Span,
     Stats,
 )
-from index.models import ENTITY_LABELS, Brief, Decision, Dossier, Pinned, Why
+from index.models import DOSSIER_BUDGET, ENTITY_LABELS, Brief, Decision, Dossier, Pinned, Why
 from index.private import open_private, private_dir, private_file
 from index.safe import safe_line
 from index.store import Store, articles, corrections, entities, lock_wait
@@ -62,7 +61,7 @@ class Library:
         self.readonly = readonly
         self.store = Store(db_file, readonly=readonly)
         self.readonly = readonly or self.store.readonly  # a full disk: read, never written
-        self._dossiers = Dossiers(self.store, entity=self.entity, article=self.article)
+        self._dossiers_made = None  # made on first use: a search never imports the analysis
         self._search = None
         self._search_lock = threading.RLock()
         #: Set when opening found the search index unusable and rebuilt it: say so to the user.
@@ -745,6 +744,14 @@ class Library:
         return said
 
     # --- dossiers, pins and briefings: index.dossiers.Dossiers does the work ----------------
+    @property
+    def _dossiers(self):
+        if self._dossiers_made is None:
+            from index.dossiers import Dossiers
+
+            self._dossiers_made = Dossiers(self.store, entity=self.entity, article=self.article)
+        return self._dossiers_made
+
     def dossier(self, name: str, *, budget: float | None = DOSSIER_BUDGET) -> Dossier:
         """Everything the library knows about an entity; see ``Dossiers.dossier``."""
         return self._dossiers.dossier(name, budget=budget)

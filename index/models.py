@@ -34,6 +34,10 @@ class ReadResult:
     warnings: list[str] = field(default_factory=list)  # whole-file notes (feed encoding, ...)
 
 
+#: Seconds a dossier may spend parsing when opened (model loading included); what is left is
+#: analysed by the next call, or by a call with ``budget=None`` from a background worker.
+DOSSIER_BUDGET = 0.75
+
 #: Entity types a reader can jump between; dates and numbers are not entities.
 ENTITY_LABELS: tuple[str, ...] = (
     "PERSON", "ORG", "GPE", "LOC", "NORP", "FAC", "EVENT", "LAW", "PRODUCT", "WORK_OF_ART",

@@ -33,7 +33,6 @@ from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, FileIndex
 from whoosh.util.filelock import try_for
-from whoosh.writing import CLEAR
 
 from index.dates import date_key
 from index.errors import LibraryBusy, LibraryError, QueryError, ReaderError
@@ -53,8 +52,6 @@ from index.search.segments import (
     TOC_TEMP_RE,
     WRITER_MB,
     WRITER_TEMP,
-    Codec,
-    Writer,
     describe,
     file_sum,
     fsync,
@@ -367,8 +364,10 @@ class SearchIndex:
             ) from None
 
     @contextlib.contextmanager
-    def _writing(self, action: str) -> Iterator[Writer]:
+    def _writing(self, action: str) -> Iterator[Any]:
         """One writer under our own bounded write lock; commit, fsync, checksum, tidy."""
+        from index.search.writer import Codec, Writer
+
         self._ensure()
         with self._write_lock():
             old = set(self._listdir())
@@ -439,6 +438,10 @@ class SearchIndex:
         """Empty the index (before a rebuild)."""
         with self._lock:
             self._ensure()
+        from whoosh.writing import CLEAR
+
+        from index.search.writer import Codec, Writer
+
         with self._lock, self._write_lock():
             self._drop_searcher()
             try:

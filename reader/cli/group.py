@@ -15,13 +15,28 @@ import click
 from index import Library, ReaderError, explain_error, safe_line
 from reader import locations
 from reader.cli.common import fail
-from reader.output import Output
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 
 
 class _Group(click.Group):
-    """Turns the library's named errors into one readable line and a non-zero exit."""
+    """Turns the library's named errors into one readable line and a non-zero exit, and
+    imports a command's module only when the command is asked for (``lazy``: name -> module)."""
+
+    def __init__(self, *args, **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy: dict[str, str] = {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.commands and cmd_name in self.lazy:
+            import importlib
+
+            for command in importlib.import_module(self.lazy[cmd_name]).COMMANDS:
+                self.add_command(command)
+        return super().get_command(ctx, cmd_name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -77,6 +92,8 @@ def demo(ctx: click.Context) -> None:
     path = locations.demo_library()
     with Library.open(path) as lib:
         if lib.count() == 0:
+            from reader.output import Output
+
             out = Output()
             report = lib.add([locations.samples_dir()], jobs=1, progress=out.progress("Building the demo library"))
             out.done()

@@ -9,7 +9,6 @@ import click
 
 from index import safe_line, safe_text
 from reader.cli.common import LARGEST, article_record, entity_record, json_lines, open_library
-from reader.output import Output
 from reader.wording import plural
 
 @click.command()
@@ -32,6 +31,8 @@ def search(ctx: click.Context, query: tuple[str, ...], limit: int, sort: str, no
             for h in result.hits
         )
         return
+    from reader.output import Output  # rich: only for a terminal's table
+
     Output().hits(result)
 
 

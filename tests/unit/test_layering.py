@@ -79,7 +79,9 @@ def test_every_cli_command_has_help_text():
     from reader.cli import main
 
     assert main.help
-    for name, command in main.commands.items():
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
         assert command.help, f"reader {name} has no help"
         assert isinstance(command, click.Command)
 
