@@ -199,13 +199,18 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=2,
                         help="alternating runs of the bare floor and reader add (default 2)")
     parser.add_argument("--only", action="append",
-                        choices=["import", "ecb", "tui", "dossier", "roles", "reliability", "web"])
+                        choices=["import", "ecb", "tui", "dossier", "roles", "reliability", "web",
+                                 "scale"])
+    parser.add_argument("--sizes", default="3000,19043,100000",
+                        help="library sizes for the scale part (default 3000,19043,100000; the "
+                             "libraries are built once and kept in $READER_BENCH_CACHE)")
     args = parser.parse_args()
     if not REUTERS.exists():
         raise SystemExit(f"bench: {REUTERS} not found (the shared corpora sit beside the repo)")
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {}
-    only = set(args.only or ["import", "ecb", "tui", "dossier", "roles", "reliability", "web"])
+    only = set(args.only or ["import", "ecb", "tui", "dossier", "roles", "reliability", "web",
+                             "scale"])
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         work = Path(tmp)
         if "import" in only or "tui" in only or "dossier" in only:
@@ -249,6 +254,11 @@ def main() -> None:
 
             print("\n== The timed survival cases (RELIABILITY.md 13 and 14)")
             results["reliability"] = reliability.run()
+        if "scale" in only:
+            from bench import scale
+
+            print("\n== Scale (issue 14): 3k, 19k and 100k articles, each figure beside its competitor")
+            results["scale"] = scale.run(tuple(int(x) for x in args.sizes.split(",")))
     (OUT / "results.json").write_text(json.dumps(results, indent=2, default=str))
     print(f"\nresults written to {OUT / 'results.json'}")
 
