@@ -18,7 +18,9 @@ from reader.cli.group import main
 FAMILIES: dict[str, tuple[str, ...]] = {
     "reader.cli.library": ("add", "remove", "check", "backup", "restore"),
     "reader.cli.reading": ("search", "help-query", "show", "entities", "mentions", "export", "stats"),
-    "reader.cli.decisions": ("merge", "split", "ignore"),
+    "reader.cli.decisions": (
+        "merge", "split", "detach", "rename", "relabel", "ignore", "decisions", "undo",
+    ),
     "reader.cli.why": ("why",),
     "reader.cli.briefing": ("dossier", "brief", "pins", "pin", "unpin"),
 }
