@@ -30,6 +30,7 @@ __all__ = [
     "is_subsequence",
     "local_keys",
     "normalize",
+    "not_names",
     "slug",
 ]
 
@@ -54,6 +55,12 @@ def alias_table() -> tuple[dict[str, str], dict[str, str]]:
         for name in names:
             to_key.setdefault(_fold(name), key)
     return to_key, display
+
+
+@lru_cache(maxsize=1)
+def not_names() -> frozenset[str]:
+    """Words of index/data/not-names.txt, lower case ("dlrs", "mln", "cts")."""
+    return frozenset(w.strip().lower() for w in _lines("not-names.txt"))
 
 
 @lru_cache(maxsize=1)

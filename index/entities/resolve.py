@@ -11,7 +11,9 @@ from dataclasses import dataclass, field
 from index.entities import institutions
 from index.entities.institutions import country_key
 from index.entities.names import (
+    _CORPORATE,
     _FIRM_END,
+    not_names,
     TEAM,
     Keyed,
     defines,
@@ -273,8 +275,8 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         place = sum(n for lb, n in s.labels.items() if lb in _PLACE_LIKE)
         for short_names, label in ((person_word, "PERSON"), (org_word, "ORG")):
             candidates = short_names.get(key)
-            if not candidates:
-                continue
+            if not candidates or (label == "PERSON" and firm[key]):
+                continue  # "Johnson Co" is written as a firm: it joins no person
             evidence: dict[str, int] = {}
             for candidate, n in candidates.items():
                 r = groups.find(candidate)
@@ -355,6 +357,9 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         groups.why[kb] = (ka, "your merge")
 
     ignored = {normalize(n) for n in decisions.ignored} | set(decisions.ignored)
+    # "U.S. Dlrs", "Canadian Dlrs": a table's label after a name is no entity (not-names.txt)
+    labels_only = not_names() - _CORPORATE  # a firm's suffix there is a firm's, not a label
+    ignored |= {k for k in table if " " in k and k.rsplit(" ", 1)[1] in labels_only}
     members = {}
     for key in table:
         if key not in ignored:
@@ -501,6 +506,8 @@ def _entity(
             for f, n in table[k].forms.items():
                 forms[f] = forms.get(f, 0) + n
     label = _decide_label(keys, labels, _is_person_group(keys, table, top))
+    if label == "PERSON" and any(_FIRM_END.search(f.strip()) for f in forms):
+        label = "ORG"  # "ChemLawn Corp", "Outboard Marine Corp": written as a firm, no person
     name = _display_name(rep, forms, table[rep].forms, label)
     if rep.endswith(TEAM) and not name.endswith(TEAM):
         name += TEAM  # "Boston (team)", beside Boston the city

@@ -493,3 +493,18 @@ def test_a_long_surname_one_letter_off_is_a_typo_a_short_one_another_family():
     assert res.evidence["eduard shevardnaze"][1] == "the same name, one letter apart"
     assert res.entity_of["james barker"] != res.entity_of["james baker"]
     assert res.entity_of["david wood"] != res.entity_of["david woods"]
+
+
+def test_a_firm_is_never_a_person_and_a_tables_label_is_no_entity():
+    res = resolve(
+        [
+            stats("manuel johnson", {"Manuel Johnson": 8}, {"PERSON": 8}),
+            stats("johnson", {"Johnson": 6, "Johnson Co": 1}, {"PERSON": 7}),
+            stats("chemlawn", {"ChemLawn Corp": 10, "ChemLawn": 9}, {"PERSON": 19}),
+            stats("us dlrs", {"U.S. Dlrs": 21}, {"PERSON": 21}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["johnson"] != res.entity_of["manuel johnson"]
+    assert res.entities[res.entity_of["chemlawn"]].label == "ORG"
+    assert "us dlrs" not in res.entity_of
