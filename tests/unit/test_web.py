@@ -261,3 +261,10 @@ def test_pages_in_scripts_without_spaces_keep_their_paragraphs(title, paras):
     html = f"<html><head><title>{title}</title></head><body><article><h1>{title}</h1>{body}"
     doc = web.parse("html", (html + "</article></body></html>").encode()).docs[0]
     assert (doc.title, paragraphs(doc)) == (title, paras)
+
+
+def test_a_hidden_label_is_not_text():
+    label = "<p>Share <span hidden>opens in a new window</span> this story with friends.</p>"
+    doc = read_page(STORY.format(block=label))
+    assert "Share this story with friends." in doc.text
+    assert "new window" not in doc.text
