@@ -301,3 +301,44 @@ def test_i13_15_date_range_open_at_both_ends(tmp_path):
         assert run.code == 0, run
         assert_one_line_errors(run)
         assert [json.loads(line)["id"] for line in run.out.splitlines()] == ["dated"], run
+
+
+# --- item 11: wildcards and fuzzy terms match the words as written -----------------------------
+
+#: Every example of index/data/query-help.txt, and whether the two seed articles hold a match
+#: (they are undated and in English, so the date and lang:ja examples rightly find nothing).
+HELP_EXAMPLES = {
+    "xinjiang militants": True, '"foreign ministry"': True, '"wang yi said"~3': True,
+    "uighurs OR uygurs": True, "china NOT taiwan": True, "-taiwan": True,
+    "(beijing OR moscow) AND visit": False, "title:xinjiang": True, 'body:"state media"': False,
+    "source:reuters": True, 'author:"Ben Blanchard"': True, "title:(china OR beijing)": True,
+    'entity:"Wang Yi"': True, "type:PERSON": True, "lang:ja": False, "date:2014": False,
+    "date:2014-03": False, "date:2014-03-05": False, "date:>2014-01": False,
+    "date:>=2014-01": False, "date:<2015": False, "date:<=2015-06": False,
+    "date:[2014-01-01 TO 2014-06-30]": False, "xinjang~": True, "xinjang~2": True,
+    "terror*": True, "te?ror": True,
+}
+
+
+def test_i13_11_wildcards_and_fuzzy_terms_match_words_as_written(seed_library):
+    from index import Library, query_help
+
+    help_text = query_help()
+    for example in HELP_EXAMPLES:
+        assert example in help_text, f"{example!r} is no longer in the help: update this list"
+    with Library.open(seed_library, create=False) as lib:
+        for query, found in HELP_EXAMPLES.items():
+            result = lib.search(query)
+            assert (result.total > 0) == found, (query, result.total)
+        reuters = "reuters-china-us-xinjiang-militants"
+        for query in ("militan*", "beiji*", "beij?ng", "mil?tants", "militnts~", "Beijing*",
+                      "title:militan*", "title:mil?tants", "source:reut*", "kazak*", "xinj?ang"):
+            ids = [h.id for h in lib.search(query).hits]
+            assert ids, query
+            if "militan" in query or "mil?t" in query:
+                assert reuters in ids, (query, ids)
+        # A field keeps its meaning: no seed title holds a word starting "beiji".
+        assert lib.search("title:beiji*").total == 0
+        # What a wildcard found is marked in the text where the word is written.
+        hit = next(h for h in lib.search("militan*").hits if h.id == reuters)
+        assert "militant" in hit.snippet.lower(), hit.snippet
