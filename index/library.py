@@ -728,9 +728,14 @@ class Library:
         said = [f"saved {saved.get('articles', 0)} articles, {saved.get('mentions', 0)} mentions,"
                 f" {saved.get('decisions', 0)} merges and ignores and {saved.get('pins', 0)} pins"
                 " into a fresh database; the search index was rebuilt from it"]
+        if result.from_pages:
+            found = ", ".join(f"{n} {t}" for t, n in result.from_pages.items())
+            said.append(f"found by reading the file's pages where SQLite could not: {found}"
+                        " (an article found so is analysed again when its file is added again)")
         for table in result.unreadable:
-            if table != "articles" or not result.lost_articles:
-                said.append(f"lost: the rows of the {table} table SQLite could not read")
+            if table != "articles" or not known:
+                said.append(f"lost: the rows of the {table} table that could not be read, if any"
+                            " (how many, nothing else can tell)")
         if result.lost_articles:
             shown = ", ".join(result.lost_articles[:10])
             more = f" and {len(result.lost_articles) - 10} more" if len(result.lost_articles) > 10 else ""

@@ -39,6 +39,7 @@ class Salvaged:
     saved: dict[str, int] = field(default_factory=dict)  # table -> rows copied
     unreadable: dict[str, int] = field(default_factory=dict)  # table -> damaged stretches
     damaged_text: list[str] = field(default_factory=list)  # "articles story0017", ...
+    from_pages: dict[str, int] = field(default_factory=dict)  # rows found reading pages
     lost_articles: list[str] = field(default_factory=list)  # ids known elsewhere, not saved
 
 
@@ -120,6 +121,10 @@ def salvage(db_file: Path, fresh_file: Path, known_ids: set[str]) -> Salvaged:
                 fresh.execute(insert, fixed)
                 count += 1
             out.saved[table] = count
+        if any(t in out.unreadable or t not in have for t in _BY_PAGES):
+            found = _from_pages(db_file, fresh, out)
+            for table, n in found.items():
+                out.saved[table] = out.saved.get(table, 0) + n
         # What the salvage cannot vouch for is rebuilt: mentions of lost or reshaped articles
         # go, every article is indexed again, entities are relinked, every file re-read.
         fresh.execute("DELETE FROM mentions WHERE article NOT IN (SELECT rowid FROM articles)")
@@ -143,6 +148,187 @@ def salvage(db_file: Path, fresh_file: Path, known_ids: set[str]) -> Salvaged:
             fresh.execute("ROLLBACK")
         fresh.close()
     return out
+
+
+# --- reading the file's pages directly, where SQL cannot reach -----------------------------------
+
+#: The tables worth a page-by-page search when SQL could not read them all: the user's own.
+_BY_PAGES = ("articles", "pins", "decisions")
+
+
+def _from_pages(db_file: Path, fresh: sqlite3.Connection, out: Salvaged) -> dict[str, int]:
+    """Rows of articles, pins and decisions found by reading every table leaf page of the file
+    (as SQLite's ``.recover`` does): what a damaged page above them hid from SQL. Known by
+    their shape; a row SQL saved already is not added twice. An article found so is marked
+    changed (empty hash), so that adding its file again analyses it afresh."""
+    import mmap
+
+    added = {"articles": 0, "pins": 0, "decisions": 0}
+    try:
+        with open(db_file, "rb") as f, mmap.mmap(f.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            for rowid, values in _leaf_cells(data):
+                table = _shape(values)
+                if table is None:
+                    continue
+                row = [rowid] + [_text(v) for v in values[1:]]
+                if table == "articles":
+                    row = row + [""] * (16 - len(row))
+                    row[4] = ""  # hash: re-adding the file analyses it again
+                    row[14] = 0  # indexed
+                    columns = ("rowid, id, path, record, hash, title, text, source, date, author,"
+                               " url, place, meta, added, indexed, lang")
+                elif table == "pins":
+                    columns = "id, article, start, end, passage, note, position, made"
+                else:
+                    columns = "id, kind, a, b, made"
+                marks = ", ".join("?" for _ in row)
+                cur = fresh.execute(f"INSERT OR IGNORE INTO {table} ({columns}) VALUES ({marks})", row)
+                added[table] += cur.rowcount
+    except (OSError, ValueError, sqlite3.Error):
+        pass
+    out.from_pages = {t: n for t, n in added.items() if n}
+    return added
+
+
+def _text(value: object) -> object:
+    return value.decode("utf-8", "replace") if isinstance(value, bytes) else value
+
+
+def _shape(values: list) -> str | None:
+    """Which of the user's tables a record belongs to, by its columns, or None."""
+    n = len(values)
+    if not values or values[0] is not None:  # the INTEGER PRIMARY KEY is stored as NULL
+        return None
+    if n in (15, 16) and isinstance(values[1], bytes) and isinstance(values[4], bytes) \
+            and len(values[4]) == 64 and isinstance(values[14], int) and isinstance(values[6], bytes):
+        return "articles"
+    if n == 8 and isinstance(values[1], bytes) and isinstance(values[2], int) \
+            and isinstance(values[3], int) and isinstance(values[4], bytes) \
+            and isinstance(values[6], (int, float)) and isinstance(values[7], bytes):
+        return "pins"
+    if n == 5 and values[1] in (b"merge", b"ignore", b"apart") and all(
+            isinstance(v, bytes) for v in values[2:]):
+        return "decisions"
+    return None
+
+
+def _leaf_cells(data) -> Iterator[tuple[int, list]]:
+    """(rowid, values) of every cell of every table leaf page not on the freelist."""
+    size = int.from_bytes(data[16:18], "big")
+    size = 65536 if size == 1 else size
+    if size < 512 or size > 65536 or size & (size - 1):
+        size = 4096
+    usable = size - data[20] if len(data) > 20 else size
+    pages = len(data) // size
+    free = _freelist(data, size, pages)
+    for page in range(1, pages + 1):
+        if page in free:
+            continue
+        base = (page - 1) * size
+        head = base + (100 if page == 1 else 0)
+        if data[head] != 0x0D:
+            continue
+        cells = int.from_bytes(data[head + 3:head + 5], "big")
+        for i in range(min(cells, size // 4)):
+            try:
+                at = base + int.from_bytes(data[head + 8 + 2 * i:head + 10 + 2 * i], "big")
+                if not head + 8 <= at < base + size:
+                    continue
+                length, at = _varint(data, at)
+                rowid, at = _varint(data, at)
+                payload = _payload(data, at, length, size, usable, pages)
+                yield rowid, _record(payload)
+            except (IndexError, ValueError):
+                continue
+
+
+def _freelist(data, size: int, pages: int) -> set[int]:
+    free: set[int] = set()
+    trunk = int.from_bytes(data[32:36], "big")
+    while 0 < trunk <= pages and trunk not in free:
+        free.add(trunk)
+        base = (trunk - 1) * size
+        count = int.from_bytes(data[base + 4:base + 8], "big")
+        for i in range(min(count, size // 4 - 2)):
+            free.add(int.from_bytes(data[base + 8 + 4 * i:base + 12 + 4 * i], "big"))
+        trunk = int.from_bytes(data[base:base + 4], "big")
+    return free
+
+
+def _varint(data, at: int) -> tuple[int, int]:
+    value = 0
+    for i in range(9):
+        byte = data[at + i]
+        if i == 8:
+            return (value << 8) | byte, at + 9
+        value = (value << 7) | (byte & 0x7F)
+        if byte < 0x80:
+            return value, at + i + 1
+    raise ValueError("varint")  # pragma: no cover
+
+
+def _payload(data, at: int, length: int, size: int, usable: int, pages: int) -> bytes:
+    """A cell's payload, its overflow pages followed (SQLite's file format, section 1.6)."""
+    if length > 1 << 30:
+        raise ValueError("payload too long")
+    most = usable - 35
+    if length <= most:
+        return bytes(data[at:at + length])
+    least = ((usable - 12) * 32 // 255) - 23
+    local = least + (length - least) % (usable - 4)
+    if local > most:
+        local = least
+    parts = [bytes(data[at:at + local])]
+    left = length - local
+    page = int.from_bytes(data[at + local:at + local + 4], "big")
+    seen: set[int] = set()
+    while left > 0:
+        if not 0 < page <= pages or page in seen:
+            raise ValueError("overflow chain")
+        seen.add(page)
+        base = (page - 1) * size
+        chunk = bytes(data[base + 4:base + 4 + min(left, usable - 4)])
+        parts.append(chunk)
+        left -= len(chunk)
+        page = int.from_bytes(data[base:base + 4], "big")
+    return b"".join(parts)
+
+
+def _record(payload: bytes) -> list:
+    """The values of one record (SQLite's record format): None, int, float or bytes."""
+    import struct
+
+    header, at = _varint(payload, 0)
+    if not 0 < header <= len(payload):
+        raise ValueError("record header")
+    types = []
+    while at < header:
+        kind, at = _varint(payload, at)
+        types.append(kind)
+    values: list = []
+    at = header
+    widths = {1: 1, 2: 2, 3: 3, 4: 4, 5: 6, 6: 8}
+    for kind in types:
+        if kind == 0:
+            values.append(None)
+        elif kind in widths:
+            width = widths[kind]
+            values.append(int.from_bytes(payload[at:at + width], "big", signed=True))
+            at += width
+        elif kind == 7:
+            values.append(struct.unpack(">d", payload[at:at + 8])[0])
+            at += 8
+        elif kind in (8, 9):
+            values.append(kind - 8)
+        elif kind >= 12:
+            width = (kind - 12) // 2
+            values.append(bytes(payload[at:at + width]))
+            at += width
+        else:
+            raise ValueError("serial type")
+        if at > len(payload):
+            raise ValueError("record body")
+    return values
 
 
 def _open(db_file: Path) -> sqlite3.Connection:
