@@ -306,7 +306,10 @@ def render_json(brief: Brief, *, indent: int | None = 2) -> str:
         "made": brief.made.isoformat(),
         "dossiers": dossiers,
         "pins": [{**asdict(p), "source": number.get(p.article)} for p in brief.pins],
-        "sources": [{"n": n, **asdict(s)} for n, s in numbered],
+        # The local file an article was imported from is not part of its citation.
+        "sources": [
+            {"n": n, **{k: v for k, v in asdict(s).items() if k != "path"}} for n, s in numbered
+        ],
     }
     return json.dumps(_safe(data), ensure_ascii=False, indent=indent)
 

@@ -120,9 +120,13 @@ def test_the_funaro_brief_keeps_every_quote_each_cited(lib):
 def test_an_article_is_cited_by_its_id_never_the_file_it_came_in(lib):
     from index import render_markdown
 
-    out = render_markdown(lib.brief(["Dilson Funaro"], pins=False))
+    made = lib.brief(["Dilson Funaro"], pins=False)
+    out = render_markdown(made)
     assert ".jsonl" not in out and "stories" not in out
     assert "Article reuters-359." in out
+    from index import render_json
+
+    assert ".jsonl" not in render_json(made)
 
 
 def test_copies_of_a_story_are_one_source(lib):
