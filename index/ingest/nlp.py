@@ -19,7 +19,7 @@ from weakref import WeakKeyDictionary
 from index.errors import ModelMissing
 from index.models import ENTITY_LABELS
 from index.sentences import sentences
-from index.entities import DATA, PARTICLES, local_keys
+from index.entities import DATA, PARTICLES, is_demonym, local_keys, normalize
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language
@@ -188,6 +188,8 @@ def _extract(doc: Doc, piece: str, offset: int, out: list) -> None:
             if line_end == -1:
                 line_end = len(piece)
             ss = max(sent_start, line_start)
+            if label in _LEAD_LABELS and _ALNUM.search(piece, min(ss, a), a) is None:
+                a = _cut_lead(piece, a, b)
             se = min(max(sent_end, b), line_end)
             if ss > a:
                 ss = line_start
@@ -320,6 +322,28 @@ _PARTICLES = PARTICLES | frozenset(
     "della dos das do les den ter al el bin ibn bint ben e upon by with from over under".split()
 )
 _DESCRIBED = frozenset({"PERSON", "ORG", "GPE", "NORP", "LOC", "FAC"})
+#: Labels whose spans lose leading non-name words at a sentence start (a title of a work or
+#: an event may start with any word).
+_LEAD_LABELS = _DESCRIBED
+#: A lowercase letter (or a dot) run into a capital: where a hover card's copy of a name starts.
+_GLUED = re.compile(r"(?<=[a-z.])(?=[A-Z])")
+#: Currency words: "U.S. Dlrs", "Canadian Dollars" are amounts, not people.
+_CURRENCIES = frozenset(
+    "dlrs dlr dollars yen francs marks lire pesos pounds stg cts cents rupees yuan euros"
+    " guilders pesetas schillings kronor kroner crowns riyals roubles rubles baht ringgit"
+    " rand dinars".split()
+)
+#: Last words of a firm's or a body's name: never a person's ("Pizza Inn", "ICI Pharma").
+_ORG_HEADS = frozenset(
+    "inn pharma pharmaceuticals corp corporation inc co ltd plc llc ag sa nv gmbh bancorp bank"
+    " group holdings airlines airways industries motors systems technologies petroleum foods"
+    " stores securities insurance resources mining steel chemical chemicals communications"
+    " electronics entertainment laboratories labs railroad railway railways trust association"
+    " commission committee ministry department university college institute hospital"
+    " party council agency exchange".split()
+)
+#: Last words of a product model: "MacBook Pro" is no person.
+_MODEL_WORDS = frozenset({"pro", "max", "mini", "plus", "ultra"})
 
 
 @lru_cache(maxsize=1)
@@ -328,6 +352,12 @@ def _titles() -> frozenset[str]:
     return frozenset(
         w.strip().lower().rstrip(".") for w in text.splitlines() if w.strip() and w[0] != "#"
     )
+
+
+@lru_cache(maxsize=1)
+def _lead_words() -> frozenset[str]:
+    text = (DATA / "lead-words.txt").read_text(encoding="utf-8")
+    return frozenset(w.strip().lower() for w in text.splitlines() if w.strip() and w[0] != "#")
 
 
 @lru_cache(maxsize=1)
@@ -360,6 +390,7 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     m = _LEAD.match(text, s, e)
     if m:
         s = m.end()
+    e = _undouble(text, s, e)
     while e > s:
         c = text[e - 1]
         if c.isalnum():
@@ -394,6 +425,61 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
             e = tail.start()
     if label in _DESCRIBED and " " in text[s:e]:
         s, label = _drop_descriptor(text, s, e, label)
+    if " " in text[s:e]:
+        return _relabel(text, s, e, label)
+    return [(s, e, label)]
+
+
+def _undouble(text: str, s: int, e: int) -> int:
+    """The end of the first copy of a name a web page's hover card doubled: "Ilhan OmarIlhan
+    Omar" (the link's text run into the card's heading) -> "Ilhan Omar"; "Ilhan Omar Ilhan Omar"
+    too."""
+    span = text[s:e]
+    for glue in _GLUED.finditer(span):
+        left, right = span[: glue.start()], span[glue.start() :]
+        if len(right) > 1 and f" {right}" in f" {left}":  # the copy, or its start
+            return s + len(left)
+    words = span.split()
+    half = len(words) // 2
+    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+        return s + span.index(words[half - 1]) + len(words[half - 1])
+    return e
+
+
+def _cut_lead(text: str, s: int, e: int) -> int:
+    """The start of a span at a sentence's start without its leading words that are never
+    part of a name there: "Questioning Vindman" -> "Vindman", "Later Tim Cook" -> "Tim Cook"."""
+    words = _lead_words()
+    while True:
+        word = _WORDS.match(text, s, e)
+        if word is None or word.end() >= e:
+            return s
+        if word.group().rstrip(",").lower() not in words:
+            return s
+        after = _WORDS.search(text, word.end(), e)
+        if after is None or not after.group()[:1].isupper():
+            return s
+        s = after.start()
+
+
+def _relabel(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
+    """Labels that the span's last word rules out: a currency is no person ("U.S. Dlrs" ->
+    "U.S."), a firm's or a body's head word makes an ORG ("Pizza Inn", "ICI Pharma"), a model
+    word a product ("MacBook Pro")."""
+    head_at = text.rfind(" ", s, e) + 1
+    head = text[head_at:e].rstrip(".").lower()
+    if head in _CURRENCIES:
+        rest = text[s:head_at].rstrip()
+        if not rest:
+            return []
+        if label == "PERSON":
+            label = "NORP" if is_demonym(normalize(rest)) else "GPE"
+        return [(s, s + len(rest), label)]
+    if label == "PERSON":
+        if head in _ORG_HEADS:
+            label = "ORG"
+        elif head in _MODEL_WORDS:
+            label = "PRODUCT"
     return [(s, e, label)]
 
 
@@ -444,6 +530,7 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
       ("Comedian Ellen DeGeneres", "Considering Lionsgate").
     - Two names run together are split: "Philly and Cheeks", "Computerworld - Microsoft".
     - A degree after a person ("Regina Benjamin, MD") is dropped.
+    - A one-word name that is the surname of the text's one person by that name is that person.
     """
     if len(found) < 2:
         return found
@@ -459,9 +546,16 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
             continue
         if " " in m.text:
             out += ctx.cut(m)
+        elif m.label in _SURNAME_LABELS and len(ctx.surnames.get(m.text, ())) == 1:
+            out.append(m._replace(label="PERSON"))  # "Vindman" (ORG) after "Alexander Vindman"
         else:
             out.append(m)
     return out
+
+
+#: Labels a one-word span loses when it is the surname of the one person of its text by that
+#: name (a place keeps its label: "Jordan" after "Michael Jordan" may be the country).
+_SURNAME_LABELS = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT"})
 
 
 class _Context:
@@ -550,7 +644,14 @@ class _Context:
                 or (
                     free(lead)
                     and (
-                        (initial and ((label == "PERSON" and k >= 2) or self.common(lead)))
+                        (
+                            initial
+                            and (
+                                (label == "PERSON" and k >= 2)
+                                or self.common(lead)
+                                or (len(lead) == 1 and _verb_like(lead[0].group()))
+                            )
+                        )
                         or all(w.group().lower().rstrip(".") in self.titles for w in lead)
                     )
                 )
@@ -565,6 +666,16 @@ class _Context:
                     # "Lindsay Lohan Checks Into Rehab" where the text says "Lohan".
                     return m._replace(end=m.start + len(head), text=head, label="PERSON")
         return m
+
+
+#: First names that look like verbs in -ing.
+_ING_NAMES = frozenset({"sterling", "channing", "manning", "fielding", "browning", "harding"})
+
+
+def _verb_like(word: str) -> bool:
+    """ "Hosting", "Questioning": a verb in -ing, not a name, at a sentence's start."""
+    w = word.lower()
+    return len(w) >= 6 and w.endswith("ing") and w.isalpha() and w not in _ING_NAMES
 
 
 def _is_headline(text: str, line: int) -> bool:

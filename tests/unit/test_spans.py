@@ -1,0 +1,106 @@
+"""Span trimming before resolution (issue 10): leading words that are no part of a name, names
+doubled by a web page's hover card, and labels a span's own words rule out."""
+
+from __future__ import annotations
+
+from index.entities import Decisions, key_stats, resolve
+from index.ingest import nlp as N
+from tests.unit.test_nlp import check_offsets, ruler_pipeline, run
+
+
+def names(nlp, text):
+    (found,) = run(nlp, text)
+    check_offsets(text, found)
+    return found
+
+
+def test_leading_verbs_and_adverbs_at_a_sentence_start_are_cut():
+    nlp = ruler_pipeline(
+        {
+            "PERSON": ["Questioning Vindman", "Alexander Vindman", "Later Tim Cook", "Asked Smith"],
+            "ORG": ["Meanwhile Apple"],
+        }
+    )
+    text = (
+        "Alexander Vindman testified. Questioning Vindman, Republicans pressed him.\n"
+        "Later Tim Cook spoke. Meanwhile Apple rose. \u201cAsked Smith about it, he laughed."
+    )
+    got = [(m.text, m.label) for m in names(nlp, text)]
+    assert got == [
+        ("Alexander Vindman", "PERSON"),
+        ("Vindman", "PERSON"),
+        ("Tim Cook", "PERSON"),
+        ("Apple", "ORG"),
+        ("Smith", "PERSON"),
+    ]
+
+
+def test_a_lead_word_inside_a_sentence_or_a_name_stays():
+    nlp = ruler_pipeline({"PERSON": ["Later Vindman", "Will Smith"], "ORG": ["First Union"]})
+    text = "He saw Later Vindman. Will Smith came. First Union rose."
+    assert [m.text for m in names(nlp, text)] == ["Later Vindman", "Will Smith", "First Union"]
+
+
+def test_hosting_cook_no_longer_blocks_tim_cook():
+    """Two people ending in "Cook" left every "Cook" unlinked; trimmed, all are Tim Cook."""
+    nlp = ruler_pipeline({"PERSON": ["Hosting Cook", "Tim Cook", "Cook"]})
+    text = (
+        "Hosting Cook at the White House, the president praised Apple. Tim Cook smiled. "
+        "Cook said Apple would build in Texas. Cook added more."
+    )
+    found = names(nlp, text)
+    assert [m.text for m in found] == ["Cook", "Tim Cook", "Cook", "Cook"]
+    res = resolve(key_stats([found]), Decisions())
+    assert {res.entity_of[m.key] for m in found} == {res.entity_of["tim cook"]}
+
+
+def test_an_ing_word_before_a_name_the_text_knows_is_cut():
+    """Not in the word list, but a verb in -ing before a name the text uses alone."""
+    nlp = ruler_pipeline({"PERSON": ["Grilling Vindman", "Vindman", "Sterling Hayden", "Hayden"]})
+    text = "Grilling Vindman, they pressed. Vindman said no. Sterling Hayden acted. Hayden left."
+    assert [m.text for m in names(nlp, text)] == [
+        "Vindman", "Vindman", "Sterling Hayden", "Hayden"
+    ]
+
+
+def test_a_name_doubled_by_a_hover_card_is_one_name():
+    nlp = ruler_pipeline(
+        {"PERSON": ["Ilhan OmarIlhan Omar", "Rep. Ilhan OmarIlhan", "Ted Cruz Ted Cruz", "McDonald"]}
+    )
+    text = (
+        "Ilhan OmarIlhan Omar said so.\nThey met Rep. Ilhan OmarIlhan there.\n"
+        "Ted Cruz Ted Cruz posted. McDonald agreed."
+    )
+    assert [m.text for m in names(nlp, text)] == ["Ilhan Omar", "Ilhan Omar", "Ted Cruz", "McDonald"]
+
+
+def test_labels_the_span_rules_out():
+    """Reuters' and the web's top PERSONs that are no people."""
+    nlp = ruler_pipeline(
+        {
+            "PERSON": [
+                "U.S. Dlrs", "Canadian Dlrs", "Pizza Inn", "ICI Pharma", "MacBook Pro", "John Smith"
+            ],
+        }
+    )
+    text = (
+        "It cost 5 mln U.S. Dlrs and 2 mln Canadian Dlrs. Pizza Inn and ICI Pharma gained. "
+        "The MacBook Pro sold. John Smith spoke."
+    )
+    got = [(m.text, m.label) for m in names(nlp, text)]
+    assert got == [
+        ("U.S.", "GPE"),
+        ("Canadian", "NORP"),
+        ("Pizza Inn", "ORG"),
+        ("ICI Pharma", "ORG"),
+        ("MacBook Pro", "PRODUCT"),
+        ("John Smith", "PERSON"),
+    ]
+
+
+def test_a_surname_of_the_texts_one_person_is_that_person():
+    nlp = ruler_pipeline({"PERSON": ["Alexander Vindman"], "ORG": ["Vindman", "Apple"]})
+    text = "Alexander Vindman testified. Vindman said Apple was fine."
+    got = [(m.text, m.label) for m in names(nlp, text)]
+    assert got == [("Alexander Vindman", "PERSON"), ("Vindman", "PERSON"), ("Apple", "ORG")]
+    assert N._verb_like("Questioning") and not N._verb_like("Sterling")
