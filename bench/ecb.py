@@ -3,7 +3,8 @@
 Two gold sets, both scored by ``../shared/tools/xdoc_score.py``: ECB+ dev (772 articles in 35
 topics) and news-kb dev (540 news texts linked to Wikidata by hand; see the corpora's README).
 Runs the import's entity pipeline (``load_model`` + ``analyse``, whose ``local_keys`` run per
-article) over a gold set, resolves the collection's keys into entities, writes the mentions as
+article, then ``propagate.spread``, the import's last pass) over a gold set, resolves the
+collection's keys into entities, writes the mentions as
 ``{"doc", "start", "end", "text", "entity", "label"}`` lines and hands them to the shared scorer
 (``../shared/tools/xdoc_score.py``): named-mention recall and B-cubed P/R/F1 over the gold
 clusters, beside the exact-string and last-token baselines.
@@ -62,10 +63,21 @@ def _analyse(texts: list[str]) -> list[list[tuple]]:
     from index.ingest import nlp
 
     model = nlp.load_model()
-    return [
-        [(m.start, m.end, m.text, m.label, m.key) for m in found]
-        for found in nlp.analyse(model, texts)
-    ]
+    return [[tuple(vars_of(m)) for m in found] for found in nlp.analyse(model, texts)]
+
+
+def vars_of(m) -> tuple:
+    return (m.start, m.end, m.text, m.label, m.sent_start, m.sent_end, m.key)
+
+
+def spread(texts: list[str], found: list[list[tuple]]) -> list[list[tuple]]:
+    """The import's last pass: names found in one text are mentions in all
+    (index/ingest/propagate.py)."""
+    from index.ingest import propagate
+    from index.ingest.nlp import RawMention
+
+    raw = [[RawMention(*m) for m in ms] for ms in found]
+    return [[vars_of(m) for m in ms] for ms in propagate.spread(texts, raw)]
 
 
 def analyse(texts: list[str], jobs: int = 1) -> list[list[tuple]]:
@@ -89,7 +101,7 @@ def link(docs: list[dict], found: list[list[tuple]]) -> list[dict]:
         def __init__(self, start: int, end: int, text: str, label: str, key: str) -> None:
             self.start, self.end, self.text, self.label, self.key = start, end, text, label, key
 
-    articles = [[_M(*m) for m in ms] for ms in found]
+    articles = [[_M(*m[:4], m[6]) for m in ms] for ms in found]
     for ms in articles:  # as the store's relink does: "Treasury" takes its country
         for m, key in zip(ms, qualify(ms, [m.key for m in ms])):
             m.key = key
@@ -151,6 +163,7 @@ def run(
     docs = load_docs(source, limit=limit)
     found = analyse([d["text"] for d in docs], jobs)
     analysed = time.perf_counter()
+    found = spread([d["text"] for d in docs], found)
     lines = link(docs, found)
     with tempfile.TemporaryDirectory(prefix="reader-ecb-") as tmp:
         work = Path(tmp)

@@ -103,6 +103,7 @@ class Library:
             if self.store.get_meta("entities_stale") != "1":
                 return
             with self._import_lock(wait=0.0):
+                self._spread()
                 if self.store.get_meta("entities_stale") == "1":
                     self.relink()
         except (ReaderError, sqlite3.Error, OSError):
@@ -144,9 +145,19 @@ class Library:
                 importer = Importer(self.store, search, jobs=jobs, progress=progress, prune=prune,
                                     library=self.path)
                 report, changed = importer.run([Path(p) for p in paths])
+            self._spread()
             if changed or self.store.get_meta("entities_stale") == "1":
                 self.relink()
         return report
+
+    def _spread(self) -> None:
+        """Find the library's names everywhere (index/ingest/propagate.py); index again the
+        articles whose entities that changed. Holding the import lock."""
+        from index.ingest import propagate
+
+        if propagate.run(self.store):
+            with self._search_lock:
+                self._catch_up(self._index())
 
     def remove(self, article_id: str) -> None:
         """Remove one article (raises NotFound)."""
@@ -159,6 +170,7 @@ class Library:
                 self.store.set_meta(db, "entities_stale", "1")
             with self._search_lock:
                 self._index().delete([article_id])
+            self._spread()
             self.relink()
 
     @contextmanager

@@ -220,6 +220,8 @@ def replace_mentions(db: sqlite3.Connection, rowid_: int, found: list[tuple]) ->
         " sent_end, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
         [(rowid_, *m) for m in found],
     )
+    # Names found elsewhere are spread into it at the end of the import (ingest/propagate.py).
+    db.execute("INSERT OR IGNORE INTO spread_pending (article) VALUES (?)", (rowid_,))
 
 
 def finish_file(

@@ -24,7 +24,10 @@ from index.private import private_file
 
 SCHEMA_VERSION = 2
 #: Columns added to a table after version 1: (table, column, definition), for _add_columns().
-ADDED_COLUMNS = (("articles", "lang", "TEXT NOT NULL DEFAULT ''"),)
+ADDED_COLUMNS = (
+    ("articles", "lang", "TEXT NOT NULL DEFAULT ''"),
+    ("mentions", "spread", "INTEGER NOT NULL DEFAULT 0"),
+)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -71,9 +74,19 @@ CREATE TABLE IF NOT EXISTS mentions (
     sent_start INTEGER NOT NULL,
     sent_end   INTEGER NOT NULL,
     key        TEXT NOT NULL,
+    spread     INTEGER NOT NULL DEFAULT 0,  -- 1: a name found elsewhere (ingest/propagate.py)
     PRIMARY KEY (article, start)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mentions_key ON mentions (key, article);
+-- The names propagate.py last spread, with their label; and the articles still to redo (new or
+-- changed, or holding a name that came or went since).
+CREATE TABLE IF NOT EXISTS spread_names (
+    text  TEXT PRIMARY KEY,
+    label TEXT NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS spread_pending (
+    article INTEGER PRIMARY KEY REFERENCES articles (rowid) ON DELETE CASCADE
+);
 -- Derived from mentions and decisions by resolve(); rebuilt after every import or decision.
 CREATE TABLE IF NOT EXISTS entity_of (
     key    TEXT PRIMARY KEY,
@@ -326,7 +339,8 @@ class Store:
 
     def _add_columns(self) -> None:
         """Bring a version-1 library up to date: add the columns it lacks. Their defaults mark
-        the rows as unknown, and meta ``langs_unknown`` asks Library to detect the languages."""
+        the rows as unknown, and meta ``langs_unknown`` asks Library to detect the languages;
+        without ``mentions.spread`` every article waits for propagation (ingest/propagate.py)."""
         missing = [added for added in ADDED_COLUMNS if added[1] not in _columns(self.db, added[0])]
         if not missing:
             return
@@ -335,7 +349,12 @@ class Store:
                 if column not in _columns(db, table):  # another process may have added it
                     db.execute(f"ALTER TABLE {table} ADD COLUMN {column} {definition}")
             self.set_meta(db, "schema", str(SCHEMA_VERSION))
-            self.set_meta(db, "langs_unknown", "1")
+            added = {column for _, column, _ in missing}
+            if "lang" in added:
+                self.set_meta(db, "langs_unknown", "1")
+            if "spread" in added:  # names were never spread: every article, on opening
+                db.execute("INSERT OR IGNORE INTO spread_pending SELECT rowid FROM articles")
+                self.set_meta(db, "entities_stale", "1")
 
     # --- meta ------------------------------------------------------------------------------
     def get_meta(self, key: str, default: str | None = None) -> str | None:

@@ -1,0 +1,88 @@
+"""Provides the SQL of propagation (index/ingest/propagate.py): the names last spread, the
+articles still to redo, and an article's mentions as spaCy found them and as spread."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+
+
+def name_rows(db: sqlite3.Connection) -> Iterator[tuple[str, str, int]]:
+    """(text, label, count) of the mentions spaCy found."""
+    yield from db.execute(
+        "SELECT text, label, count(*) FROM mentions WHERE spread = 0 GROUP BY text, label"
+    )
+
+
+def spread_names(db: sqlite3.Connection) -> dict[str, str]:
+    return dict(db.execute("SELECT text, label FROM spread_names"))
+
+
+def set_names(db: sqlite3.Connection, names: dict[str, str]) -> None:
+    db.execute("DELETE FROM spread_names")
+    db.executemany("INSERT INTO spread_names (text, label) VALUES (?, ?)", names.items())
+
+
+def unmarked_texts(db: sqlite3.Connection) -> Iterator[tuple[int, str]]:
+    """(rowid, text) of the articles not waiting to be redone."""
+    yield from db.execute(
+        "SELECT rowid, text FROM articles WHERE rowid NOT IN (SELECT article FROM spread_pending)"
+    )
+
+
+def mark(db: sqlite3.Connection, rowids: Iterable[int]) -> None:
+    db.executemany(
+        "INSERT OR IGNORE INTO spread_pending (article) VALUES (?)", ((r,) for r in rowids)
+    )
+
+
+def marked(db: sqlite3.Connection, limit: int) -> list[int]:
+    return [
+        r[0]
+        for r in db.execute(
+            "SELECT article FROM spread_pending ORDER BY article LIMIT ?", (limit,)
+        )
+    ]
+
+
+def unmark(db: sqlite3.Connection, rowids: list[int]) -> None:
+    db.executemany("DELETE FROM spread_pending WHERE article = ?", [(r,) for r in rowids])
+
+
+def found(db: sqlite3.Connection, rowid: int) -> tuple[str, list[tuple]]:
+    """An article's text and the mentions spaCy found in it, in order, each (start, end, text,
+    label, sent_start, sent_end, key)."""
+    row = db.execute("SELECT text FROM articles WHERE rowid = ?", (rowid,)).fetchone()
+    mentions = list(
+        db.execute(
+            "SELECT start, end, text, label, sent_start, sent_end, key FROM mentions"
+            " WHERE article = ? AND spread = 0 ORDER BY start",
+            (rowid,),
+        )
+    )
+    return (row[0] if row else ""), mentions
+
+
+def replace(db: sqlite3.Connection, rowid: int, rows: Sequence, spacy: set[int]) -> None:
+    """Store an article's mentions (RawMentions; those starting at ``spacy`` are spaCy's own);
+    when its set of keys changes, the search index is told to index it again."""
+    old = db.execute(
+        "SELECT start, end, text, label, sent_start, sent_end, key, spread FROM mentions"
+        " WHERE article = ? ORDER BY start",
+        (rowid,),
+    ).fetchall()
+    new = [
+        (m.start, m.end, m.text, m.label, m.sent_start, m.sent_end, m.key,
+         0 if m.start in spacy else 1)
+        for m in rows
+    ]
+    if old == new:
+        return
+    db.execute("DELETE FROM mentions WHERE article = ?", (rowid,))
+    db.executemany(
+        "INSERT OR IGNORE INTO mentions (article, start, end, text, label, sent_start, sent_end,"
+        " key, spread) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(rowid, *row) for row in new],
+    )
+    if {r[6] for r in old} != {r[6] for r in new}:
+        db.execute("UPDATE articles SET indexed = 0 WHERE rowid = ?", (rowid,))

@@ -1,0 +1,132 @@
+"""Spans trimmed and names spread, through ``reader add`` with the real model (issue 10): a web
+page's "Questioning Vindman", "Hosting Cook" and hover cards; names found in one article are
+mentions in every other, whichever is imported first; a killed pass is finished by the next run.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+
+import pytest
+
+from index import Library
+from index.ingest import propagate
+
+pytestmark = pytest.mark.model
+
+PAGE = """<!DOCTYPE html>
+<html><head><title>Impeachment hearing: what happened on day three | The Daily Report</title></head>
+<body>
+<nav><a href="/">Home</a> <a href="/politics">Politics</a> <a href="/tech">Tech</a></nav>
+<article>
+<h1>Impeachment hearing: what happened on day three</h1>
+<p>Lt. Col. Alexander Vindman, the top Ukraine expert on the National Security Council, told
+lawmakers on Tuesday that he reported his concerns about the July call to a lawyer.</p>
+<p>Questioning Vindman, Republicans pressed him on his contacts with the whistleblower. Vindman
+said he had never met the whistleblower and did not know who it was.</p>
+<p>Representative <a class="hover" href="/people/ilhan-omar">Ilhan Omar</a><span class="card">Ilhan
+Omar</span> said the hearing was important. Representative Devin Nunes said Vindman had leaked
+details of the call.</p>
+<p>Vindman, who wore his dress uniform, said his father had come to America forty years ago.
+Vindman thanked him. "Dad, I'm going to be fine," Vindman said.</p>
+<p>On his loyalty, Vindman replied that he was an American. Asked about reporters, Vindman said he
+had not spoken to any. When the session ended, the room emptied, and Vindman's lawyer spoke to
+the press.</p>
+<h2>Apple's chief at the White House</h2>
+<p>Hosting Cook at the White House on Wednesday, the president praised Apple. Tim Cook, Apple's
+chief executive, smiled. Cook said Apple would build a plant in Texas. Cook added that the plant
+would open soon. Earlier in the day Cook met the president. Cook declined to comment.</p>
+</article>
+<footer>Share this story. Copyright 2019 The Daily Report.</footer>
+</body></html>
+"""
+
+#: spaCy finds "Mandrivel" once in A and never in B.
+A = "They said Mandrivel is their home, and Mandrivel will stay.\n"
+B = "Farmers said Mandrivel is their home and the rains came late to Mandrivel this year.\n"
+
+
+def mentions_of(lib: Library) -> set[tuple]:
+    return {(m.doc, m.start, m.end, m.text, m.name, m.label) for m in lib.mentions()}
+
+
+def test_a_web_page_trimmed_and_spread(tmp_path):
+    page = tmp_path / "vindman.html"
+    page.write_text(PAGE, encoding="utf-8")
+    with Library.open(tmp_path / "lib") as lib:
+        assert lib.add([page], jobs=1).added == 1
+        (art,) = lib.articles()
+        text = lib.article(art.id).text
+        assert "OmarIlhan" in text  # the hover card's copy is in the text ...
+        found = lib.mentions(article=art.id)
+        assert "Ilhan Omar" in {m.text for m in found}  # ... but not in the name
+        assert not any("OmarIlhan" in m.text or m.text.startswith(("Questioning", "Hosting"))
+                       for m in found)
+        vindman = [m for m in found if m.name == "Alexander Vindman"]
+        assert len(vindman) == text.count("Vindman") == 10  # what `n` walks
+        cook = [m for m in found if m.text == "Cook"]
+        assert len(cook) == text.count("Cook") - text.count("Tim Cook") == 5
+        assert {m.name for m in cook} == {"Tim Cook"}
+
+
+def test_names_spread_across_imports_in_either_order(tmp_path):
+    (tmp_path / "a.txt").write_text(A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(B, encoding="utf-8")
+    got = []
+    for order in (["a.txt", "b.txt"], ["b.txt", "a.txt"]):
+        with Library.open(tmp_path / f"lib-{order[0]}") as lib:
+            for name in order:
+                lib.add([tmp_path / name], jobs=1)
+            got.append(mentions_of(lib))
+    with Library.open(tmp_path / "lib-both") as lib:
+        lib.add([tmp_path / "a.txt", tmp_path / "b.txt"], jobs=1)
+        both = mentions_of(lib)
+        in_b = [m for m in lib.mentions(article="b") if m.text == "Mandrivel"]
+        assert len(in_b) == 2  # spaCy found none of them
+        assert {m.name for m in lib.mentions() if m.text == "Mandrivel"} == {in_b[0].name}
+        assert lib.search(f'entity:"{in_b[0].name}"').total == 2
+    assert got[0] == got[1] == both
+
+
+def test_a_killed_pass_is_finished_by_the_next_opening(tmp_path, monkeypatch):
+    (tmp_path / "a.txt").write_text(A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(B, encoding="utf-8")
+    with Library.open(tmp_path / "clean") as lib:
+        lib.add([tmp_path], jobs=1)
+        want = mentions_of(lib)
+    monkeypatch.setattr(propagate, "BATCH", 1)
+    real = propagate.merge
+    calls = []
+
+    def dies(*args):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt  # killed after the first article's transaction
+        return real(*args)
+
+    monkeypatch.setattr(propagate, "merge", dies)
+    with Library.open(tmp_path / "lib") as lib, pytest.raises(KeyboardInterrupt):
+        lib.add([tmp_path], jobs=1)
+    monkeypatch.setattr(propagate, "merge", real)
+    db = sqlite3.connect(tmp_path / "lib" / "library.db")
+    assert db.execute("SELECT count(*) FROM spread_pending").fetchone()[0] == 1
+    db.close()
+    with Library.open(tmp_path / "lib") as lib:
+        assert mentions_of(lib) == want
+        assert lib.search('entity:"Mandrivel"').total == 2
+
+
+def test_a_library_from_before_propagation_is_spread_on_opening(tmp_path):
+    (tmp_path / "a.txt").write_text(A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(B, encoding="utf-8")
+    with Library.open(tmp_path / "lib") as lib:
+        lib.add([tmp_path], jobs=1)
+        want = mentions_of(lib)
+    db = sqlite3.connect(tmp_path / "lib" / "library.db")
+    db.executescript(
+        "DELETE FROM mentions WHERE spread = 1; ALTER TABLE mentions DROP COLUMN spread;"
+        "DROP TABLE spread_names; DROP TABLE spread_pending;"
+    )
+    db.close()
+    with Library.open(tmp_path / "lib") as lib:
+        assert mentions_of(lib) == want
