@@ -277,6 +277,9 @@ def _copy_rows(source: sqlite3.Connection, fresh: sqlite3.Connection, path: Path
                       (str(SCHEMA_VERSION),))
         if unknown_columns:  # an older backup: the library fills in what it lacks on opening
             fresh.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('langs_unknown', '1')")
+        if "spread_pending" not in theirs:  # names never spread (ingest/propagate.py): on opening
+            fresh.execute("INSERT OR IGNORE INTO spread_pending SELECT rowid FROM articles")
+            fresh.execute("INSERT OR REPLACE INTO meta (key, value) VALUES ('entities_stale', '1')")
         fresh.execute("COMMIT")
     finally:
         source.text_factory = str
