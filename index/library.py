@@ -151,13 +151,15 @@ class Library:
         return report
 
     def _spread(self) -> None:
-        """Find the library's names everywhere (index/ingest/propagate.py); index again the
-        articles whose entities that changed. Holding the import lock."""
+        """Find the library's names everywhere (index/ingest/propagate.py). Holding the import
+        lock. The articles whose entities that changed are marked unindexed: an open search
+        index takes them now, else the next one opened does."""
         from index.ingest import propagate
 
         if propagate.run(self.store):
             with self._search_lock:
-                self._catch_up(self._index())
+                if self._search is not None:
+                    self._catch_up(self._search)
 
     def remove(self, article_id: str) -> None:
         """Remove one article (raises NotFound)."""
@@ -206,6 +208,9 @@ class Library:
         with _folder_lock(dest, None):
             report = backup.restore(Path(src), dest, force=force)
             with cls(dest) as lib:
+                if lib.store.get_meta("entities_stale") == "1":  # a copy taken mid-import
+                    lib._spread()
+                    lib.relink()
                 lib._index()  # the search index, rebuilt from the restored database
         return report
 
@@ -663,6 +668,7 @@ class Library:
                     self._catch_up(search, full=True)
                     search.leftovers(remove=True)
                     if stale:
+                        self._spread()
                         self.relink()
                 search.rebuilt_reason = None  # said once; the index is whole again
                 repaired = True
