@@ -500,6 +500,7 @@ class Library:
         drop what the index has and the store lacks. On opening, equal counts are taken for
         agreement; ``full`` (check --repair) compares every id."""
         db = self.store.db
+        new: set[str] = set()  # ids the index is known not to hold: added, not updated
         if full or search.rebuilt_reason is not None or search.count() != self.count():
             have = search.ids()
             ids = articles.ids(db)
@@ -508,13 +509,14 @@ class Library:
             if orphans:
                 search.delete(orphans)
             missing = [i for i in ids if i not in have]
+            new.update(missing)
             if missing:
                 with self.store.write() as w:
                     articles.mark_unindexed(w, missing)
         pending = articles.pending(db)
         for start in range(0, len(pending), 2000):
             chunk = pending[start:start + 2000]
-            search.add(self._index_docs(chunk))
+            search.add(self._index_docs(chunk), new=new)
             with self.store.write() as w:
                 articles.mark_indexed(w, chunk)
         return len(pending)

@@ -313,6 +313,7 @@ class Importer:
         self._files: dict[str, FileJob] = {}
         self._unindexed: list[int] = []
         self._to_index: list[IndexDoc] = []
+        self._new: set[str] = set()  # ids of _to_index the library did not hold: added, not updated
         self._claimed: set[str] = set()
         self._digests: set[str] = set()  # new articles' contents, to spot copies
         self._pool: recognizer.Pool | None = None
@@ -515,6 +516,7 @@ class Importer:
                     )
                 )
                 if item.fresh:
+                    self._new.add(item.id)
                     self.added += 1
                 else:
                     self.updated += 1
@@ -559,8 +561,9 @@ class Importer:
     def _flush_index(self, force: bool = False) -> None:
         if not self._to_index or (not force and len(self._to_index) < INDEX_EVERY):
             return
-        self.search.add(self._to_index)
+        self.search.add(self._to_index, new=self._new)
         self._to_index = []
+        self._new = set()
         rowids, self._unindexed = self._unindexed, []
         with self.store.write() as db:
             articles.mark_indexed(db, rowids)

@@ -24,7 +24,7 @@ import os
 import re
 import shutil
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
 
@@ -406,8 +406,13 @@ class SearchIndex:
 
     # --- the contract ----------------------------------------------------------------------------
 
-    def add(self, docs: Iterable[IndexDoc]) -> int:
-        """Index (or re-index) documents by id in one commit; returns how many were written."""
+    def add(self, docs: Iterable[IndexDoc], *, new: Container[str] = frozenset()) -> int:
+        """Index (or re-index) documents by id in one commit; returns how many were written.
+
+        ``new``: ids the caller knows the index does not hold (articles new to the library):
+        they are added without looking for an old version, which costs a lookup in every
+        segment per document.
+        """
         pending: dict[str, IndexDoc] = {}
         for doc in docs:
             if not isinstance(doc.id, str) or not doc.id or _SURROGATE.search(doc.id):
@@ -416,10 +421,17 @@ class SearchIndex:
         if not pending:
             return 0
         with self._lock, self._writing("adding articles") as w:
-            replace = bool(w.segments)  # an empty index has nothing to replace
+            # an empty index has nothing to replace; one searcher serves every lookup (Whoosh
+            # would open one over all segments per document)
+            old = [i for i in pending if i not in new] if w.segments else []
+            if old:
+                searcher = w.searcher()
+                try:
+                    for doc_id in old:
+                        w.delete_by_term("id", doc_id, searcher=searcher)
+                finally:
+                    searcher.close()
             for doc in pending.values():
-                if replace:
-                    w.delete_by_term("id", doc.id)
                 w.add_document(**_fields_of(doc))
         return len(pending)
 

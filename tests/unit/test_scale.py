@@ -1,0 +1,67 @@
+"""A big library stays cheap to grow: new articles are added to the search index without looking
+for old versions of them (a lookup in every segment per article); changed ones still replace."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from index import Library
+from index.search import IndexDoc, SearchIndex
+from index.search import writer as search_writer
+
+
+@pytest.fixture
+def lookups(monkeypatch):
+    """The ids the index writer looked up to replace."""
+    seen: list[str] = []
+    real = search_writer.SegmentWriter.delete_by_term
+
+    def spy(self, fieldname, text, searcher=None):
+        seen.append(text)
+        return real(self, fieldname, text, searcher=searcher)
+
+    monkeypatch.setattr(search_writer.SegmentWriter, "delete_by_term", spy)
+    return seen
+
+
+def test_new_ids_are_added_and_known_ones_replaced(tmp_path, lookups):
+    ix = SearchIndex(tmp_path / "index")
+    ix.add([IndexDoc("a", "Copper", "copper prices rose")])
+    ix.add([IndexDoc("b", "Tin", "tin prices fell"), IndexDoc("c", "Zinc", "zinc steady")],
+           new={"b", "c"})
+    assert lookups == []
+    ix.add([IndexDoc("a", "Copper", "copper prices slumped")])  # an update: the old one goes
+    assert lookups == ["a"]
+    assert ix.count() == 3
+    hits, total, _ = ix.search("copper")
+    assert total == 1 and [h.id for h in hits] == ["a"]
+    assert ix.search("rose")[1] == 0 and ix.search("slumped")[1] == 1
+
+
+def _write(path, records):
+    path.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+
+
+def test_importing_new_articles_replaces_nothing_and_a_change_replaces_one(
+    seed_library, tmp_path, lookups
+):
+    feed = tmp_path / "wire.jsonl"
+    records = [
+        {"id": "wire-1", "title": "Copper output", "body": "Chile said copper output rose."},
+        {"id": "wire-2", "title": "Tin talks", "body": "Bolivia held tin talks in La Paz."},
+    ]
+    _write(feed, records)
+    with Library.open(seed_library) as lib:
+        before = lib.count()
+        assert lib.add([feed], jobs=1).added == 2
+        assert lookups == []
+        records[1]["body"] = "Bolivia ended tin talks in Sucre."
+        _write(feed, records)
+        report = lib.add([feed], jobs=1)
+        assert (report.added, report.updated) == (0, 1)
+        assert lookups == ["wire-2"]
+        assert lib.count() == before + 2
+        assert [h.id for h in lib.search("sucre").hits] == ["wire-2"]
+        assert lib.search("paz").total == 0
