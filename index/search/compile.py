@@ -46,6 +46,8 @@ MAX_ALIASES = 100
 MAX_EXPANSION = 300
 #: Up to this many expanded words are scored one by one; more match with one constant score.
 _SCORED_EXPANSION = 8
+#: Words as written a wildcard or fuzzy term may expand to (several share a stem).
+_WRITTEN_EXPANSION = 4 * MAX_EXPANSION
 
 _NOTHING = query.Term("id", "\x00")  # matches no document (ids are never NUL)
 
@@ -230,13 +232,14 @@ class Compiler:
             f"(over {MAX_EXPANSION}); add letters to narrow it"
         )
 
-    def _expanded(self, words: Callable[[], Iterable[str | bytes]], shown: str) -> set[str]:
+    def _expanded(self, words: Callable[[], Iterable[str | bytes]], shown: str,
+                  limit: int = MAX_EXPANSION) -> set[str]:
         """The indexed words ``words()`` yields; a damaged lexicon is a LibraryError."""
         out: set[str] = set()
         try:
             for w in words():
                 out.add(w.decode("utf-8") if isinstance(w, bytes) else w)
-                if len(out) > MAX_EXPANSION:
+                if len(out) > limit:
                     raise self._too_many(shown)
         except ReaderError:
             raise
@@ -270,28 +273,25 @@ class Compiler:
         if len(letters) < 2:
             return None  # "*", "a*": nothing to search on
         head = re.split(r"[*?]", pattern, maxsplit=1)[0]
-        regexes = [re.compile(_wild_regex(pattern))]
-        heads = [head]
-        if re.fullmatch(r"[^*?]+\*", pattern):
-            stemmed = porter_stem(head)
-            if stemmed != head and len(stemmed) >= 2:
-                # "terrorism*" must also find the indexed stem "terror"
-                regexes.append(re.compile(re.escape(stemmed) + ".*"))
-                heads.append(stemmed)
+        rx = re.compile(_wild_regex(pattern))
+        # Matched against the words as written ("militan*", "beij?ng"), then searched by their
+        # stems in the fields asked for, so scoring and fields work as for a typed word.
+        written = self._expanded(partial(_matching, self.reader, "written", head, rx), value,
+                                 limit=_WRITTEN_EXPANSION)
+        return self._stems_of(written, value, fieldnames, marks)
+
+    def _stems_of(self, written: set[str], shown: str, fieldnames: tuple[str, ...],
+                  marks: Marks | None) -> query.Query:
+        """Search written words by their index terms in ``fieldnames`` (and mark them)."""
+        stems = {term_of(w) for w in written} - {""}
+        if len(stems) > MAX_EXPANSION:
+            raise self._too_many(shown)
         clauses = []
         for f in fieldnames:
-            words: set[str] = set()
-            for h, rx in zip(heads, regexes, strict=True):
-                words |= self._expanded(partial(_matching, self.reader, f, h, rx), value)
-            if len(words) > MAX_EXPANSION:
-                raise self._too_many(value)
-            clauses.append(self._any_of(f, sorted(words)))
+            clauses.append(self._any_of(f, sorted(s for s in stems if (f, s) in self.reader)))
         if marks is not None:
-            marks.patterns.extend(regexes)
-            if head:
-                marks.anchors.update(anchor(h) for h in heads)
-            else:
-                marks.scan_all = True
+            marks.words.update(stems)
+            marks.anchors.update(anchor(s) for s in stems)
         return self._join(clauses)
 
     def fuzzy(
@@ -308,21 +308,13 @@ class Compiler:
         dist = max(1, min(dist, 2))
         if len(low) < 4:
             dist = 0  # fuzzy on a short word finds noise; search it as written
-        clauses = []
-        for f in fieldnames:
-            found: set[str] = set()
-            for form in {low, term}:
-                if dist:
-                    near = partial(self.reader.terms_within, f, form, dist, prefix=1)
-                    found |= self._expanded(near, value)
-                else:
-                    found.add(form)
-            # fuzzy words score like plain ones (there are few of them), best match first
-            clauses.append(self._any_of(f, sorted(found)))
-            if marks is not None and f == "body":
-                marks.words.update(found)
-                marks.anchors.update(anchor(w) for w in found)
-        return self._join(clauses)
+        # Words as written within ``dist`` letters ("militnts~" finds "militants"), searched by
+        # their stems; fuzzy words score like plain ones (there are few of them).
+        written = {low}
+        if dist:
+            near = partial(self.reader.terms_within, "written", low, dist, prefix=1)
+            written |= self._expanded(near, value, limit=_WRITTEN_EXPANSION)
+        return self._stems_of(written, value, fieldnames, marks)
 
     def entity(self, name: str, negated: bool) -> query.Query:
         keys = self.entity_keys(name)

@@ -588,6 +588,8 @@ def _fields_of(doc: IndexDoc) -> dict[str, object]:
         out["source"] = safe_text(doc.source)
     if doc.author:
         out["author"] = safe_text(doc.author)
+    out["written"] = "\n".join(
+        str(out[f]) for f in ("title", "body", "source", "author") if out.get(f))
     keys = sorted({normalize_key(k) for k in doc.keys if k} - {""})
     if keys:
         out["keys"] = ",".join(keys)

@@ -16,7 +16,7 @@ from index.search.analysis import WORD, term_of
 
 __all__ = ["SCHEMA", "SCHEMA_VERSION"]
 
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 
 
 class _Analyzer(Tokenizer):
@@ -83,6 +83,24 @@ class _Positions(formats.Positions):
             yield term, len(poslist), len(poslist) * boost, encode(poslist)
 
 
+class _Written(formats.Existence):
+    """The words of a document as written (lowercase, not stemmed), without positions: the
+    vocabulary wildcards and fuzzy terms are matched against ("militan*" must find "militants",
+    whose stem "milit" it does not match)."""
+
+    def word_values(self, value, analyzer, **kwargs):
+        words = {w.lower() for w in WORD.findall(value) if 2 <= len(w) <= 60}
+        boost = self.field_boost
+        return ((w, 1, boost, b"") for w in words)
+
+
+def _written_field() -> fields.TEXT:
+    f = fields.TEXT(analyzer=_Analyzer(), phrase=False)
+    f.format = _Written()
+    f.scorable = False  # never scored: only its lexicon is read
+    return f
+
+
 def _text_field(boost: float = 1.0) -> fields.TEXT:
     f = fields.TEXT(analyzer=_Analyzer(), field_boost=boost)
     f.format = _Positions(field_boost=boost)
@@ -95,6 +113,7 @@ class _Schema(fields.SchemaClass):
     body = _text_field()
     source = _text_field()
     author = _text_field()
+    written = _written_field()  # title, body, source and author as written: see _Written
     keys = fields.KEYWORD(commas=True, lowercase=True)  # normalized entity keys
     types = fields.KEYWORD(commas=True, lowercase=True)  # entity labels present
     lang = fields.ID()  # ISO 639-1 code of the text, lowercase ("en", "ja"); absent when unknown
