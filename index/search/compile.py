@@ -278,12 +278,24 @@ class Compiler:
         # stems in the fields asked for, so scoring and fields work as for a typed word.
         written = self._expanded(partial(_matching, self.reader, "written", head, rx), value,
                                  limit=_WRITTEN_EXPANSION)
-        return self._stems_of(written, value, fieldnames, marks)
+        # The stems themselves too: "tar?ff" finds "tariffs" (stem "tariff"), "terrorism*" the
+        # stem "terror".
+        stems: set[str] = set()
+        heads, regexes = [head], [rx]
+        if re.fullmatch(r"[^*?]+\*", pattern):
+            stemmed = porter_stem(head)
+            if stemmed != head and len(stemmed) >= 2:
+                regexes.append(re.compile(re.escape(stemmed) + ".*"))
+                heads.append(stemmed)
+        for f in fieldnames:
+            for h, r in zip(heads, regexes, strict=True):
+                stems |= self._expanded(partial(_matching, self.reader, f, h, r), value)
+        return self._stems_of(written, value, fieldnames, marks, stems)
 
     def _stems_of(self, written: set[str], shown: str, fieldnames: tuple[str, ...],
-                  marks: Marks | None) -> query.Query:
+                  marks: Marks | None, also: set[str] = frozenset()) -> query.Query:
         """Search written words by their index terms in ``fieldnames`` (and mark them)."""
-        stems = {term_of(w) for w in written} - {""}
+        stems = ({term_of(w) for w in written} | also) - {""}
         if len(stems) > MAX_EXPANSION:
             raise self._too_many(shown)
         clauses = []
