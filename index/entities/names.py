@@ -414,6 +414,14 @@ _PLACE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 TEAM = " (team)"
+_NOT_TEAMS = frozenset({"times", "news", "post", "express", "airways", "bros", "sciences"})
+
+
+def _team_like(name: str) -> bool:
+    """A plural last word that is no firm's: "Saints", "Red Sox", "Colts"; not "Industries"."""
+    last = name.split()[-1].lower().strip(".,")
+    plural = last.endswith("s") or last in ("sox", "heat", "magic", "jazz", "thunder")
+    return plural and last not in FIRM_WORDS and last not in _NOT_TEAMS and not is_firm(name)
 
 
 def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
@@ -423,8 +431,11 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     team of that place it knows."""
     places = {k for k, m in zip(keys, mentions) if m.label == "GPE"}
     here: dict[str, set[str]] = {}
+    sporting = any(_TEAM_AFTER.match(text, m.end) for m in mentions if m.label == "GPE")
     for m, k in zip(mentions, keys):
-        if m.label == "ORG" and " " in k:
+        # Only a team's name lends its place: "New Orleans Saints", "Boston Red Sox", in a
+        # story where some place plays; never "New York Stock Exchange" or "New York Times".
+        if sporting and m.label == "ORG" and " " in k and _team_like(m.text):
             for place in places:
                 if k.startswith(place + " "):
                     here.setdefault(place, set()).add(k)

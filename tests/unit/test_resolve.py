@@ -508,3 +508,14 @@ def test_a_firm_is_never_a_person_and_a_tables_label_is_no_entity():
     assert res.entity_of["johnson"] != res.entity_of["manuel johnson"]
     assert res.entities[res.entity_of["chemlawn"]].label == "ORG"
     assert "us dlrs" not in res.entity_of
+
+
+def test_a_firm_or_exchange_named_after_a_place_takes_no_mention_of_the_place():
+    text = "The New York Stock Exchange rose. Traders in New York said New York led gains."
+    found = mentions(
+        text, ("New York Stock Exchange", "ORG"), ("New York", "GPE"), ("New York", "GPE")
+    )
+    assert local_keys(text, found)[1:] == ["new york", "new york"]
+    text = "Thailand Smelting and Refining Co said Thailand won a contract."
+    found = mentions(text, ("Thailand Smelting and Refining Co", "ORG"), ("Thailand", "GPE"))
+    assert local_keys(text, found)[1] == "thailand"
