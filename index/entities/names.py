@@ -404,9 +404,13 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
 
 #: After a place, words that make it a sports team: "Boston manager", "England beat Samoa".
 _TEAM_AFTER = re.compile(
-    r"(?:'s?|’s?)?\s+(?:coach|manager|captain|quarterback|skipper|star|brass|lineup|offense"
-    r"|defense|defence|fans|president|beat|defeated|won|lost|signed|picked|placed|plays|played"
-    r"|finished|replaced|prepares|rallied|scored|trails|leads)\b"
+    r"(?:'s?|’s?)?\s+(?:(?:coach|manager|captain|quarterback|skipper|star|brass|lineup|offense"
+    r"|defense|defence|fans|president)\b|(?:beat|defeated|edged|routed|blanked|plays)\s+(?:the\s+)?[A-Z])"
+)
+_SPORT = re.compile(
+    r"\b(?:season|playoffs?|league|innings|touchdowns?|quarterback|pitcher|striker|roster"
+    r"|wild[- ]card|coach|rushing|home run|free agent|championship|tournament)\b",
+    re.IGNORECASE,
 )
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|from|to|near|into|of|across|outside|around|throughout|for|and|or)\s+(?:the\s+)?$"
@@ -431,7 +435,9 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     team of that place it knows."""
     places = {k for k, m in zip(keys, mentions) if m.label == "GPE"}
     here: dict[str, set[str]] = {}
-    sporting = any(_TEAM_AFTER.match(text, m.end) for m in mentions if m.label == "GPE")
+    sporting = _SPORT.search(text) is not None or any(
+        _TEAM_AFTER.match(text, m.end) for m in mentions if m.label == "GPE"
+    )
     for m, k in zip(mentions, keys):
         # Only a team's name lends its place: "New Orleans Saints", "Boston Red Sox", in a
         # story where some place plays; never "New York Stock Exchange" or "New York Times".

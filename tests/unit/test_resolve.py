@@ -454,7 +454,7 @@ def test_a_users_merge_is_its_own_evidence():
 
 
 def test_a_place_that_plays_is_its_team_and_the_city_stays_the_city():
-    text = "The New Orleans Saints won. New Orleans picked up Wynn. He lives in New Orleans."
+    text = "The New Orleans Saints won. New Orleans picked up Wynn for the playoffs. He lives in New Orleans."
     found = mentions(
         text, ("New Orleans Saints", "ORG"), ("New Orleans", "GPE"), ("New Orleans", "GPE")
     )
