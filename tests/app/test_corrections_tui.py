@@ -1,0 +1,112 @@
+"""Corrections one key from the selected entity, and their undo: the article's marks and n/N
+counts, the panel and the header show the new graph at once, with no ctrl+r (issue 11)."""
+
+from __future__ import annotations
+
+import pytest
+
+from index import Library
+from reader.dialogs.ask_dialog import AskDialog
+from reader.dialogs.entity_finder import EntityFinder
+from reader.screens.main_screen import MainScreen
+from reader.widgets.article_view import ArticleView
+from reader.widgets.crossref_panel import CrossRefPanel
+from tests.app.helpers import open_by_search, screen_text, select_entity, settle, status
+from tests.conftest import REUTERS_TITLE, SCMP_TITLE
+
+pytestmark = [pytest.mark.model, pytest.mark.anyio]
+
+WIDE = (160, 48)
+
+
+def marks(app, name: str) -> int:
+    """How many mentions the open article marks as the entity named ``name``."""
+    view = app.screen.query_one(ArticleView)
+    return sum(1 for m in view._mentions if m.name == name)
+
+
+def panel(app) -> CrossRefPanel:
+    return app.screen.query_one(CrossRefPanel)
+
+
+async def test_t_detaches_a_mention_and_u_puts_it_back(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "kazakhstan", SCMP_TITLE)
+        await select_entity(pilot, "Wang Yi")
+        await pilot.press("n", "n")  # the first "Wang" (the third mention)
+        assert status(app) == "Wang Yi · mention 3 of 5"
+        await pilot.press("t")
+        await settle(pilot)
+        assert marks(app, "Wang Yi") == 4 and marks(app, "Wang") == 1
+        assert status(app) == "Wang · mention 1 of 1"
+        assert panel(app).entity.name == "Wang" and panel(app).entity.mentions == 1
+        assert "fix: m merge · t detach" in screen_text(app)  # the keys under the evidence
+        await pilot.press("u")
+        await settle(pilot)
+        assert marks(app, "Wang Yi") == 5 and status(app) == "Wang Yi · mention 3 of 5"
+        assert panel(app).entity.mentions == 5
+        with Library.open(seed_library, create=False) as lib:
+            assert lib.decisions() == []
+
+
+async def test_m_merges_into_an_entity_found_by_typing(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
+        await select_entity(pilot, "Cheng Guoping")
+        await pilot.press("m")
+        await settle(pilot)
+        assert isinstance(app.screen, EntityFinder)
+        await pilot.press(*"hng mng")  # fuzzy: Huang Ming
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        assert marks(app, "Huang Ming") == 2 and marks(app, "Cheng Guoping") == 0
+        assert panel(app).entity.name == "Huang Ming" and panel(app).entity.mentions == 2
+        assert status(app).startswith("Huang Ming · mention ")
+        await pilot.press("u")
+        await settle(pilot)
+        assert marks(app, "Huang Ming") == 1 and marks(app, "Cheng Guoping") == 1
+
+
+async def test_r_renames_and_l_relabels_in_place(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "kazakhstan", SCMP_TITLE)
+        await select_entity(pilot, "Wang Yi")
+        await pilot.press("R")
+        await settle(pilot)
+        assert isinstance(app.screen, AskDialog)
+        app.screen.query_one("#ask-input").value = ""
+        await pilot.press(*"FM Wang", "enter")
+        await settle(pilot)
+        assert marks(app, "FM Wang") == 5 and panel(app).entity.name == "FM Wang"
+        assert "FM Wang" in screen_text(app)
+        await pilot.press("L")
+        await settle(pilot)
+        await pilot.press("down", "enter")  # PERSON -> ORG
+        await settle(pilot)
+        assert panel(app).entity.label == "ORG"
+        await pilot.press("u", "u")
+        await settle(pilot)
+        assert marks(app, "Wang Yi") == 5 and panel(app).entity.label == "PERSON"
+
+
+async def test_i_ignores_a_name_in_this_article_only(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
+        await select_entity(pilot, "Xinjiang")
+        china = marks(app, "Xinjiang")
+        assert china > 1
+        await pilot.press("i")
+        await settle(pilot)
+        assert marks(app, "Xinjiang") == 0
+        assert app.screen.query_one(ArticleView).entity is None
+        assert "Xinjiang" not in [e.name for e in panel(app).entities]
+        with Library.open(seed_library, create=False) as lib:
+            assert lib.entity("Xinjiang").articles == 1  # the other article keeps it
+        await pilot.press("u")
+        await settle(pilot)
+        assert marks(app, "Xinjiang") == china
