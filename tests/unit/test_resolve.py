@@ -64,6 +64,8 @@ def stats(key: str, forms: dict[str, int], labels: dict[str, int], articles: int
         ["Mt Cook", "Mount Cook", "Mt. Cook"],
         ["George H. W. Bush", "George H.W. Bush"],
         ["Merrill Lynch and Co", "Merrill Lynch & Co.", "Merrill Lynch"],
+        ["Calif.", "California"],
+        ["N.J.", "New Jersey"],
     ],
 )
 def test_normalize_folds_variants_to_one_key(names):
