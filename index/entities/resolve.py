@@ -179,7 +179,9 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                     # "AMC" counts the Corp of "American Motors Corp"; no "Inc" is an initial
                     # (First Boston Inc is not the FBI)
                     corp = form[len(plain) :].strip().lower().startswith("co")
-                    for letters in {initials(form) if corp else "", initials(plain)} - {""}:
+                    variants = {initials(form) if corp else "", initials(plain)}
+                    variants.add(initials(_of_form(plain)))  # "USDA": U.S. Department of Agriculture
+                    for letters in variants - {""}:
                         by_initials.setdefault(letters, set()).add(key)
             head, _, rest = key.partition(" ")
             if " " in rest and top.get(head) in ("GPE", "LOC") and country_key(head) is None:
@@ -382,6 +384,19 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
         k: why for k, why in groups.why.items() if k in entity_of and why[0] in entity_of
     }
     return Resolution(entity_of=entity_of, entities=entities, evidence=evidence)
+
+
+_BODIES = frozenset({"department", "ministry", "bureau", "office", "agency", "service"})
+
+
+def _of_form(name: str) -> str:
+    """ "U.S. Department Agriculture" for "U.S. Agriculture Department": the order whose
+    initials make the acronym ("USDA"); other names as they are."""
+    words = name.split()
+    if len(words) < 2 or words[-1].lower() not in _BODIES:
+        return name
+    lead = words[:1] if words[0].replace(".", "").upper() in ("US", "UK") else []
+    return " ".join([*lead, words[-1], *words[len(lead) : -1]])
 
 
 def _top_form(s: KeyStats) -> str:

@@ -521,3 +521,14 @@ def test_a_firm_or_exchange_named_after_a_place_takes_no_mention_of_the_place():
     text = "Thailand Smelting and Refining Co said Thailand won a contract."
     found = mentions(text, ("Thailand Smelting and Refining Co", "ORG"), ("Thailand", "GPE"))
     assert local_keys(text, found)[1] == "thailand"
+
+
+def test_usda_fits_the_agriculture_department_written_either_way():
+    res = resolve(
+        [
+            stats("agriculture department", {"U.S. Agriculture Department": 41}, {"ORG": 41}),
+            stats("usda", {"USDA": 44}, {"ORG": 44}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["usda"] == res.entity_of["agriculture department"]
