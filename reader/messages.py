@@ -138,3 +138,23 @@ class DemoReady(Message):
     """The demo library is built and open."""
 
     library: object = field(default=None)
+
+
+@dataclass
+class Corrected(Message):
+    """A correction of the entity graph was made (or undone): every view shows the new graph.
+
+    ``entity`` is the entity to select afterwards (None: none), ``text`` what to tell the user.
+    """
+
+    text: str
+    entity: str | None = None
+    error: bool = False
+
+
+@dataclass
+class EntitiesForFinder(Message):
+    """Every entity of the library, for the "merge into" / "detach into" finder."""
+
+    purpose: str  # "merge" or "detach"
+    entities: list = field(default_factory=list)

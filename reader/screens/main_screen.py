@@ -28,7 +28,9 @@ from reader.dialogs.entity_dialog import EntityDialog
 from reader.messages import (
     ArticleEntitiesLoaded,
     ArticleLoaded,
+    Corrected,
     CrossRefsLoaded,
+    EntitiesForFinder,
     EntityListReady,
     LibraryFailed,
     LibraryReloaded,
@@ -36,6 +38,8 @@ from reader.messages import (
     SearchDone,
 )
 from reader.screens.briefing_actions import BriefingActions
+from reader.screens.correction_actions import BINDINGS as CORRECTION_KEYS
+from reader.screens.correction_actions import CorrectionActions
 from reader.screens.navigation import Trail
 from reader.session import PinAdded, Session
 from reader.widgets.article_list import ArticleList
@@ -68,6 +72,7 @@ class MainScreen(Screen[None]):
         Binding("ctrl+l", "focus_list", "List", show=False, id="main.list"),
         Binding("P", "briefing", "Briefing", id="main.briefing"),
         Binding("ctrl+e", "export_brief", "Export briefing", id="main.export"),
+        *CORRECTION_KEYS,
     ]
 
     def __init__(
@@ -97,6 +102,7 @@ class MainScreen(Screen[None]):
         self._debounce: Timer | None = None
         self.session = Session(library, self)
         self.briefing = BriefingActions(self)
+        self.corrections = CorrectionActions(self)
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -494,3 +500,32 @@ class MainScreen(Screen[None]):
 
     def on_pin_added(self, message: PinAdded) -> None:
         self.briefing.pinned(message)
+
+    # --- corrections of the entity graph (CorrectionActions) --------------------------------
+    def action_correct(self, what: str) -> None:
+        self.corrections.run(what)
+
+    def on_entities_for_finder(self, message: EntitiesForFinder) -> None:
+        self.corrections.finder(message)
+
+    def on_corrected(self, message: Corrected) -> None:
+        """Show the new graph at once: the article's marks and counts, the panel, the results
+        and the header's counts."""
+        if message.error:
+            self._status(message.text)
+            self.notify(message.text, severity="warning", markup=False)
+            return
+        self.session.forget()
+        self.notify(message.text, markup=False, timeout=4)
+        place = self.view.place()
+        if place is not None:
+            self._open(
+                place.article_id,
+                entity=message.entity,
+                cursor=place.cursor if message.entity else None,
+                scroll_y=place.scroll_y,
+                push=False,
+            )
+        if self.articles.mode == "results":
+            self._run_search()
+        self.reload(quiet=True)

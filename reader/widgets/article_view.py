@@ -212,6 +212,15 @@ class ArticleView(PaintedView, can_focus=True):
             return self._cursor[0]
         return self._offset_at_line(max(round(self.scroll_y), len(self._head)))
 
+    def selected_mention(self, entity: str | None = None) -> Mention | None:
+        """The mention under the cursor, else the first of ``entity`` (default: the selected)."""
+        if self._cursor is not None:
+            index = self._mention_index(self._cursor)
+            if index is not None:
+                return self._mentions[index]
+        entity = entity or self.entity
+        return next((m for m in self._mentions if m.entity == entity), None)
+
     @property
     def mention_count(self) -> int:
         return len(self._mentions)

@@ -26,6 +26,10 @@ from reader.widgets.colours import LABEL_NAMES, label_variable
 from reader.wording import plural
 
 
+#: The correction keys (reader.screens.correction_actions), under the evidence line.
+CORRECTION_KEYS = "m merge · t detach · S split · R rename · L type · i/I ignore · u undo"
+
+
 def when(date: str | None) -> str:
     return (date or "")[:10]
 
@@ -239,6 +243,7 @@ class CrossRefPanel(Vertical):
         )
         if evidence:
             parts.append(Content.styled(f"\nwhy: {safe_line(evidence)}", "dim"))
+        parts.append(Content.styled(f"\nfix: {CORRECTION_KEYS}", "dim"))
         self._head(Content.assemble(*parts))
         items = [(self._crossref_prompt(crossref, colour), True) for crossref in crossrefs]
         if not crossrefs:
