@@ -40,6 +40,7 @@ from index.private import open_private, private_dir, private_file
 from index.safe import safe_line, safe_text
 from index.search.analysis import normalize_key
 from index.search.compile import Compiler
+from index.search.count import count
 from index.search.query import parse, quote
 from index.search.records import IndexDoc, RawHit
 from index.search.schema import SCHEMA, SCHEMA_VERSION
@@ -505,7 +506,9 @@ class SearchIndex:
                 if sort == "date":
                     kwargs["sortedby"] = sorting.FieldFacet("when", reverse=True)
                 results = s.search(compiled, **kwargs)
-                total = len(results)
+                total = count(s, compiled)  # apart, from posting blocks: Whoosh's walk is slow
+                if total is None:
+                    total = len(results)
                 # Sorted by date, Whoosh's "score" is the sort key: report no relevance then.
                 found = [
                     (r["id"], float(r.score or 0.0) if sort == "relevance" else 0.0)

@@ -65,3 +65,23 @@ def test_importing_new_articles_replaces_nothing_and_a_change_replaces_one(
         assert lib.count() == before + 2
         assert [h.id for h in lib.search("sucre").hits] == ["wire-2"]
         assert lib.search("paz").total == 0
+
+
+def test_the_total_counts_live_matches_once_across_segments(tmp_path):
+    """The total is counted apart from the ranking (from the posting lists): each matching
+    article once, replaced and removed versions not at all, whatever the segments."""
+    from index.search.count import count
+
+    ix = SearchIndex(tmp_path / "index")
+    ix.add([IndexDoc("a", "Copper", "copper prices rose"), IndexDoc("b", "Tin", "tin prices fell")])
+    ix.add([IndexDoc("c", "Metals", "copper and tin steady")], new={"c"})
+    ix.add([IndexDoc("a", "Zinc", "zinc prices rose")])  # replaces a: its copper is gone
+    ix.add([IndexDoc("d", "Copper wire", "copper wire exports")], new={"d"})
+    ix.delete(["d"])
+    expected = {"copper": 1, "prices": 2, "copper OR tin": 2, "tin prices": 1, "rose": 1,
+                "title:zinc": 1, "lead": 0, "copper NOT tin": 0, '"prices rose"': 1}
+    assert {q: ix.search(q)[1] for q in expected} == expected
+    with ix._reading("testing") as searcher:
+        for q in ("copper", "prices", "copper OR tin", "tin prices"):
+            _, compiled = ix._compile(q, lambda name: [name], None)
+            assert count(searcher, compiled) == len(searcher.search(compiled)) == expected[q]
