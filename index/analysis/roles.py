@@ -49,6 +49,15 @@ _PRE = frozenset(
 #: Role heads (data/role-nouns.txt) and the news agencies (data/agencies.txt): "Reuters" is
 #: where a story came from, never a part of a title ("told Reuters Finance Secretary ...").
 _ROLE_NOUNS = frozenset(w.lower() for w in words("role-nouns.txt"))
+#: What an organisation can be: the kinds of organisation (the file's second part) and the
+#: parts a firm plays in a deal ("Piedmont suitor", "lead manager").
+_ORG_NOUNS = frozenset(
+    w.lower() for w in words("role-nouns.txt")[words("role-nouns.txt").index("company") :]
+) | frozenset(
+    "suitor parent owner shareholder stockholder investor bidder buyer seller rival partner "
+    "member operator developer producer manufacturer maker lender trader dealer broker "
+    "manager leader champion creator designer supplier publisher player".split()
+)
 _AGENCIES = frozenset(
     part.strip().lower() for line in words("agencies.txt") for part in line.split("=")
 )
@@ -86,7 +95,7 @@ def roles(
         names = win.tokens(m.start, m.end)
         if not names:
             continue
-        for span in (_title_before(win, names, m, others), _apposition_after(win, names, others)):
+        for span in (_title_before(win, names, m, others), _apposition_after(win, names, others, m.label)):
             if span is not None and is_role(text[span[0] : span[1]]):
                 found.append(Role(text[span[0] : span[1]], m.doc, span[0], span[1], m.entity))
     return merge_roles(found)
@@ -132,10 +141,13 @@ def _label(win: Window, tok: Token, others: Sequence[Mention], *, names: bool = 
     return ""
 
 
-def role_word(word: str) -> bool:
-    """Can ``word`` head a role ("Minister", "vice-chairman", "economist", "unit")?"""
+def role_word(word: str, label: str = "PERSON") -> bool:
+    """Can ``word`` head a role ("Minister", "vice-chairman", "economist", "unit")? An
+    organisation's role is a kind of organisation or a part in a deal, never an office."""
     w = word.lower().rstrip(".")
     parts = [p for p in re.split(r"[-‐]", w) if p]
+    if label == "ORG":
+        return any(p in _ORG_NOUNS for p in parts)
     return any(p in _ROLE_NOUNS or (len(p) > 5 and p.endswith("ist")) for p in parts)
 
 
@@ -182,7 +194,7 @@ def _title_before(
     head = top.text
     if top is near and len(run) > 2 and is_hyphen(run[1]):
         head = run[2].text + "-" + head  # "chairman-elect"
-    if not role_word(head):
+    if not role_word(head, m.label):
         return None  # "sweetened deal", "much support": no office, trade or kind named
     before = doc[run[-1].i - 1] if run[-1].i > 0 else None
     lowercase = not any(t.text[:1].isupper() for t in run)
@@ -193,7 +205,10 @@ def _title_before(
     begin = win.at(run[-1])
     # "Securities and Exchange Commission Chairman": a name cut by "and" is taken whole.
     owner_mention = next((o for o in others if o.start < begin < o.end), None)
-    if owner_mention is not None and owner_mention.label in ("GPE", "ORG", "NORP", "FAC"):
+    cut = owner_mention is not None and re.search(
+        r"\s(?:and|&)\s", win.doc.text[owner_mention.start - win.offset : begin - win.offset]
+    )
+    if cut and owner_mention.label in ("GPE", "ORG", "NORP", "FAC"):
         begin = owner_mention.start
     # "China's Foreign Minister": take the possessor along when it is a named entity.
     elif run[-1].i >= 2 and is_possessive(doc[run[-1].i - 1]):
@@ -245,9 +260,10 @@ def _trim_far_end(run: list[Token], named: Callable[[Token], bool]) -> None:
         break
 
 
-def _under_clause(tok: Token, head: Token) -> bool:
+def _under_clause(tok: Token, head: Token, stop: frozenset[int] = frozenset()) -> bool:
+    """Is ``tok`` inside a clause below ``head`` (the walk up also ends at ``stop``)?"""
     node = tok
-    while node.i != head.i and node.head.i != node.i:
+    while node.i != head.i and node.i not in stop and node.head.i != node.i:
         if node.dep_ in ("relcl", "acl", "advcl", "ccomp"):
             return True
         node = node.head
@@ -272,7 +288,7 @@ _DATE_WORDS = frozenset(
 
 
 def _apposition_after(
-    win: Window, names: list[Token], others: Sequence[Mention]
+    win: Window, names: list[Token], others: Sequence[Mention], label: str = "PERSON"
 ) -> tuple[int, int] | None:
     doc = win.doc
     comma = names[-1].i + 1
@@ -301,12 +317,16 @@ def _apposition_after(
     if _fronted(names[-1]):
         return None  # "In a filing with the SEC, the concern, which ...": the comma ends it
     end = head.i
-    for tok in head.subtree:
-        if tok.i <= head.i:
+    while end + 2 < len(doc) and is_hyphen(doc[end + 1]) and not doc[end].whitespace_:
+        end += 2  # "vice-president of GM": the compound is one word, its phrase follows
+    subtree = sorted({*head.subtree, *doc[end].subtree}, key=lambda t: t.i)
+    stop = frozenset({end, *(n.i for n in names)})
+    for tok in subtree:
+        if tok.i <= end:
             continue
         if tok.i != end + 1 or tok.text in {",", ";", "(", ")", "—", "–"} or tok.text in _BRACKETS:
             break
-        if _under_clause(tok, head) or tok.lower_ in _CUT_AT:
+        if _under_clause(tok, head, stop) or tok.lower_ in _CUT_AT:
             break
         end = tok.i
     after = doc[end + 1] if end + 1 < len(doc) else None
@@ -319,12 +339,14 @@ def _apposition_after(
         begin = doc[begin.i + 1]
     if begin.lower_ in _CLOSED or begin.text[:1] in _BRACKETS:
         return None  # "most of all in Xinjiang"
+    while end + 2 < len(doc) and is_hyphen(doc[end + 1]) and not doc[end].whitespace_:
+        end += 2  # "vice-president": the compound is one word
     last = doc[end]
     while last.i > begin.i and (last.is_punct or coarse_pos(last) in ("CCONJ", "ADP", "DET")):
         last = doc[last.i - 1]
     if coarse_pos(doc[last.i + 1] if last.i + 1 < len(doc) else last) == "CCONJ" and last.i < end:
         return None  # "principal shareholder of Pesch and": cut inside a name
-    if is_plural(head) or not role_word(_compound(doc, head)):
+    if is_plural(head) or not role_word(_compound(doc, head), label):
         return None  # "a symbol of strength", "coffee quotas": not what the name is
     if head.i == begin.i == last.i and head.text.isupper() and len(head.text) <= 6:
         return None  # "International Monetary Fund, IMF": an abbreviation, not a role

@@ -423,6 +423,11 @@ ROLE_CASES = {
     ("Growth was 2.5 pct growth rate Finance Minister Wang Yi said.", "wang"): ["Finance Minister"],
     ("White House Chief of Staff Huang Ming said it.", "huang"): ["White House Chief of Staff"],
     ("Huang Ming, a symbol of strength in a government, left.", "huang"): [],
+    ("Sales rose, Huang Ming, vice-president of the Foreign Ministry, told them.", "huang"): [
+        "vice-president of the Foreign Ministry"
+    ],
+    ("Xinhua, a unit of the Foreign Ministry, said so.", "xinhua"): ["unit of the Foreign Ministry"],
+    ("Xinhua, executive director of the Foreign Ministry, said so.", "xinhua"): [],
 }
 
 
