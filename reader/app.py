@@ -31,6 +31,31 @@ from reader.widgets.crossref_panel import CrossRefList
 from reader.widgets.search_box import SearchBox
 
 
+#: Bindings that move a cursor: the palette leaves them out.
+_MOVES = frozenset({"down", "up", "page_down", "page_up", "first", "last"})
+
+#: What the palette calls an action whose footer label is too short to say it by itself.
+PALETTE_NAMES = {
+    "search.leave": "Leave the search box",
+    "search.history_back": "Older query in the search box",
+    "search.history_forward": "Newer query in the search box",
+    "panel.leave": "Back to the article",
+    "panel.open": "Open the highlighted cross-reference",
+    "list.open": "Open the highlighted article",
+    "list.sort": "Sort the list (newest, title, relevance)",
+    "article.to_panel": "Go to the cross-references",
+    "article.clear": "Clear the selected entity",
+    "article.entities": "Entities of this article",
+    "article.dossier": "Dossier of the selected entity",
+    "panel.dossier": "Dossier of the selected entity",
+    "main.toggle_panel": "Show or hide the panel",
+    "main.list": "Go to the article list",
+    "main.search": "Search",
+    "main.back": "Back",
+    "main.forward": "Forward",
+}
+
+
 class ReaderApp(App[None]):
     """Opens on the library (or the welcome screen when it is empty)."""
 
@@ -175,20 +200,24 @@ class ReaderApp(App[None]):
         yield SystemCommand("Help", "Keys, query syntax and entity colours (?)", self.action_help)
         yield SystemCommand("Reload", "Read the library again (ctrl+r)", self.action_reload)
         seen: set[str] = {"app.quit", "app.help", "app.commands", "app.reload"}
+        names: set[str] = {"Help", "Reload", "Quit"}
         for node in [screen, *screen.query("*")]:
             for binding in Binding.make_bindings(getattr(type(node), "BINDINGS", [])):
                 ident = binding.id or f"{type(node).__name__}.{binding.action}"
                 if not binding.description or ident in seen or not node.display:
                     continue
+                if ident.rsplit(".", 1)[-1] in _MOVES:
+                    continue  # j/k and the like: keys to press, not commands to look up
+                name = PALETTE_NAMES.get(ident, binding.description)
                 seen.add(ident)
-                where = type(node).__name__
-                keys = self.get_key_display(binding)
+                if name in names:  # "Dossier" from the article and from the panel: once
+                    continue
+                names.add(name)
                 yield SystemCommand(
-                    binding.description,
-                    f"{where} · key {keys}",
+                    name,
+                    f"key {self.get_key_display(binding)}",
                     partial(self.run_action, binding.action, node),
                 )
-
 
 def run_app(library_path: Path, demo: bool = False) -> None:
     """Open the library at ``library_path`` and run the reader until the user quits.

@@ -110,3 +110,24 @@ async def test_i_ignores_a_name_in_this_article_only(make_app, seed_library):
         await pilot.press("u")
         await settle(pilot)
         assert marks(app, "Xinjiang") == china
+
+
+async def test_the_command_palette_names_actions_as_a_user_would_and_finds_merge(
+    make_app, seed_library
+):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
+        commands = list(app.get_system_commands(app.screen))
+        titles = [c.title for c in commands]
+        assert len(titles) == len(set(titles)), titles
+        internal = ("SearchBox", "CrossRefList", "ArticleView", "ArticleList", "MainScreen")
+        assert not [c for c in commands if any(w in c.title + c.help for w in internal)]
+        assert {"Merge into…", "Undo last correction", "Leave the search box"} <= set(titles)
+        await pilot.press("ctrl+p")
+        await settle(pilot)
+        await pilot.press(*"merge")
+        await pilot.pause(0.5)
+        await settle(pilot)
+        assert "Merge into…" in screen_text(app)
+        assert "key m" in screen_text(app)

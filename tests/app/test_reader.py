@@ -324,7 +324,7 @@ async def test_command_palette_offers_the_article_actions(make_app, seed_library
     async with app.run_test(size=WIDE) as pilot:
         await settle(pilot)
         titles = [command.title for command in app.get_system_commands(app.screen)]
-        for wanted in ("Next mention", "Search", "Entities", "Help", "Quit", "Back"):
+        for wanted in ("Next mention", "Search", "Entities of this article", "Help", "Quit", "Back"):
             assert wanted in titles
 
 
