@@ -4,6 +4,13 @@ sentence's start, not in a title-case headline)."""
 
 from __future__ import annotations
 
+import uuid
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from index import Library
 from index.ingest import propagate as P
 from index.ingest.nlp import RawMention
 
@@ -82,3 +89,57 @@ def test_spread_across_texts_links_a_surname_to_its_full_name():
         ("Alexander Vindman", "alexander vindman"), ("Vindman", "alexander vindman")
     ]
     assert [(x.text, x.label) for x in out[1]] == [("Vindman", "PERSON")]
+
+
+# --- the pass over a library: any order of imports ends the same -----------------------------
+STORIES = {
+    "a.txt": "Minister Zorblax spoke in Kelvar on Monday. Officials met.\n",
+    "b.txt": "Critics said Zorblax lied about Kelvar, and Zorblax denied it.\n",
+    "c.txt": "Envoy Quennel met Minister Zorblax. Later Quennel flew home.\n",
+    "d.txt": "Traders said Quennel and Zorblax would meet. Nothing else happened.\n",
+}
+
+
+@pytest.fixture
+def ruled_library(monkeypatch):
+    """``reader add`` with a rule-based recogniser: it finds "Zorblax" and "Quennel" only after
+    a title, and "Kelvar" only in a.txt's sentence; the rest is propagation's."""
+    from index.ingest import recognizer
+    from tests.unit.test_nlp import ruler_pipeline
+
+    nlp = ruler_pipeline({"PERSON": ["Minister Zorblax", "Envoy Quennel"], "GPE": ["Kelvar on"]})
+    monkeypatch.setattr(recognizer, "local_model", lambda: nlp)
+
+
+def library_state(lib) -> tuple:
+    mentions = sorted((m.doc, m.start, m.end, m.text, m.name, m.label) for m in lib.mentions())
+    entities = sorted((e.name, e.label, e.mentions, e.articles) for e in lib.entities())
+    return mentions, entities
+
+
+def import_in(tmp_path, batches: list[list[str]]) -> tuple:
+    folder = tmp_path / "files"
+    folder.mkdir(exist_ok=True)
+    for name, text in STORIES.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    library = tmp_path / f"lib-{uuid.uuid4().hex}"
+    with Library.open(library) as lib:
+        for batch in batches:
+            lib.add([folder / n for n in batch], jobs=1)
+        return library_state(lib)
+
+
+def test_names_found_by_the_pass_in_one_import(tmp_path, ruled_library):
+    mentions, entities = import_in(tmp_path, [sorted(STORIES)])
+    assert ("b", 13, 20, "Zorblax", "Zorblax", "PERSON") in mentions
+    assert ("Zorblax", "PERSON", 5, 4) in entities
+    assert ("Quennel", "PERSON", 3, 2) in entities
+    assert ("Kelvar", "GPE", 2, 2) in entities
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(sorted(STORIES)), cuts=st.sets(st.integers(1, 3), max_size=3))
+def test_any_order_of_imports_gives_the_same_entities(tmp_path, ruled_library, order, cuts):
+    bounds = [0, *sorted(cuts), len(order)]
+    batches = [order[a:b] for a, b in zip(bounds, bounds[1:])]
+    assert import_in(tmp_path, batches) == import_in(tmp_path, [sorted(STORIES)])
