@@ -152,6 +152,9 @@ def _fold(name: str) -> str:
         words.pop()
     if len(words) > 2 and words[0] == "us":  # "U.S. Surgeon General" = "Surgeon General"
         del words[0]
+    if len(words) > 2 and words[0] in ("department", "ministry") and words[1] == "of":
+        # "Department of Agriculture" = "Agriculture Department"
+        words = [w for w in words[2:] if w != "the"] + [words[0]]
     return " ".join(words)
 
 

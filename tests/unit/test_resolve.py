@@ -65,6 +65,7 @@ def stats(key: str, forms: dict[str, int], labels: dict[str, int], articles: int
         ["George H. W. Bush", "George H.W. Bush"],
         ["Merrill Lynch and Co", "Merrill Lynch & Co.", "Merrill Lynch"],
         ["Calif.", "California"],
+        ["U.S. Department of Agriculture", "Agriculture Department", "the Department of Agriculture"],
         ["N.J.", "New Jersey"],
     ],
 )
