@@ -835,7 +835,7 @@ class Library:
 
 
 #: Hits fetched beyond the limit, so that a page keeps its length when copies fold together.
-COPIES_SLACK = 10
+COPIES_SLACK = 4
 _WORDS = re.compile(r"\w+")
 
 
