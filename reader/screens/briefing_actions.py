@@ -15,6 +15,7 @@ from textual.app import App
 
 from index import Library, safe_line
 from reader.dialogs.export_dialog import ExportDialog
+from reader.messages import Corrected
 from reader.screens.briefing_screen import BriefingScreen
 from reader.screens.dossier_screen import DossierScreen
 from reader.screens.navigation import Destination
@@ -77,7 +78,14 @@ class BriefingActions:
         if entity is None:
             screen._status("Select an entity first (] or e), then d opens its dossier.")
             return
-        screen.app.push_screen(DossierScreen(screen.library, entity), self.go)
+        dossier = DossierScreen(screen.library, entity)
+
+        def back(destination: Destination | None) -> None:
+            if dossier.corrected:  # the graph changed while the dossier was open
+                screen.post_message(Corrected("", dossier.entity))
+            self.go(destination)
+
+        screen.app.push_screen(dossier, back)
 
     def pin(self) -> None:
         """``p``: pin the sentence at the cursor (or at the top of the article shown)."""

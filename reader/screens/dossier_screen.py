@@ -21,7 +21,18 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 from textual.worker import get_current_worker
 
-from index import ArticleSummary, Dossier, Library, ModelMissing, ReaderError, safe_line, sparkline
+from index import (
+    ENTITY_LABELS,
+    ArticleSummary,
+    Dossier,
+    Library,
+    ModelMissing,
+    ReaderError,
+    safe_line,
+    sparkline,
+)
+from reader.dialogs.ask_dialog import AskDialog
+from reader.dialogs.entity_finder import EntityFinder
 from reader.dialogs.export_dialog import ExportDialog
 from reader.screens.navigation import Destination
 from reader.widgets.colours import LABEL_NAMES, label_variable
@@ -58,6 +69,11 @@ class DossierScreen(Screen[Destination | None]):
         Binding("escape", "close", "Close", id="dossier.close"),
         Binding("backspace", "previous", "Previous dossier", id="dossier.previous"),
         Binding("ctrl+e", "export", "Export briefing", id="dossier.export"),
+        Binding("m", "correct('merge')", "Merge into…", show=False, id="dossier.merge"),
+        Binding("R", "correct('rename')", "Rename entity…", show=False, id="dossier.rename"),
+        Binding("L", "correct('relabel')", "Change entity type…", show=False,
+                id="dossier.relabel"),
+        Binding("u", "correct('undo')", "Undo last correction", show=False, id="dossier.undo"),
     ]
 
     class Loaded(Message):
@@ -85,6 +101,7 @@ class DossierScreen(Screen[Destination | None]):
         self.previous: list[str] = []  # dossiers opened before this one, from "Appears with"
         self._generation = 0
         self._targets: list[Destination | OtherDossier | None] = []
+        self.corrected = False  # a correction was made here: the screen below reads again
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -130,6 +147,63 @@ class DossierScreen(Screen[Destination | None]):
                 self.notify(f"Briefing written to {path}", markup=False)
 
         self.app.push_screen(ExportDialog(self.library, entities), written)
+
+    # --- corrections of the entity the dossier is about ---------------------------------------
+    def action_correct(self, what: str) -> None:
+        entity = self.dossier.entity if self.dossier else None
+        if entity is None and what != "undo":
+            return
+        if what == "undo":
+            self._correct(lambda: (self.library.undo(), self.entity)[1], "undone")
+        elif what == "merge":
+            self._finder_entities(entity.id, entity.name)
+        elif what == "rename":
+
+            def renamed(new: str | None) -> None:
+                if new:
+                    self._correct(lambda: self.library.rename(entity.id, new).id, "renamed")
+
+            self.app.push_screen(AskDialog(f"Rename {entity.name} to", entity.name), renamed)
+        elif what == "relabel":
+
+            def relabelled(label: str | None) -> None:
+                if label:
+                    self._correct(lambda: self.library.relabel(entity.id, label).id, "relabelled")
+
+            self.app.push_screen(
+                AskDialog(f"What is {entity.name}?", entity.label, list(ENTITY_LABELS)), relabelled
+            )
+
+    @work(thread=True, group="dossier-fix")
+    def _finder_entities(self, entity: str, name: str) -> None:
+        entities = self.library.entities()
+        self.app.call_from_thread(self._pick_merge, entity, name, entities)
+
+    def _pick_merge(self, entity: str, name: str, entities: list) -> None:
+        def chosen(into: str | None) -> None:
+            if into is not None:
+                self._correct(lambda: self.library.merge(into, entity).id, "merged")
+
+        self.app.push_screen(EntityFinder(f"Merge {name} into…", entities, entity), chosen)
+
+    @work(thread=True, group="dossier-fix")
+    def _correct(self, job, done: str) -> None:
+        try:
+            entity = job()
+            try:
+                entity = self.library.entity(entity).id
+            except ReaderError:  # an undone merge may leave the old id behind
+                entity = self.dossier.entity.id if self.dossier else self.entity
+        except ReaderError as error:
+            self.app.call_from_thread(
+                self.notify, safe_line(error), severity="warning", markup=False)
+            return
+        self.app.call_from_thread(self._corrected, entity, done)
+
+    def _corrected(self, entity: str, done: str) -> None:
+        self.corrected = True
+        self.notify(f"{done}; the dossier is read again", markup=False, timeout=3)
+        self._start(entity)
 
     def on_cross_ref_list_selected(self, event: ItemList.Selected) -> None:
         event.stop()

@@ -516,7 +516,8 @@ class MainScreen(Screen[None]):
             self.notify(message.text, severity="warning", markup=False)
             return
         self.session.forget()
-        self.notify(message.text, markup=False, timeout=4)
+        if message.text:
+            self.notify(message.text, markup=False, timeout=4)
         place = self.view.place()
         if place is not None:
             self._open(

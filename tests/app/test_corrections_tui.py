@@ -131,3 +131,33 @@ async def test_the_command_palette_names_actions_as_a_user_would_and_finds_merge
         await settle(pilot)
         assert "Merge into…" in screen_text(app)
         assert "key m" in screen_text(app)
+
+
+async def test_an_open_dossier_is_corrected_in_place_and_the_article_follows(
+    make_app, seed_library
+):
+    from reader.screens.dossier_screen import DossierScreen
+
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "kazakhstan", SCMP_TITLE)
+        await select_entity(pilot, "Wang Yi")
+        await pilot.press("d")
+        await settle(pilot)
+        assert isinstance(app.screen, DossierScreen)
+        await pilot.press("R")
+        await settle(pilot)
+        app.screen.query_one("#ask-input").value = ""
+        await pilot.press(*"Minister Wang", "enter")
+        await settle(pilot)
+        assert isinstance(app.screen, DossierScreen)
+        assert app.screen.dossier.entity.name == "Minister Wang"
+        assert "Minister Wang" in screen_text(app)
+        await pilot.press("escape")
+        await settle(pilot)
+        assert marks(app, "Minister Wang") == 5  # the article's marks, with no ctrl+r
+        await pilot.press("d")
+        await settle(pilot)
+        await pilot.press("u")
+        await settle(pilot)
+        assert app.screen.dossier.entity.name == "Wang Yi"
