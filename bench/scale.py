@@ -136,25 +136,28 @@ def derive(source: Path, n: int) -> Path:
         dst.execute("DELETE FROM mentions WHERE article NOT IN (SELECT rowid FROM articles)")
         dst.execute("DELETE FROM files")
     else:
-        cols = ("path, record, hash, title, text, source, date, author, url, place, meta, added, "
-                "lang")
+        def columns(table: str) -> list[str]:
+            return [row[1] for row in dst.execute(f"PRAGMA table_info({table})")]
+
+        fresh = {"rowid": "rowid + :shift", "id": "id || '~' || :copy",
+                 "path": "path || '~' || :copy", "hash": "hash || '~' || :copy", "indexed": "0"}
+        art = [c for c in columns("articles")]
+        men = columns("mentions")
         (top,) = dst.execute("SELECT max(rowid) FROM articles").fetchone()
         copy, original = 1, have
         while have < n:
             take = min(original, n - have)
-            shift = top * copy
+            args = {"shift": top * copy, "copy": copy, "top": top, "take": take}
             dst.execute(
-                f"INSERT INTO articles (rowid, id, {cols}, indexed) "
-                f"SELECT rowid + ?, id || '~' || ?, path || '~' || ?, record, hash || '~' || ?, "
-                f"title, text, source, date, author, url, place, meta, added, lang, 0 "
-                f"FROM articles WHERE rowid <= ? ORDER BY rowid LIMIT ?",
-                (shift, copy, copy, copy, top, take),
+                f"INSERT INTO articles ({', '.join(art)}) SELECT "
+                + ", ".join(fresh.get(c, c) for c in art)
+                + " FROM articles WHERE rowid <= :top ORDER BY rowid LIMIT :take", args,
             )
             dst.execute(
-                "INSERT INTO mentions SELECT article + ?, start, end, text, label, sent_start, "
-                "sent_end, key FROM mentions WHERE article IN "
-                "(SELECT rowid FROM articles WHERE rowid <= ? ORDER BY rowid LIMIT ?)",
-                (shift, top, take),
+                f"INSERT INTO mentions ({', '.join(men)}) SELECT "
+                + ", ".join("article + :shift" if c == "article" else c for c in men)
+                + " FROM mentions WHERE article IN "
+                "(SELECT rowid FROM articles WHERE rowid <= :top ORDER BY rowid LIMIT :take)", args,
             )
             have += take
             copy += 1

@@ -85,3 +85,18 @@ def test_the_total_counts_live_matches_once_across_segments(tmp_path):
         for q in ("copper", "prices", "copper OR tin", "tin prices"):
             _, compiled = ix._compile(q, lambda name: [name], None)
             assert count(searcher, compiled) == len(searcher.search(compiled)) == expected[q]
+
+
+def test_copies_are_found_the_same_with_the_size_bound():
+    """Pairs whose sizes differ too much to be 80% alike are skipped unread; re-sends with a
+    paragraph added (same title) and near-identical texts are still copies."""
+    from index.copies import copy_of
+
+    words = [f"w{i}" for i in range(100)]
+    story = " ".join(words)
+    resend = story + " " + " ".join(f"x{i}" for i in range(10))  # 110 words: 90% alike
+    longer = story + " " + " ".join(f"y{i}" for i in range(60))  # 160 words: 62% alike
+    other = " ".join(f"z{i}" for i in range(100))
+    got = copy_of([("a", "Oil", story), ("b", "Oil prices", resend), ("c", "Oil", longer),
+                   ("d", "Other", longer), ("e", "Gold", other)])
+    assert got == {"b": "a", "c": "a"}
