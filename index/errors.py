@@ -29,5 +29,9 @@ class LibraryDamaged(LibraryError):
     """The library's database file is damaged; the message says how to salvage or restore it."""
 
 
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C stopped an import; the message says what was saved (one line)."""
+
+
 class ModelMissing(ReaderError):
     """The spaCy English model is not installed."""

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 
-from index.errors import BadInput, ReaderError
+from index.errors import BadInput, Interrupted, ReaderError
 from index.ingest import language, markdown, records, recognizer, web
 from index.ingest.decode import check_size, decode, size_limit, too_large
 from index.models import AddReport, RawDoc, ReadResult
@@ -349,6 +349,13 @@ class Importer:
                 self._pool.finish(self._write)
             self._flush_index(force=True)
             changed = bool(self.added or self.updated or self._deleted_any)
+        except KeyboardInterrupt:
+            saved = self.added + self.updated
+            raise Interrupted(
+                f"interrupted: {saved} {'article' if saved == 1 else 'articles'} saved"
+                f" ({self.added} added, {self.updated} updated), the rest not;"
+                " run the same command again to finish"
+            ) from None
         finally:
             if self._pool:
                 self._pool.close()

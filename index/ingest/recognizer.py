@@ -10,6 +10,7 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import queue
+import signal
 import sys
 import threading
 import time
@@ -57,6 +58,7 @@ def _worker(inbox: mp.Queue, outbox: mp.Queue, parent: int) -> None:
     It ends itself when the importing process dies (kill -9 included): nothing else would ever
     tell it, and an orphan holds a model's worth of memory for good.
     """
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importer's to handle
     _exit_with_parent(parent)
     from index.ingest import nlp
 
@@ -97,6 +99,22 @@ def _main_hidden() -> Iterator[None]:
             main.__dict__.update(saved)
 
 
+@contextmanager
+def _no_sigint() -> Iterator[None]:
+    """Start processes with Ctrl-C ignored: a child that inherits SIG_IGN keeps it, so Ctrl-C
+    while it is still starting (importing spaCy) prints no traceback from it either. Only the
+    main thread may change a handler; elsewhere (the TUI's workers) the worker ignores it itself.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, old)
+
+
 def _exit_with_parent(parent: int) -> None:
     """A watcher thread ends this process once ``parent`` is gone."""
     if os.getppid() != parent:
@@ -121,7 +139,7 @@ class Pool:
             ctx.Process(target=_worker, args=(self.inbox, self.outbox, os.getpid()), daemon=True)
             for _ in range(jobs)
         ]
-        with _main_hidden():
+        with _main_hidden(), _no_sigint():
             for p in self.procs:
                 p.start()
         self.limit = jobs * IN_FLIGHT

@@ -251,6 +251,7 @@ def _read_exact(stream: IO[bytes], size: int) -> bytes:
 
 def _worker_main() -> None:
     """The worker's loop: one file at a time until its input ends or the parent is gone."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importer's to handle
     parent, memory_limit = int(sys.argv[1]), int(sys.argv[2])
     # Keep the protocol on private descriptors; anything a library prints goes nowhere.
     requests = os.fdopen(os.dup(0), "rb", buffering=0)

@@ -43,8 +43,9 @@ class _Group(click.Group):
             return super().invoke(ctx)
         except ReaderError as exc:
             fail(str(exc))
-        except KeyboardInterrupt:
-            fail("interrupted; what was saved is kept, run the command again to finish", 130)
+        except KeyboardInterrupt as exc:
+            fail(str(exc) or "interrupted; what was saved is kept, run the command again to finish",
+                 130)
         except click.BadParameter as exc:  # a number out of range, ...: one line, not usage
             fail(exc.format_message(), 2)
         except (click.exceptions.Exit, click.exceptions.Abort, click.ClickException, SystemExit):

@@ -29,9 +29,11 @@ def add(ctx: click.Context, paths: tuple[Path, ...], jobs: int | None, as_json: 
     they are kept and counted; --prune removes them, naming each.
     """
     out = Output()
-    with open_library(ctx) as lib:
-        report = lib.add(paths, jobs=jobs, progress=out.progress("Importing"), prune=prune)
-    out.done()
+    try:
+        with open_library(ctx) as lib:
+            report = lib.add(paths, jobs=jobs, progress=out.progress("Importing"), prune=prune)
+    finally:
+        out.done()  # the bar ends its line, so Ctrl-C's or an error's one line stands alone
     for where, reason in report.failed:
         click.echo(f"reader: {safe_line(where)}: {safe_line(reason)}", err=True)
     for where, reason in report.passed_over:

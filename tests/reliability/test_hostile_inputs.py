@@ -342,3 +342,67 @@ def test_i13_11_wildcards_and_fuzzy_terms_match_words_as_written(seed_library):
         # What a wildcard found is marked in the text where the word is written.
         hit = next(h for h in lib.search("militan*").hits if h.id == reuters)
         assert "militant" in hit.snippet.lower(), hit.snippet
+
+
+# --- item 8: Ctrl-C during an import ------------------------------------------------------------
+
+
+def test_i13_08_ctrl_c_during_add_prints_one_line_and_what_was_kept(tmp_path):
+    """Ctrl-C reaches the whole foreground process group, as a terminal sends it: the recognizer
+    workers ignore it, the importer stops them and says in one line what was saved."""
+    import os
+    import signal
+    import subprocess
+    import time
+    import uuid
+
+    from tests.reliability.conftest import ROOT, reader_cmd, reader_env
+    from tests.reliability.test_crashes import make_corpus, wait_gone
+
+    library = tmp_path / "library"
+    folder = make_corpus(tmp_path / "in", 400)
+    marker = f"reader-test-{uuid.uuid4().hex}"
+    env = reader_env(READER_TEST_MARKER=marker)
+    for moment in ("starting", "writing"):
+        proc = subprocess.Popen(reader_cmd(library, "add", "--jobs", "2", folder), env=env,
+                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT,
+                                start_new_session=True)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and proc.poll() is None:
+            workers = [p for p in processes_of(marker) if p != proc.pid]
+            saved = _count(library) if (library / "library.db").exists() else 0
+            if moment == "starting" and len(workers) >= 2:
+                break  # the recognizers are still importing spaCy
+            if moment == "writing" and saved >= 32:
+                break
+            time.sleep(0.05)
+        assert proc.poll() is None, "the import ended before Ctrl-C: give it more to do"
+        os.killpg(proc.pid, signal.SIGINT)
+        out, err = proc.communicate(timeout=60)
+        text = err.decode()
+        assert proc.returncode == 130, (moment, proc.returncode, text)
+        assert "Traceback" not in text and "KeyboardInterrupt" not in text, (moment, text)
+        lines = text.splitlines()
+        assert len(lines) == 1 and lines[0].startswith("reader: interrupted"), (moment, text)
+        if moment == "writing":
+            saved = _count(library)
+            assert f"reader: interrupted: {saved} articles saved ({saved} added, 0 updated)" \
+                in lines[0], (saved, text)
+        assert wait_gone(marker) == [], f"{moment}: processes left behind"
+    final = run_reader(library, "add", "--jobs", "1", folder, env=env)
+    assert final.code == 0, final
+    assert _count(library) == 400
+    assert_check_clean(library)
+
+
+def _count(library: Path) -> int:
+    import sqlite3
+    try:
+        return db_rows(library, "SELECT count(*) FROM articles")[0][0]
+    except sqlite3.OperationalError:  # the library is still being made
+        return 0
+
+
+def processes_of(marker: str) -> list[int]:
+    from tests.reliability.conftest import processes_mentioning
+    return processes_mentioning(marker)
