@@ -58,7 +58,7 @@ def _worker(inbox: mp.Queue, outbox: mp.Queue, parent: int) -> None:
     It ends itself when the importing process dies (kill -9 included): nothing else would ever
     tell it, and an orphan holds a model's worth of memory for good.
     """
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importer's to handle
+    ignore_sigint()
     _exit_with_parent(parent)
     from index.ingest import nlp
 
@@ -100,19 +100,30 @@ def _main_hidden() -> Iterator[None]:
 
 
 @contextmanager
-def _no_sigint() -> Iterator[None]:
-    """Start processes with Ctrl-C ignored: a child that inherits SIG_IGN keeps it, so Ctrl-C
-    while it is still starting (importing spaCy) prints no traceback from it either. Only the
-    main thread may change a handler; elsewhere (the TUI's workers) the worker ignores it itself.
-    """
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = signal.signal(signal.SIGINT, signal.SIG_IGN)
+def sigint_blocked() -> Iterator[None]:
+    """Start processes with Ctrl-C held back: a child inherits the blocked mask through fork and
+    exec, so Ctrl-C while it is still starting (importing spaCy) prints no traceback from it; the
+    child ignores SIGINT before it unblocks it (ignore_sigint). Here a Ctrl-C that came meanwhile
+    is noted and raised once they are all started, never half-way through handing a child its
+    start-up data (another thread, a progress bar's, may be the one the signal reaches)."""
+    came: list[int] = []
+    main = threading.current_thread() is threading.main_thread()
+    handler = signal.signal(signal.SIGINT, lambda *_: came.append(1)) if main else None
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
     try:
         yield
     finally:
-        signal.signal(signal.SIGINT, old)
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        if main:
+            signal.signal(signal.SIGINT, handler)
+    if came:
+        raise KeyboardInterrupt
+
+
+def ignore_sigint() -> None:
+    """In a worker: Ctrl-C is the importer's to handle (it stops the workers and says so)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
 
 
 def _exit_with_parent(parent: int) -> None:
@@ -139,9 +150,16 @@ class Pool:
             ctx.Process(target=_worker, args=(self.inbox, self.outbox, os.getpid()), daemon=True)
             for _ in range(jobs)
         ]
-        with _main_hidden(), _no_sigint():
+        try:
+            with _main_hidden(), sigint_blocked():
+                for p in self.procs:
+                    p.start()
+        except BaseException:  # Ctrl-C while starting: no child is left to fail on its own
             for p in self.procs:
-                p.start()
+                if p.pid is not None:
+                    p.kill()
+                    p.join(1)
+            raise
         self.limit = jobs * IN_FLIGHT
         self.waiting: dict[int, list[Any]] = {}  # the importer's Pending items, by batch
         self.order: deque[int] = deque()

@@ -159,14 +159,17 @@ class _Worker:
             f"import sys; sys.path.insert(0, {_ROOT!r}); "
             f"from {WORKER} import _worker_main; _worker_main()"
         )
-        self.process = subprocess.Popen(
-            [sys.executable, "-c", code, str(os.getpid()), str(MEMORY_LIMIT)],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.DEVNULL,  # the TUI owns the terminal: a parser must not print on it
-            bufsize=0,
-            close_fds=True,
-        )
+        from index.ingest.recognizer import sigint_blocked
+
+        with sigint_blocked():
+            self.process = subprocess.Popen(
+                [sys.executable, "-c", code, str(os.getpid()), str(MEMORY_LIMIT)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,  # the TUI owns the terminal: a parser must not print
+                bufsize=0,
+                close_fds=True,
+            )
         assert self.process.stdin is not None and self.process.stdout is not None
         self.stdin = self.process.stdin
         self.stdout = self.process.stdout
@@ -251,7 +254,9 @@ def _read_exact(stream: IO[bytes], size: int) -> bytes:
 
 def _worker_main() -> None:
     """The worker's loop: one file at a time until its input ends or the parent is gone."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the importer's to handle
+    from index.ingest.recognizer import ignore_sigint
+
+    ignore_sigint()
     parent, memory_limit = int(sys.argv[1]), int(sys.argv[2])
     # Keep the protocol on private descriptors; anything a library prints goes nowhere.
     requests = os.fdopen(os.dup(0), "rb", buffering=0)
