@@ -421,6 +421,8 @@ def _as_cue(tok: Token) -> _Cue | None:
         subject = _subject(verb)
     if subject is None:
         return None
+    if verb is not tok and tok.lower_.endswith("ing") and _SPEECH.get(verb.lower_):
+        return _Cue(tok, subject, f"{_verb_phrase(verb)}, {tok.text}")  # "said, adding"
     return _Cue(tok, subject, _verb_phrase(tok))
 
 

@@ -185,18 +185,22 @@ def test_search_json_carries_also_searched_and_copies(lib, tmp_path):
 
 
 # --- quotes ------------------------------------------------------------------------------------
-def quotes_of(lib, article: str) -> dict[str, str]:
+def quotes_of(lib, article: str, cues: dict | None = None) -> dict[str, str]:
     from index.analysis import PARSER, article_quotes
 
     text = lib.article(article).text
     found = article_quotes(text, lib.mentions(article=article), PARSER.get(None), article=article)
+    if cues is not None:
+        cues.update({q.text: q.cue for q in found})
     return {q.text: q.entity for q in found}
 
 
 def test_he_said_adding_a_quotation_is_attributed(lib):
-    said = quotes_of(lib, "reuters-419")
+    cues: dict = {}
+    said = quotes_of(lib, "reuters-419", cues)
     # "..., he said, adding "This is not fair ..."": he is Funaro, named in the paragraph before
     assert said["This is not fair with the European and Japanese banks."] == "dilson-funaro"
+    assert cues["This is not fair with the European and Japanese banks."] == "said, adding"
     assert said["You must open these mechanisms"] == "dilson-funaro"
 
 
