@@ -329,10 +329,9 @@ _LEAD_LABELS = _DESCRIBED
 _GLUED = re.compile(r"(?<=[a-z.])(?=[A-Z])")
 #: Currency words: "U.S. Dlrs", "Canadian Dollars" are amounts, not people.
 _CURRENCIES = frozenset(
-    "dlrs dlr dollars yen francs marks lire pesos pounds stg cts cents rupees yuan euros"
-    " guilders pesetas schillings kronor kroner crowns riyals roubles rubles baht ringgit"
-    " rand dinars".split()
-)
+    "dlrs dlr dollars francs lire pesos pounds stg cts cents rupees euros guilders pesetas"
+    " schillings kronor kroner riyals roubles rubles ringgit dinars".split()
+)  # not "yen", "yuan", "rand": names too (Robert Yen, the Executive Yuan)
 #: Last words of a firm's or a body's name: never a person's ("Pizza Inn", "ICI Pharma").
 _ORG_HEADS = frozenset(
     "inn pharma pharmaceuticals corp corporation inc co ltd plc llc ag sa nv gmbh bancorp bank"
@@ -441,7 +440,7 @@ def _undouble(text: str, s: int, e: int) -> int:
             return s + len(left)
     words = span.split()
     half = len(words) // 2
-    if half and len(words) % 2 == 0 and words[:half] == words[half:]:
+    if half >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]:  # not "Mourad Mourad"
         return s + span.index(words[half - 1]) + len(words[half - 1])
     return e
 

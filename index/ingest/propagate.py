@@ -53,8 +53,12 @@ _SMALL = frozenset(
 #: ordinary word capitalised ("Federal funds", "the Bank", "Western countries").
 _GENERIC = frozenset(
     "new central federal national international western eastern northern southern republic"
-    " fund bank state states group company union general united world".split()
+    " fund bank state states group company union general united world people news health tv"
+    " january february march april may june july august september october november december"
+    " monday tuesday wednesday thursday friday saturday sunday".split()
 )
+#: A line holding a web address: its words are a path, not prose.
+_URL_LINE = re.compile(r"://|www\.|\.(?:com|org|net|html?|php|aspx?)\b")
 
 
 class Names:
@@ -136,7 +140,7 @@ def find(
     spans = sorted(taken)
     k = 0
     lower: set[str] | None = None
-    headlines: dict[int, bool] = {}
+    headlines: dict[int, bool | None] = {}  # line start -> a title (None: a web address)
     pos_end = 0
     for cap in _CAPITAL.finditer(text):
         pos = cap.start()
@@ -158,7 +162,13 @@ def find(
             line = text.rfind("\n", 0, pos) + 1
             headline = headlines.get(line)
             if headline is None:
-                headline = headlines[line] = _is_headline(text, line)
+                line_end = text.find("\n", line)
+                if _URL_LINE.search(text, line, line_end if line_end != -1 else len(text)):
+                    headline = headlines[line] = None  # an address: nothing here
+                else:
+                    headline = headlines[line] = _is_headline(text, line)
+            if headline is None:
+                break
             one_word = " " not in name
             if headline:
                 # every word of a title is capitalised: trust only the article's own names

@@ -70,6 +70,12 @@ def test_one_word_names_skip_title_case_headlines():
     assert [(x.text, x.start) for x in got] == [("Colts", 0), ("Colts", 31), ("Manning", 42)]
 
 
+def test_not_in_a_web_address_and_never_a_month():
+    text = "http://example.com/Breaking-man-charged\nBreaking news: June Smith left in June."
+    names = {"Breaking": "PERSON", "June": "PERSON", "June Smith": "PERSON"}
+    assert found_in(text, names) == [("June Smith", "PERSON")]
+
+
 def test_what_is_looked_for_and_with_which_label():
     names = P.library_names(
         [("Vindman", "PERSON", 3), ("Vindman", "ORG", 5), ("Shr", "ORG", 2), ("He", "PERSON", 1),

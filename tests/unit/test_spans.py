@@ -65,13 +65,20 @@ def test_an_ing_word_before_a_name_the_text_knows_is_cut():
 
 def test_a_name_doubled_by_a_hover_card_is_one_name():
     nlp = ruler_pipeline(
-        {"PERSON": ["Ilhan OmarIlhan Omar", "Rep. Ilhan OmarIlhan", "Ted Cruz Ted Cruz", "McDonald"]}
+        {
+            "PERSON": [
+                "Ilhan OmarIlhan Omar", "Rep. Ilhan OmarIlhan", "Ted Cruz Ted Cruz", "McDonald",
+                "Mourad Mourad",
+            ]
+        }
     )
     text = (
         "Ilhan OmarIlhan Omar said so.\nThey met Rep. Ilhan OmarIlhan there.\n"
-        "Ted Cruz Ted Cruz posted. McDonald agreed."
+        "Ted Cruz Ted Cruz posted. McDonald agreed. Mourad Mourad ran."
     )
-    assert [m.text for m in names(nlp, text)] == ["Ilhan Omar", "Ilhan Omar", "Ted Cruz", "McDonald"]
+    assert [m.text for m in names(nlp, text)] == [
+        "Ilhan Omar", "Ilhan Omar", "Ted Cruz", "McDonald", "Mourad Mourad"
+    ]
 
 
 def test_labels_the_span_rules_out():
@@ -79,13 +86,15 @@ def test_labels_the_span_rules_out():
     nlp = ruler_pipeline(
         {
             "PERSON": [
-                "U.S. Dlrs", "Canadian Dlrs", "Pizza Inn", "ICI Pharma", "MacBook Pro", "John Smith"
+                "U.S. Dlrs", "Canadian Dlrs", "Pizza Inn", "ICI Pharma", "MacBook Pro", "John Smith",
+                "Robert Yen",
             ],
+            "ORG": ["Executive Yuan"],
         }
     )
     text = (
         "It cost 5 mln U.S. Dlrs and 2 mln Canadian Dlrs. Pizza Inn and ICI Pharma gained. "
-        "The MacBook Pro sold. John Smith spoke."
+        "The MacBook Pro sold. John Smith spoke. Robert Yen went to the Executive Yuan."
     )
     got = [(m.text, m.label) for m in names(nlp, text)]
     assert got == [
@@ -95,6 +104,8 @@ def test_labels_the_span_rules_out():
         ("ICI Pharma", "ORG"),
         ("MacBook Pro", "PRODUCT"),
         ("John Smith", "PERSON"),
+        ("Robert Yen", "PERSON"),  # a currency's name is a name too
+        ("Executive Yuan", "ORG"),
     ]
 
 
