@@ -126,8 +126,14 @@ class Dossiers:
         self._citation_column_known: bool | None = None
 
     # --- dossiers -------------------------------------------------------------------------------
-    def dossier(self, name: str, *, budget: float | None = DOSSIER_BUDGET) -> Dossier:
+    def dossier(
+        self, name: str, *, budget: float | None = DOSSIER_BUDGET, sample: int | None = None
+    ) -> Dossier:
         """Everything the library knows about the entity ``name`` (its id, name or any alias).
+
+        ``sample``: roles and quotations from at most this many of its articles, the most
+        relevant first (``Dossier.analysed`` of ``Dossier.of`` says how many): a big entity's
+        first screen, in a few seconds.
 
         ``budget`` is the seconds this call may spend on roles and quotations not analysed yet
         (the parser's loading included); ``None`` waits for all of them, 0 uses the cache
@@ -144,9 +150,11 @@ class Dossiers:
             kept = self._kept.get(key)
             if kept is not None:
                 self._kept.move_to_end(key)
-        if kept is not None and (kept.analysed >= kept.of or budget == 0):
-            return kept
-        made = self._make_dossier(entity, deadline)
+        if kept is not None:
+            enough = kept.of if sample is None else min(kept.of, sample)
+            if kept.analysed >= enough or budget == 0:
+                return kept
+        made = self._make_dossier(entity, deadline, sample)
         with self._lock:
             self._kept[key] = made
             self._kept.move_to_end(key)
@@ -154,7 +162,9 @@ class Dossiers:
                 self._kept.popitem(last=False)
         return made
 
-    def _make_dossier(self, entity: Entity, deadline: float | None) -> Dossier:
+    def _make_dossier(
+        self, entity: Entity, deadline: float | None, sample: int | None = None
+    ) -> Dossier:
         rows = self._sql.entity_articles(entity.id)
         newest = sorted(rows, key=lambda r: (r.date or "", r.rowid), reverse=True)
         periods, undated = timeline((r.date, r.mentions) for r in rows)
@@ -165,6 +175,8 @@ class Dossiers:
         pending = [
             r for r in _by_relevance(rows) if not r.starts <= payloads.get(r.hash, _EMPTY).checked
         ]
+        if sample is not None:
+            pending = pending[: max(0, sample - (len(rows) - len(pending)))]
         if pending and (deadline is None or time.monotonic() < deadline):
             self._analyse(entity.id, pending, payloads, deadline)
         analysed = sum(1 for r in rows if r.starts <= payloads.get(r.hash, _EMPTY).checked)
@@ -355,12 +367,14 @@ class Dossiers:
         pins: bool = True,
         title: str | None = None,
         budget: float | None = None,
+        sample: int | None = None,
     ) -> Brief:
-        """A briefing: each entity's dossier (complete unless a ``budget`` is given), the pinned
-        passages with their notes when ``pins``, and a source for every article cited."""
+        """A briefing: each entity's dossier (complete unless a ``budget`` or ``sample`` is
+        given), the pinned passages with their notes when ``pins``, and a source for every
+        article cited."""
         dossiers: list[Dossier] = []
         for name in entities:
-            d = self.dossier(name, budget=budget)
+            d = self.dossier(name, budget=budget, sample=sample)
             if all(d.entity.id != other.entity.id for other in dossiers):
                 dossiers.append(d)
         pinned = self.pins() if pins else []

@@ -777,9 +777,11 @@ class Library:
             self._dossiers_made = Dossiers(self.store, entity=self.entity, article=self.article)
         return self._dossiers_made
 
-    def dossier(self, name: str, *, budget: float | None = DOSSIER_BUDGET) -> Dossier:
+    def dossier(
+        self, name: str, *, budget: float | None = DOSSIER_BUDGET, sample: int | None = None
+    ) -> Dossier:
         """Everything the library knows about an entity; see ``Dossiers.dossier``."""
-        return self._dossiers.dossier(name, budget=budget)
+        return self._dossiers.dossier(name, budget=budget, sample=sample)
 
     def pin(self, article_id: str, start: int, end: int, note: str = "") -> Pinned:
         """Pin ``text[start:end]`` of an article to the briefing; see ``Dossiers.pin``."""
@@ -817,9 +819,10 @@ class Library:
         pins: bool = True,
         title: str | None = None,
         budget: float | None = None,
+        sample: int | None = None,
     ) -> Brief:
         """A briefing of these entities and the pins; see ``Dossiers.brief``."""
-        return self._dossiers.brief(entities, pins=pins, title=title, budget=budget)
+        return self._dossiers.brief(entities, pins=pins, title=title, budget=budget, sample=sample)
 
     def export_brief(
         self,

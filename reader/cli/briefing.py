@@ -9,6 +9,9 @@ import click
 from index import dossier_json, render_dossier, render_json, render_markdown, safe_line, safe_text
 from reader.cli.common import LARGEST, json_lines, open_library
 
+#: Articles a dossier's roles and quotes come from unless --all: a first screen in seconds.
+SAMPLE = 200
+
 
 @click.command()
 @click.argument("name")
@@ -19,13 +22,27 @@ from reader.cli.common import LARGEST, json_lines, open_library
     "--budget",
     type=click.FloatRange(0),
     default=None,
-    help="Seconds to spend parsing articles not analysed yet (default: all of them).",
+    help="Seconds to spend parsing articles not analysed yet.",
 )
+@click.option(
+    "--sample",
+    type=click.IntRange(1),
+    default=SAMPLE,
+    show_default=True,
+    help="Roles and quotes from this many of its articles, the most relevant first.",
+)
+@click.option("--all", "everything", is_flag=True, help="Roles and quotes from all its articles.")
 @click.pass_context
-def dossier(ctx: click.Context, name: str, as_json: bool, budget: float | None) -> None:
-    """Who or what NAME is: roles, quotes, who appears with it, when, and its articles."""
+def dossier(
+    ctx: click.Context, name: str, as_json: bool, budget: float | None, sample: int,
+    everything: bool,
+) -> None:
+    """Who or what NAME is: roles, quotes, who appears with it, when, and its articles.
+
+    A big entity's roles and quotes come from a sample of its most relevant articles (the
+    dossier says how many of how many); --all reads them all."""
     with open_library(ctx, create=False) as lib:
-        made = lib.brief([name], pins=False, budget=budget)
+        made = lib.brief([name], pins=False, budget=budget, sample=None if everything else sample)
     if as_json:
         json_lines([dossier_json(made)])
     else:
