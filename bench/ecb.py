@@ -96,12 +96,13 @@ def link(docs: list[dict], found: list[list[tuple]]) -> list[dict]:
     from index.entities.institutions import qualify
 
     class _M:
-        __slots__ = ("end", "key", "label", "start", "text")
+        __slots__ = ("end", "key", "label", "sent_start", "start", "text")
 
-        def __init__(self, start: int, end: int, text: str, label: str, key: str) -> None:
+        def __init__(self, start: int, end: int, text: str, label: str, key: str, sent: int):
             self.start, self.end, self.text, self.label, self.key = start, end, text, label, key
+            self.sent_start = sent  # qualify() looks for a country in the same sentence first
 
-    articles = [[_M(*m[:4], m[6]) for m in ms] for ms in found]
+    articles = [[_M(*m[:4], m[6], m[4]) for m in ms] for ms in found]
     for ms in articles:  # as the store's relink does: "Treasury" takes its country
         for m, key in zip(ms, qualify(ms, [m.key for m in ms])):
             m.key = key
