@@ -28,10 +28,10 @@ from index.models import (
     Span,
     Stats,
 )
-from index.models import DOSSIER_BUDGET, ENTITY_LABELS, Brief, Decision, Dossier, Pinned, Why
+from index.models import DOSSIER_BUDGET, ENTITY_LABELS, Brief, Decision, Dossier, EntitySummary, Pinned, Why
 from index.private import open_private, private_dir, private_file
 from index.safe import safe_line
-from index.store import Store, articles, corrections, entities, lock_wait
+from index.store import Store, articles, browse, corrections, entities, lock_wait
 
 #: progress(done, total, label) is called from the importing thread; total may grow.
 Progress = Callable[[int, int, str], None]
@@ -64,6 +64,7 @@ class Library:
         self._dossiers_made = None  # made on first use: a search never imports the analysis
         self._search = None
         self._search_lock = threading.RLock()
+        self._summaries: tuple[object, list[EntitySummary]] | None = None  # (version, rows)
         #: Set when opening found the search index unusable and rebuilt it: say so to the user.
         self.index_notice: str | None = None
         if self.store.damage is None:  # a damaged database waits for `check --repair`
@@ -407,6 +408,15 @@ class Library:
             corrections.drop(db, chosen.id)
             self._relink(db)
         return chosen
+
+    def entity_summaries(self) -> list[EntitySummary]:
+        """Every entity with its counts and first and last dates (the entity browser), most
+        mentioned first; read once per version of the library."""
+        version = self.version()
+        cached = self._summaries
+        if cached is None or cached[0] != version:
+            cached = self._summaries = (version, browse.summaries(self.store.db))
+        return cached[1]
 
     def _entity_of_key(self, key: str) -> Entity:
         found = corrections.entity_of_key(self.store.db, key)

@@ -113,6 +113,19 @@ class Link:
 
 
 @dataclass(frozen=True)
+class EntitySummary:
+    """One line of the entity browser: an entity, how much the library names it, and when."""
+
+    id: str
+    name: str
+    label: str
+    mentions: int
+    articles: int
+    first: str | None  # the date of the first dated article naming it
+    last: str | None
+
+
+@dataclass(frozen=True)
 class Decision:
     """One of the user's corrections, as ``reader decisions`` lists it (``reader undo ID``)."""
 

@@ -19,7 +19,10 @@ from reader.config import Config, load_config, load_history
 from reader.dialogs.entity_dialog import EntityDialog
 from reader.locations import config_file, demo_library, history_file, samples_dir
 from reader.messages import DemoReady, LibraryChanged, LibraryChecked, LibraryFailed, LibraryLoaded
+from reader.messages import Corrected
 from reader.screens.briefing_actions import briefing_help
+from reader.screens.entity_browser import EntityBrowser
+from reader.screens.navigation import Destination
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
 from reader.screens.welcome_screen import WelcomeScreen
@@ -65,6 +68,7 @@ class ReaderApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+r", "reload", "Reload", id="app.reload"),
+        Binding("E", "entity_browser", "All entities", id="app.entities"),
         Binding(
             "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.commands"
         ),
@@ -176,6 +180,23 @@ class ReaderApp(App[None]):
         self.notify(message.text, severity=message.severity,  # type: ignore[arg-type]
                     markup=False, timeout=10)
 
+    def action_entity_browser(self) -> None:
+        """Every entity of the library (``E``, from anywhere)."""
+        if isinstance(self.screen, EntityBrowser) or not self.library.count():
+            return
+        browser = EntityBrowser(self.library)
+
+        def back(destination: Destination | None) -> None:
+            main = next((s for s in self.screen_stack if isinstance(s, MainScreen)), None)
+            if main is None:
+                return
+            if browser.corrected:
+                main.post_message(Corrected("", None))
+            if destination is not None:
+                main.briefing.go(destination)
+
+        self.push_screen(browser, back)
+
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(self.help_sections(), self.config.keys))
@@ -190,6 +211,7 @@ class ReaderApp(App[None]):
             ("Article", list(ArticleView.BINDINGS)),
             ("Cross-reference panel", list(CrossRefList.BINDINGS)),
             ("Entity list (e)", list(EntityDialog.BINDINGS)),
+            ("All entities (E)", list(EntityBrowser.BINDINGS)),
             ("Welcome screen", list(WelcomeScreen.BINDINGS)),
             *briefing_help(),
         ]

@@ -10,5 +10,5 @@ except index/backup.py (SQLite's backup API, PRAGMA checks on a copy).
 from index.store import articles, corrections, entities, spread
 from index.store.db import SCHEMA, SCHEMA_VERSION, Store, dumps, lock_wait, sqlite_uri
 
-__all__ = ["SCHEMA", "SCHEMA_VERSION", "Store", "articles", "corrections", "dumps", "entities", "lock_wait",
+__all__ = ["SCHEMA", "SCHEMA_VERSION", "Store", "articles", "browse", "corrections", "dumps", "entities", "lock_wait",
            "spread", "sqlite_uri"]
