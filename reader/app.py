@@ -68,7 +68,7 @@ class ReaderApp(App[None]):
         Binding("q", "quit", "Quit", id="app.quit"),
         Binding("question_mark", "help", "Help", id="app.help"),
         Binding("ctrl+r", "reload", "Reload", id="app.reload"),
-        Binding("E", "entity_browser", "All entities", id="app.entities"),
+        Binding("E", "entity_browser", "All entities", show=False, id="app.entities"),
         Binding(
             "ctrl+p", "command_palette", "Commands", show=False, priority=True, id="app.commands"
         ),
