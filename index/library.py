@@ -28,7 +28,7 @@ from index.models import (
     Span,
     Stats,
 )
-from index.models import DOSSIER_BUDGET, ENTITY_LABELS, Brief, Decision, Dossier, EntitySummary, Pinned, Why
+from index.models import DOSSIER_BUDGET, ENTITY_LABELS, Brief, Decision, Dossier, EntitySummary, Facets, Pinned, Why
 from index.private import open_private, private_dir, private_file
 from index.safe import safe_line
 from index.store import Store, articles, browse, corrections, entities, lock_wait
@@ -570,6 +570,15 @@ class Library:
             )
         hits = self._one_per_story(hits)[:limit]
         return SearchResult(safe_line(query), tuple(hits), total, tuple(also))
+
+    def facets(self, query: str, *, top: int = 10) -> Facets:
+        """The top people, organisations, places and sources of every article ``query``
+        matches, with counts, and their dates by month (or day); raises QueryError like
+        search."""
+        search = self._index()
+        with self._search_lock:
+            ids = search.matching(query, entity_keys=self._entity_keys, expand=self._expand)
+        return browse.facets(self.store.db, ids, safe_line(query), top)
 
     def _one_per_story(self, hits: list[Hit]) -> list[Hit]:
         """Copies of one story (near-identical text: wire re-sends) as one hit, the best

@@ -126,6 +126,29 @@ class EntitySummary:
 
 
 @dataclass(frozen=True)
+class Facet:
+    """One value of a facet and how many of the results have it."""
+
+    value: str
+    count: int
+
+
+@dataclass(frozen=True)
+class Facets:
+    """What the results of a query are about: top people, organisations, places and sources,
+    and a histogram of their dates (months, or days when they span under two months)."""
+
+    query: str
+    total: int
+    people: tuple[Facet, ...]
+    organisations: tuple[Facet, ...]
+    places: tuple[Facet, ...]
+    sources: tuple[Facet, ...]
+    dates: tuple[Facet, ...]
+    undated: int = 0
+
+
+@dataclass(frozen=True)
 class Decision:
     """One of the user's corrections, as ``reader decisions`` lists it (``reader undo ID``)."""
 

@@ -524,6 +524,19 @@ class SearchIndex:
             hits.append(RawHit(doc_id, score, snippet, spans, terms))
         return hits, total, tuple(compiler.also)
 
+    def matching(
+        self,
+        query: str,
+        *,
+        entity_keys: Callable[[str], list[str] | None] = _default_entity_keys,
+        expand: Callable[[str], list[str]] | None = None,
+    ) -> list[str]:
+        """The ids of every article ``query`` matches, in no order (facets count over them)."""
+        with self._lock:
+            _, compiled = self._compile(query, entity_keys, expand)
+            with self._reading("searching") as s:
+                return [s.stored_fields(n)["id"] for n in s.docs_for_query(compiled)]
+
     def hit_spans(
         self,
         query: str,

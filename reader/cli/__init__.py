@@ -22,6 +22,7 @@ FAMILIES: dict[str, tuple[str, ...]] = {
         "merge", "split", "detach", "rename", "relabel", "ignore", "decisions", "undo",
     ),
     "reader.cli.why": ("why",),
+    "reader.cli.facets": ("facets",),
     "reader.cli.briefing": ("dossier", "brief", "pins", "pin", "unpin"),
 }
 
