@@ -53,6 +53,10 @@ def day(date: str | None) -> str:
     return (date or "undated")[:10]
 
 
+#: Seconds of parsing between two showings of a dossier being filled in.
+FILL_STEP = 1.0
+
+
 @dataclass(frozen=True)
 class OtherDossier:
     """An item that opens another entity's dossier in place."""
@@ -412,9 +416,18 @@ class DossierScreen(Screen[Destination | None]):
             if worker.is_cancelled:
                 return
             self.post_message(self.Loaded(generation, made))
-            if made.analysed >= made.of:
-                return
-            made = self.library.dossier(name, budget=None)
+            # Filled in behind, a step at a time, the most relevant articles first: a big
+            # entity's roles and quotes show from its first articles while the rest are read.
+            while made.analysed < made.of:
+                before = made.analysed
+                made = self.library.dossier(name, budget=FILL_STEP)
+                if worker.is_cancelled:
+                    return
+                if made.analysed == before:  # no headway (the parser busy elsewhere): wait
+                    made = self.library.dossier(name, budget=None)
+                    break
+                if made.analysed < made.of:
+                    self.post_message(self.Loaded(generation, made))
         except ReaderError as error:
             if not worker.is_cancelled:
                 self.post_message(self.Failed(generation, safe_line(error) or "unknown error"))

@@ -21,7 +21,7 @@ from reader.dialogs.confirm_dialog import ConfirmDialog
 from reader.dialogs.export_dialog import ExportDialog, chosen_path, default_path
 from reader.dialogs.note_dialog import NoteDialog
 from reader.screens.briefing_screen import BriefingScreen
-from reader.screens.dossier_screen import DossierScreen
+from reader.screens.dossier_screen import FILL_STEP, DossierScreen
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
 from reader.widgets.article_list import ArticleList
@@ -513,7 +513,49 @@ async def test_a_dossier_being_analysed_says_so_then_fills_in(make_app, tmp_path
         text = screen_text(app)
         assert "Still analysing" not in text
         assert "[bold]chief[/bold]" in text
-    assert fake.calls == [0.75, None]
+    assert fake.calls == [0.75, FILL_STEP, None]  # the step made no headway: wait for all
+
+
+class SteppingLibrary(FakeLibrary):
+    """Each budgeted call has read one more article; the test lets each step go."""
+
+    def __init__(self, full: Dossier) -> None:
+        super().__init__(full, full)
+        self.steps = threading.Semaphore(0)
+        self.read = 0
+
+    def dossier(self, name: str, *, budget: float | None = 0.75) -> Dossier:
+        self.calls.append(budget)
+        if self.read:
+            self.steps.acquire(timeout=10)
+        self.read = min(self.full.of, self.read + 1)
+        if self.read == self.full.of:
+            return self.full
+        return replace(self.full, roles=self.full.roles[: self.read], analysed=self.read)
+
+
+async def test_a_big_dossier_fills_in_step_by_step_most_relevant_first(make_app, tmp_path):
+    """A big entity's dossier shows what the first articles gave while the rest are read: each
+    step of the background analysis is shown, with how many of how many articles it covers."""
+    app = make_app(tmp_path / "empty")
+    full = replace(evil_dossier(analysed=3), of=3)
+    fake = SteppingLibrary(full)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.push_screen(DossierScreen(fake, "evil"))  # type: ignore[arg-type]
+        seen = []
+        for step in range(3):
+            for _ in range(40):
+                await pilot.pause(0.05)
+                text = screen_text(app)
+                if f"from {step + 1} of 3 articles" in text or "Still analysing" not in text:
+                    break
+            seen.append("Still analysing" in text)
+            fake.steps.release()
+        await settle(pilot)
+        assert seen[:2] == [True, True]
+        assert "Still analysing" not in screen_text(app)
+    assert None not in fake.calls and fake.calls[1:] == [FILL_STEP] * (len(fake.calls) - 1)
 
 
 def test_export_paths(tmp_path, monkeypatch):
