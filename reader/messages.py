@@ -158,3 +158,12 @@ class EntitiesForFinder(Message):
 
     purpose: str  # "merge" or "detach"
     entities: list = field(default_factory=list)
+
+
+@dataclass
+class FacetsLoaded(Message):
+    """The facets of the search numbered ``generation`` (None and ``error`` when it failed)."""
+
+    generation: int
+    facets: object = None
+    error: str = ""

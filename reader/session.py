@@ -25,6 +25,7 @@ from reader.messages import (
     ArticleLoaded,
     CrossRefsLoaded,
     EntityListReady,
+    FacetsLoaded,
     LibraryFailed,
     LibraryReloaded,
     RowsLoaded,
@@ -206,6 +207,10 @@ class Session:
     def search(self, generation: int, query: str, sort: str) -> None:
         self._run(self._search, generation, query, sort, group="search")
 
+    def facets(self, generation: int, query: str) -> None:
+        """The facets of a query's results (FacetsLoaded)."""
+        self._run(self._facets, generation, query, group="facets")
+
     def open_article(
         self,
         article_id: str,
@@ -276,6 +281,21 @@ class Session:
             return
         if not worker.is_cancelled:
             self._post(SearchDone(generation, query, result))
+
+    def _facets(self, generation: int, query: str) -> None:
+        worker = get_current_worker()
+        try:
+            found = self.library.facets(query)
+        except ReaderError as error:
+            if not worker.is_cancelled:
+                self._post(FacetsLoaded(generation, None, safe_line(error)))
+            return
+        except Exception as error:  # any text can be typed; a parser slip must not end the app
+            if not worker.is_cancelled:
+                self._post(FacetsLoaded(generation, None, type(error).__name__))
+            return
+        if not worker.is_cancelled:
+            self._post(FacetsLoaded(generation, found))
 
     def _deliver(self, message: ArticleLoaded, panel_generation: int) -> None:
         """Post the article, then (when an entity is selected) its cross-references.

@@ -31,6 +31,7 @@ from reader.messages import (
     Corrected,
     CrossRefsLoaded,
     EntitiesForFinder,
+    FacetsLoaded,
     EntityListReady,
     LibraryFailed,
     LibraryReloaded,
@@ -45,6 +46,7 @@ from reader.session import PinAdded, Session
 from reader.widgets.article_list import ArticleList
 from reader.widgets.article_view import ArticleView, Place
 from reader.widgets.crossref_panel import CrossRefPanel
+from reader.widgets.facets_panel import FacetsPanel
 from reader.widgets.key_bar import KeyBar
 from reader.widgets.search_box import SearchBox
 from reader.wording import plural
@@ -73,6 +75,7 @@ class MainScreen(Screen[None]):
         Binding("P", "briefing", "Briefing", id="main.briefing"),
         Binding("ctrl+e", "export_brief", "Export briefing", id="main.export"),
         *CORRECTION_KEYS,
+        Binding("F", "focus_facets", "Facets of the results", show=False, id="main.facets"),
     ]
 
     def __init__(
@@ -112,6 +115,7 @@ class MainScreen(Screen[None]):
                 yield SearchBox(self.history, id="search")
                 yield Static(Content(""), id="search-info", markup=False)
                 yield ArticleList(id="articles")
+                yield FacetsPanel(id="facets")
             with Vertical(id="centre"):
                 yield ArticleView(id="article")
                 yield Static(Content(""), id="status", markup=False)
@@ -367,12 +371,14 @@ class MainScreen(Screen[None]):
         generation = self.session.new("search")
         if not query:
             self.session.answered = generation
+            self.set_class(False, "-facets")
             self.hit_query = ""
             self.articles.show_library(self.count, "The library is empty.")
             self._library_info()
             return
         self._search_info("searching…")
         self.session.search(generation, query, self.sort)
+        self.session.facets(generation, query)
 
     def on_search_done(self, message: SearchDone) -> None:
         if not self.session.current("search", message.generation):
@@ -530,3 +536,27 @@ class MainScreen(Screen[None]):
         if self.articles.mode == "results":
             self._run_search()
         self.reload(quiet=True)
+
+    # --- facets of the results (FacetsPanel) ------------------------------------------------
+    def on_facets_loaded(self, message: FacetsLoaded) -> None:
+        if not self.session.current("search", message.generation):
+            return
+        self.set_class(True, "-facets")
+        self.query_one(FacetsPanel).show(message.facets, message.error)  # type: ignore[arg-type]
+
+    def action_focus_facets(self) -> None:
+        if not self.has_class("-facets"):
+            self._status("Search first (/): F shows the facets of the results.")
+            return
+        if self.has_class("-narrow"):
+            self._show_panel(False)
+        self.set_focus(self.query_one(FacetsPanel).listing)
+
+    def on_facets_panel_picked(self, message: FacetsPanel.Picked) -> None:
+        """A facet value: add it to the query, as the reader could have typed it."""
+        box = self.query_one(SearchBox)
+        box.value = f"{box.value.strip()} {message.term}".strip()
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        self._run_search()
