@@ -217,9 +217,15 @@ class Library:
 
     # --- entity resolution -----------------------------------------------------------------
     def relink(self) -> None:
-        """Resolve every mention key to an entity, applying the user's decisions last."""
+        """Resolve every mention key to an entity, applying the user's decisions last. Articles
+        whose keys it changed (a "Treasury" placed in its country) are indexed again: now by an
+        open search index, else by the next one opened."""
         with self.store.write() as db:
             self._relink(db)
+        if articles.pending_count(self.store.db):
+            with self._search_lock:
+                if self._search is not None:
+                    self._catch_up(self._search)
 
     def _relink(self, db) -> None:
         """relink() inside the caller's write transaction (see store.entities.relink)."""

@@ -101,6 +101,11 @@ def _qualify_institutions(db: sqlite3.Connection) -> None:
         if not key.endswith(")"):
             bare.append(key)
         elif qualified(*found) != key:  # the list of heads changed since it was placed
+            db.execute(
+                "UPDATE articles SET indexed = 0 WHERE rowid IN"
+                " (SELECT article FROM mentions WHERE key = ?)",
+                (key,),
+            )
             db.execute("UPDATE mentions SET key = ? WHERE key = ?", (qualified(*found), key))
     if not bare:
         return
@@ -128,6 +133,10 @@ def _qualify_institutions(db: sqlite3.Connection) -> None:
             (new, article, r.start) for r, new in zip(rows, keys) if new != r.key
         )
     db.executemany("UPDATE mentions SET key = ? WHERE article = ? AND start = ?", changes)
+    # The search index keeps each article's keys: those articles are indexed again.
+    db.executemany(
+        "UPDATE articles SET indexed = 0 WHERE rowid = ?", [(a,) for a in {c[1] for c in changes}]
+    )
 
 
 # --- decisions -----------------------------------------------------------------------------------

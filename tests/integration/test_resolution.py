@@ -189,3 +189,12 @@ def test_your_split_of_an_automatic_link_survives_a_reimport(library, tmp_path):
     with Library.open(lib_path, create=False) as lib:
         assert lib.entity("GM").id == lib.entity("General Motors Corp").id
         assert any(link.reason.startswith("your merge") for link in lib.why("GM").links)
+
+
+def test_searching_a_placed_institution_finds_only_its_countrys_stories(library):
+    found = reader(library, "search", 'entity:"Treasury (Italy)"', "--json").stdout
+    ids = {json.loads(line)["id"] for line in found.splitlines()}
+    assert ids == {"reuters-233"}
+    found = reader(library, "search", 'entity:"Treasury (United States)"', "--json").stdout
+    ids = {json.loads(line)["id"] for line in found.splitlines()}
+    assert {"reuters-1249", "reuters-1270"} <= ids and "reuters-233" not in ids
