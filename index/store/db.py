@@ -186,7 +186,13 @@ class Store:
         try:
             self._refuse_newer()
             if not readonly:
-                self._migrate()
+                try:
+                    self._migrate()
+                except LibraryError:
+                    # An upgrade that fails on a damaged file (rows it reads are garbage)
+                    # is the damage to report, not the upgrade's own error.
+                    self._raise_if_damaged()
+                    raise
         except LibraryDamaged as exc:
             self.damage = str(exc)
 
@@ -198,7 +204,7 @@ class Store:
             else:
                 db = sqlite3.connect(sqlite_uri(self.path, "mode=rwc"), uri=True,
                                      timeout=self.busy_timeout, isolation_level=None,
-                                     check_same_thread=False)
+                                     check_same_thread=False, factory=_Library)
                 try:
                     db.execute("PRAGMA journal_mode=WAL")
                 except sqlite3.OperationalError as exc:
@@ -232,7 +238,7 @@ class Store:
                     "the disk is full" if self.full else "unable to open database file")
             db = sqlite3.connect(sqlite_uri(self.path, flags), uri=True,
                                  timeout=self.busy_timeout, isolation_level=None,
-                                 check_same_thread=False)
+                                 check_same_thread=False, factory=_Library)
             try:
                 db.execute("SELECT count(*) FROM sqlite_master").fetchone()
             except sqlite3.OperationalError:
@@ -292,6 +298,17 @@ class Store:
             except sqlite3.Error as exc:
                 _rollback(db)
                 raise _translate(exc, self.path) from None
+
+    def _raise_if_damaged(self) -> None:
+        try:
+            answer = self.db.execute("PRAGMA quick_check(1)").fetchone()[0]
+        except sqlite3.Error as exc:
+            answer = str(exc)
+        except LibraryError:
+            raise
+        if answer != "ok":
+            raise _translate(sqlite3.DatabaseError(f"database disk image is malformed: {answer}"),
+                             self.path)
 
     def _refuse_newer(self) -> None:
         """A library written by a newer reader is not opened: this one would misread it, and
@@ -372,6 +389,79 @@ class Store:
     def integrity(self) -> str:
         rows = self.db.execute("PRAGMA integrity_check").fetchall()
         return "; ".join(str(r[0]) for r in rows)
+
+
+class _Cursor(sqlite3.Cursor):
+    """A cursor that reports a damaged database as LibraryDamaged (a ReaderError: one line
+    naming `reader check --repair` and the last backup), wherever the damage is met: running
+    a statement or reading its rows. Every other error is SQLite's own."""
+
+    def _damaged(self, exc: sqlite3.Error) -> Exception:
+        if is_damage(exc):
+            return _translate(exc, self.connection.library_file)  # type: ignore[attr-defined]
+        return exc
+
+    def execute(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        try:
+            return super().execute(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise self._damaged(exc) from None
+
+    def executemany(self, *args, **kwargs):  # noqa: ANN002, ANN003
+        try:
+            return super().executemany(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise self._damaged(exc) from None
+
+    def fetchone(self):  # noqa: ANN201
+        try:
+            return super().fetchone()
+        except sqlite3.Error as exc:
+            raise self._damaged(exc) from None
+
+    def fetchmany(self, *args, **kwargs):  # noqa: ANN002, ANN003, ANN201
+        try:
+            return super().fetchmany(*args, **kwargs)
+        except sqlite3.Error as exc:
+            raise self._damaged(exc) from None
+
+    def fetchall(self):  # noqa: ANN201
+        try:
+            return super().fetchall()
+        except sqlite3.Error as exc:
+            raise self._damaged(exc) from None
+
+    def __next__(self):  # noqa: ANN204
+        try:
+            return super().__next__()
+        except sqlite3.Error as exc:
+            raise self._damaged(exc) from None
+
+
+class _Library(sqlite3.Connection):
+    """A connection to a library's database: its cursors say when the file is damaged."""
+
+    def __init__(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().__init__(*args, **kwargs)
+        database = args[0] if args else kwargs.get("database", "")
+        self.library_file = Path(_path_of(str(database)))
+
+    def cursor(self, factory=_Cursor):  # noqa: ANN001, ANN201
+        return super().cursor(factory)
+
+    # sqlite3.Connection.execute runs its cursor's statement in C, past _Cursor.execute.
+    def execute(self, sql: str, parameters=(), /):  # noqa: ANN001, ANN201
+        return self.cursor().execute(sql, parameters)
+
+    def executemany(self, sql: str, parameters, /):  # noqa: ANN001, ANN201
+        return self.cursor().executemany(sql, parameters)
+
+
+def _path_of(uri: str) -> str:
+    """The file a ``file:`` URI of sqlite_uri names."""
+    from urllib.parse import unquote
+
+    return unquote(uri.removeprefix("file:").split("?", 1)[0])
 
 
 class _Connection:

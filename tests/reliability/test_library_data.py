@@ -302,6 +302,13 @@ def test_i13_03_malformed_database_one_line_everywhere_and_repair_salvages(tmp_p
             assert_damage_line(run)
     for args in (["stats"], ["export"], ["search", "Merkel"]):
         assert_damage_line(run_reader(library, *args))
+    with Library.open(library, create=False) as lib:  # what the reader's workers meet
+        from index import LibraryDamaged, ReaderError
+
+        assert issubclass(LibraryDamaged, ReaderError)
+        for read in (lib.stats, lambda: list(lib.export()), lambda: lib.articles(limit=100)):
+            with pytest.raises(LibraryDamaged, match="reader check --repair"):
+                read()
     check = run_reader(library, "check")
     assert check.code == 1 and "integrity check" in check.out, check
     assert "reader check --repair" in check.out and "none is known" in check.out, check
@@ -319,6 +326,27 @@ def test_i13_03_malformed_database_one_line_everywhere_and_repair_salvages(tmp_p
     assert back.code == 0 and f"{60 - saved} added" in back.out, back
     assert db_rows(library, "SELECT count(*) FROM articles") == [(60,)]
     assert_check_clean(library)
+
+
+@pytest.fixture
+def anyio_backend() -> str:
+    return "asyncio"
+
+
+@pytest.mark.anyio
+async def test_i13_03_the_reader_on_a_damaged_library_says_so_in_one_notice(tmp_path, library):
+    from tests.app.helpers import settle
+    from tests.reliability.test_tui import make_app, notices
+
+    damaged_library(tmp_path, library)
+    damage_page(library / "library.db", b"day 30 to talk")
+    with Library.open(library, create=False) as lib:
+        app = make_app(lib, tmp_path)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await settle(pilot, rounds=5)
+            said = [n for n in notices(app) if "damaged" in n]
+            assert said and "reader check --repair" in said[0], notices(app)
+            assert app.is_running  # no traceback: the reader stays up
 
 
 def test_i13_03_a_damaged_table_root_is_salvaged_from_its_pages(tmp_path, library):
