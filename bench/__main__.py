@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
+import os
 import sqlite3
 import subprocess
 import sys
@@ -200,7 +201,7 @@ def main() -> None:
                         help="alternating runs of the bare floor and reader add (default 2)")
     parser.add_argument("--only", action="append",
                         choices=["import", "ecb", "tui", "dossier", "roles", "reliability", "web",
-                                 "scale"])
+                                 "scale", "explore"])
     parser.add_argument("--sizes", default="3000,19043,100000",
                         help="library sizes for the scale part (default 3000,19043,100000; the "
                              "libraries are built once and kept in $READER_BENCH_CACHE)")
@@ -210,10 +211,10 @@ def main() -> None:
     OUT.mkdir(parents=True, exist_ok=True)
     results: dict = {}
     only = set(args.only or ["import", "ecb", "tui", "dossier", "roles", "reliability", "web",
-                             "scale"])
+                             "scale", "explore"])
     with tempfile.TemporaryDirectory(prefix="reader-bench-") as tmp:
         work = Path(tmp)
-        if "import" in only or "tui" in only or "dossier" in only:
+        if "import" in only or "tui" in only or "dossier" in only or "explore" in only:
             library = bench_import(args.articles, work, results, args.rounds)
             bench_read(library, work, results)
         if "ecb" in only:
@@ -239,6 +240,14 @@ def main() -> None:
             else:
                 print("\n== Dossiers of the 20 most-mentioned entities")
                 results["dossier"] = dossier.run(library)
+        if "explore" in only:
+            from bench import explore
+
+            # The whole of Reuters when the scale bench has built it, else the imported slice.
+            whole = Path(os.environ.get("READER_BENCH_CACHE", "/tmp/reader-bench-scale")) / "lib-19k"
+            target = whole if (whole / "bench-complete.json").exists() else library
+            print(f"\n== Facets, corrections and the entity browser (issue 11) on {target}")
+            results["explore"] = explore.run(target)
         if "roles" in only:
             from bench import roles
 

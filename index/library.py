@@ -378,9 +378,10 @@ class Library:
         if not name:
             raise BadInput("a new name cannot be empty")
         key = self._main_key(self.entity(entity).id)
-        with self.store.write() as db:
+        with self.store.write() as db:  # no regrouping: the entities table alone changes
             corrections.add_rename(db, key, name)
-            self._relink(db)
+            corrections.rename_and_relabel(db)
+            corrections.touched(db)
         return self._entity_of_key(key)
 
     def relabel(self, entity: str, label: str) -> Entity:
@@ -391,7 +392,8 @@ class Library:
         key = self._main_key(self.entity(entity).id)
         with self.store.write() as db:
             corrections.add_relabel(db, key, label)
-            self._relink(db)
+            corrections.rename_and_relabel(db)
+            corrections.touched(db)
         return self._entity_of_key(key)
 
     def decisions(self) -> list[Decision]:
@@ -415,11 +417,14 @@ class Library:
             self._relink(db)
         return chosen
 
-    def entity_summaries(self) -> list[EntitySummary]:
+    def entity_summaries(self, *, dated: bool = True) -> list[EntitySummary]:
         """Every entity with its counts and first and last dates (the entity browser), most
-        mentioned first; read once per version of the library."""
+        mentioned first; read once per version of the library. Without ``dated`` (when they
+        are not read yet) the dates are None and it answers at once."""
         version = self.version()
         cached = self._summaries
+        if not dated and (cached is None or cached[0] != version):
+            return browse.summaries(self.store.db, dated=False)
         if cached is None or cached[0] != version:
             cached = self._summaries = (version, browse.summaries(self.store.db))
         return cached[1]

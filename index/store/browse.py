@@ -11,10 +11,11 @@ from index.models import EntitySummary, Facet, Facets
 GROUPS = (("people", ("PERSON",)), ("organisations", ("ORG",)), ("places", ("GPE", "LOC")))
 
 
-def summaries(db: sqlite3.Connection) -> list[EntitySummary]:
+def summaries(db: sqlite3.Connection, *, dated: bool = True) -> list[EntitySummary]:
     """Every entity, most mentioned first, with the dates of the first and last article that
-    names it (None when none of them is dated)."""
-    dates = {
+    names it (None when none of them is dated, or without ``dated``: the dates cost a pass over
+    every mention, the rest one read of the entities table)."""
+    dates = {} if not dated else {
         eid: (first, last)
         for eid, first, last in db.execute(
             "SELECT e.entity, min(k.first), max(k.last) FROM entity_of e JOIN ("

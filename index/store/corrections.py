@@ -133,6 +133,13 @@ def tag_mentions(db: sqlite3.Connection) -> Tagged:
     return out
 
 
+def touched(db: sqlite3.Connection) -> None:
+    """Entities changed without a relink: dossiers cached before are stale, and readers polling
+    Library.version() look again (relink() does the same)."""
+    db.execute("INSERT INTO meta VALUES ('generation', '1') ON CONFLICT (key) DO UPDATE"
+               " SET value = CAST(value AS INTEGER) + 1")
+
+
 def rename_and_relabel(db: sqlite3.Connection) -> None:
     """The user's names and labels over the resolver's, the latest last (after relinking)."""
     rows = db.execute(

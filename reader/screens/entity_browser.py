@@ -97,19 +97,25 @@ class EntityBrowser(Screen[Destination | None]):
     # --- data ------------------------------------------------------------------------------
     @work(thread=True, exclusive=True, group="browser")
     def _load(self, keep: str | None = None) -> None:
+        """The entities at once, then again with their first and last dates."""
         try:
+            quick = self.library.entity_summaries(dated=False)
+            if quick and quick[0].first is None and quick[0].last is None:
+                self.app.call_from_thread(self._loaded, quick, keep, False)
             rows = self.library.entity_summaries()
         except ReaderError as error:
             self.app.call_from_thread(self._info, f"Could not read the entities: {error}")
             return
-        self.app.call_from_thread(self._loaded, rows, keep)
+        self.app.call_from_thread(self._loaded, rows, keep, True)
 
-    def _loaded(self, rows: list[EntitySummary], keep: str | None) -> None:
+    def _loaded(self, rows: list[EntitySummary], keep: str | None, dated: bool) -> None:
         self.every = rows
+        self.table.dated = dated
         self._folded = [r.name.casefold() for r in rows]
         self.loaded += 1
         self.on_resize()
-        self._fill(keep)
+        current = self.table.current()
+        self._fill(keep or (current.id if current else None))
 
     def _fill(self, keep: str | None = None) -> None:
         needle = self.box.value.strip().casefold()

@@ -52,6 +52,7 @@ class EntityTable(PaintedView, can_focus=True):
         super().__init__(id=id)
         self.rows: list[EntitySummary] = []
         self.highlighted = 0
+        self.dated = True  # False while the dates are still being read: "…" in their place
 
     def set_rows(self, rows: list[EntitySummary], keep: str | None = None) -> None:
         """Show ``rows``; the highlight stays on the entity ``keep`` when it is among them."""
@@ -116,8 +117,8 @@ class EntityTable(PaintedView, can_focus=True):
         style = base
         if index == self.highlighted:
             style = base + self.get_component_rich_style("entity-table--highlight")
-        tail = (f"{row.label:<11}{row.mentions:>9}{row.articles:>9}  {day(row.first):<10}"
-                f"  {day(row.last):<10}")
+        first, last = (day(row.first), day(row.last)) if self.dated else ("…", "…")
+        tail = f"{row.label:<11}{row.mentions:>9}{row.articles:>9}  {first:<10}  {last:<10}"
         room = max(8, width - len(tail) - 2)
         name = safe_line(row.name)
         name = name if len(name) <= room else name[: room - 1] + "…"
