@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from dataclasses import replace
 from pathlib import Path
 
@@ -61,6 +61,8 @@ class Library:
         self.readonly = readonly
         self.store = Store(db_file, readonly=readonly)
         self.readonly = readonly or self.store.readonly  # a full disk: read, never written
+        self._db_file_id = _file_id(db_file)  # the database file this object reads (see replaced)
+        self._index_id: str | None = None  # the token of the index folder it searches
         self._dossiers_made = None  # made on first use: a search never imports the analysis
         self._search = None
         self._search_lock = threading.RLock()
@@ -114,6 +116,46 @@ class Library:
     def open(cls, path: Path, *, create: bool = True, readonly: bool = False) -> Library:
         """Open (and by default create) the library at ``path``."""
         return cls(path, create=create, readonly=readonly)
+
+    def replaced(self) -> str | None:
+        """Why what this object has open is no longer the library on disk, or None: "restored"
+        when the database file was replaced (a ``reader restore`` from another process: its
+        counts may even equal the old ones), "index" when the search index folder was deleted
+        or replaced. A long-lived reader (the TUI) polls this and then calls ``reopen``."""
+        if _file_id(self.path / "library.db") not in (None, self._db_file_id):
+            return "restored"
+        with self._search_lock:
+            if self._search is not None and _index_token(self.path) != self._index_id:
+                return "index"
+        return None
+
+    def reopen(self) -> str:
+        """Read the library on disk again (after ``replaced``): the database and the search
+        index are opened anew, the index rebuilt from the store if it is missing. Raises
+        LibraryBusy while a restore or an import holds the library (look again later). Returns
+        one line for the user."""
+        lock = nullcontext() if self.readonly else _folder_lock(self.path, 0)
+        with lock, self._search_lock:
+            db_id = _file_id(self.path / "library.db")
+            restored = db_id not in (None, self._db_file_id)
+            gone = _index_token(self.path) is None  # deleted, not replaced
+            if self._search is not None:
+                self._search.close()
+                self._search = None
+            self.store.close()
+            self._db_file_id = db_id
+            self._summaries = None
+            self.index_notice = None
+            search = self._index()
+            self.index_notice = None
+            count = search.count()
+        if restored:
+            return "The library's database was replaced on disk: it was read again."
+        if gone:
+            return (f"The search index was deleted: it was rebuilt from the library ({count}"
+                    f" {'article' if count == 1 else 'articles'}).")
+        return ("The library changed on disk (a restore, or its search index made anew):"
+                " it was read again.")
 
     def close(self) -> None:
         with self._search_lock:
@@ -506,6 +548,7 @@ class Library:
         with self._search_lock:
             if self._search is None:
                 self._search = SearchIndex(self.path / "index")
+                self._index_id = _index_token(self.path, make=not self.readonly)
                 if not self.readonly:
                     done = self._catch_up(self._search)
                     reason = self._search.rebuilt_reason
@@ -956,3 +999,38 @@ def _unusable(reason: str) -> str:
     be used (its newest table of contents ... is empty)"."""
     why = reason.split("; it was emptied")[0].strip().rstrip(".")
     return why[:1].lower() + why[1:]
+
+
+def _file_id(path: Path) -> tuple[int, int] | None:
+    """(device, inode) of ``path``: a file replaced by rename or a folder made anew differs."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_dev, st.st_ino
+
+
+#: A random token written into each search index folder when it is first opened: an index made
+#: anew (restored, deleted and rebuilt) has another one, even where its generation number and
+#: its folder's inode are the same as the old one's.
+INDEX_TOKEN = "reader-index-id"
+
+
+def _index_token(library: Path, make: bool = False) -> str | None:
+    path = library / "index" / INDEX_TOKEN
+    try:
+        return path.read_text(encoding="ascii").strip() or None
+    except (OSError, ValueError):
+        if not make:
+            return None
+    import uuid
+
+    token = uuid.uuid4().hex
+    tmp = path.with_name(INDEX_TOKEN + ".tmp")
+    try:
+        with os.fdopen(open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC), "w") as f:
+            f.write(token)
+        os.replace(tmp, path)
+    except OSError:
+        return None
+    return token

@@ -18,7 +18,14 @@ from index import Library, ReaderError, safe_line
 from reader.config import Config, load_config, load_history
 from reader.dialogs.entity_dialog import EntityDialog
 from reader.locations import config_file, demo_library, history_file, samples_dir
-from reader.messages import DemoReady, LibraryChanged, LibraryChecked, LibraryFailed, LibraryLoaded
+from reader.messages import (
+    DemoReady,
+    LibraryChanged,
+    LibraryChecked,
+    LibraryFailed,
+    LibraryLoaded,
+    LibraryReopened,
+)
 from reader.messages import Corrected
 from reader.screens.briefing_actions import briefing_help
 from reader.screens.entity_browser import EntityBrowser
@@ -175,6 +182,9 @@ class ReaderApp(App[None]):
 
     def on_library_changed(self, message: LibraryChanged) -> None:
         self.upkeep.changed(message)
+
+    def on_library_reopened(self, message: LibraryReopened) -> None:
+        self.upkeep.reopened(message)
 
     def on_library_checked(self, message: LibraryChecked) -> None:
         self.notify(message.text, severity=message.severity,  # type: ignore[arg-type]

@@ -39,6 +39,15 @@ class LibraryChanged(Message):
 
 
 @dataclass
+class LibraryReopened(Message):
+    """The library on disk was replaced (a restore) or its search index deleted; it was opened
+    again. ``text`` says what happened, in one line."""
+
+    text: str
+    version: object
+
+
+@dataclass
 class LibraryReloaded(Message):
     """The library's counts again, and where the selected article now is in the list."""
 

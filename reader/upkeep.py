@@ -9,7 +9,10 @@ not checked: nothing could be repaired.
 
 Every few seconds another worker reads ``Library.version()`` (one small query): when another
 process (``reader add``) has added or removed articles, the list and the counts are read again,
-keeping the selected article under the cursor. ``ctrl+r`` does the same at once.
+keeping the selected article under the cursor. ``ctrl+r`` does the same at once. The same look
+notices a library replaced on disk (a ``reader restore``, whose counts may equal the old ones)
+or a deleted search index: the library is opened again (the index rebuilt), the list and the
+current search read again, and one notice says so.
 """
 
 from __future__ import annotations
@@ -21,7 +24,13 @@ from typing import Any
 from textual.app import App
 
 from index import CheckReport, Library, LibraryBusy, ReaderError, safe_line
-from reader.messages import LibraryChanged, LibraryChecked, LibraryFailed, LibraryLoaded
+from reader.messages import (
+    LibraryChanged,
+    LibraryChecked,
+    LibraryFailed,
+    LibraryLoaded,
+    LibraryReopened,
+)
 from reader.screens.main_screen import MainScreen
 
 #: Seconds between two looks at the library's version.
@@ -111,6 +120,10 @@ class LibraryUpkeep:
 
     def _read_version(self, known: object) -> None:
         try:
+            if self.library.replaced() is not None:
+                text = self.library.reopen()
+                self.app.post_message(LibraryReopened(text, self.library.version()))
+                return
             version = self.library.version()
         except Exception:  # busy, closing, gone: look again next time
             return
@@ -125,6 +138,15 @@ class LibraryUpkeep:
         finished = _generation(message.version) != _generation(self._version)
         self._version = message.version
         self.reload(quiet=True, announce=finished)
+
+    def reopened(self, message: LibraryReopened) -> None:
+        """The library was opened anew: show it again, the current search too, and say why."""
+        self._version = message.version
+        self.reload(quiet=True)
+        main = next((s for s in reversed(self.app.screen_stack) if isinstance(s, MainScreen)), None)
+        if main is not None:
+            main.search_again()
+        self.app.notify(message.text, severity="warning", markup=False, timeout=10)
 
     # --- the start-up check -------------------------------------------------------------------
     def _start_up_check(self, library: Library) -> None:

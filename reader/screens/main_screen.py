@@ -365,6 +365,11 @@ class MainScreen(Screen[None]):
     def on_search_box_leave(self, message: SearchBox.Leave) -> None:
         self.set_focus(self.view)
 
+    def search_again(self) -> None:
+        """Run the query in the box again (the library was opened anew under it)."""
+        if self.query_one(SearchBox).value.strip():
+            self._run_search()
+
     def _run_search(self) -> None:
         self._debounce = None
         query = self.query_one(SearchBox).value.strip()
