@@ -231,7 +231,10 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
 def merge(text: str, found: Sequence[RawMention], names: Names) -> list[RawMention]:
     """An article's mentions with the names spread into it, every key worked out again (a
     surname spread into the text joins the full name there)."""
-    added = find(text, [(m.start, m.end) for m in found], names, _own(found))
+    return _with(text, found, find(text, [(m.start, m.end) for m in found], names, _own(found)))
+
+
+def _with(text: str, found: Sequence[RawMention], added: list[RawMention]) -> list[RawMention]:
     every = sorted([*found, *added], key=lambda m: m.start)
     keys = local_keys(text, every)
     return [
@@ -279,9 +282,11 @@ def run(store) -> int:
             return done
         with store.write() as w:
             for rowid in batch:
-                text, rows = sql.found(w, rowid)
+                text, rows, spread_before = sql.found(w, rowid)
                 found = [RawMention(*r) for r in rows]
-                sql.replace(w, rowid, merge(text, found, look), {m.start for m in found})
+                added = find(text, [(m.start, m.end) for m in found], look, _own(found))
+                if added or spread_before:  # else its mentions stay as the import wrote them
+                    sql.replace(w, rowid, _with(text, found, added), {m.start for m in found})
             sql.unmark(w, batch)
             store.set_meta(w, "entities_stale", "1")
         done += len(batch)

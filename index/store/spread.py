@@ -49,9 +49,9 @@ def unmark(db: sqlite3.Connection, rowids: list[int]) -> None:
     db.executemany("DELETE FROM spread_pending WHERE article = ?", [(r,) for r in rowids])
 
 
-def found(db: sqlite3.Connection, rowid: int) -> tuple[str, list[tuple]]:
-    """An article's text and the mentions spaCy found in it, in order, each (start, end, text,
-    label, sent_start, sent_end, key)."""
+def found(db: sqlite3.Connection, rowid: int) -> tuple[str, list[tuple], bool]:
+    """An article's text, the mentions spaCy found in it, in order, each (start, end, text,
+    label, sent_start, sent_end, key), and whether it holds names spread before."""
     row = db.execute("SELECT text FROM articles WHERE rowid = ?", (rowid,)).fetchone()
     mentions = list(
         db.execute(
@@ -60,7 +60,10 @@ def found(db: sqlite3.Connection, rowid: int) -> tuple[str, list[tuple]]:
             (rowid,),
         )
     )
-    return (row[0] if row else ""), mentions
+    spread = db.execute(
+        "SELECT 1 FROM mentions WHERE article = ? AND spread = 1 LIMIT 1", (rowid,)
+    ).fetchone()
+    return (row[0] if row else ""), mentions, spread is not None
 
 
 def replace(db: sqlite3.Connection, rowid: int, rows: Sequence, spacy: set[int]) -> None:

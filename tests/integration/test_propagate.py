@@ -107,7 +107,7 @@ def test_a_killed_pass_is_finished_by_the_next_opening(tmp_path, monkeypatch):
         lib.add([tmp_path], jobs=1)
         want = mentions_of(lib)
     monkeypatch.setattr(propagate, "BATCH", 1)
-    real = propagate.merge
+    real = propagate.find
     calls = []
 
     def dies(*args):
@@ -116,10 +116,10 @@ def test_a_killed_pass_is_finished_by_the_next_opening(tmp_path, monkeypatch):
             raise KeyboardInterrupt  # killed after the first article's transaction
         return real(*args)
 
-    monkeypatch.setattr(propagate, "merge", dies)
+    monkeypatch.setattr(propagate, "find", dies)
     with Library.open(tmp_path / "lib") as lib, pytest.raises(KeyboardInterrupt):
         lib.add([tmp_path], jobs=1)
-    monkeypatch.setattr(propagate, "merge", real)
+    monkeypatch.setattr(propagate, "find", real)
     db = sqlite3.connect(tmp_path / "lib" / "library.db")
     assert db.execute("SELECT count(*) FROM spread_pending").fetchone()[0] == 1
     db.close()
