@@ -29,6 +29,9 @@ def rank(entities: list[Entity], typed: str, *, skip: str | None = None) -> list
     if not needle:
         return pool[:SHOWN]
     plain = [e for e in pool if any(needle in n.casefold() for n in (e.name, *e.aliases))]
+    # "citicorp" puts Citicorp before Citicorp Investment Bank Ltd: the name itself, then the
+    # names it begins, each most mentioned first (the sort keeps that order).
+    plain.sort(key=lambda e: (e.name.casefold() != needle, not e.name.casefold().startswith(needle)))
     if len(plain) >= SHOWN:
         return plain[:SHOWN]
     seen = {e.id for e in plain}

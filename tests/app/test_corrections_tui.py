@@ -161,3 +161,16 @@ async def test_an_open_dossier_is_corrected_in_place_and_the_article_follows(
         await pilot.press("u")
         await settle(pilot)
         assert app.screen.dossier.entity.name == "Wang Yi"
+
+
+def test_the_finder_puts_the_name_typed_first_then_fuzzy_matches():
+    from index import Entity
+    from reader.dialogs.entity_finder import rank
+
+    entities = [Entity("a", "Citicorp Investment Bank Ltd", "ORG", (), 5, 4),
+                Entity("b", "Citicorp", "ORG", (), 3, 2),
+                Entity("c", "Wang Yi", "PERSON", (), 2, 1)]
+    assert [e.name for e in rank(entities, "citicorp")][:2] == ["Citicorp",
+                                                                "Citicorp Investment Bank Ltd"]
+    assert [e.name for e in rank(entities, "wng y")] == ["Wang Yi"]
+    assert [e.name for e in rank(entities, "", skip="a")] == ["Citicorp", "Wang Yi"]
