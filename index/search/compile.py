@@ -323,10 +323,15 @@ class Compiler:
         # Words as written within ``dist`` letters ("militnts~" finds "militants"), searched by
         # their stems; fuzzy words score like plain ones (there are few of them).
         written = {low}
+        stems: set[str] = set()  # and the stems near it: a word its stemmer left as it is
         if dist:
             near = partial(self.reader.terms_within, "written", low, dist, prefix=1)
             written |= self._expanded(near, value, limit=_WRITTEN_EXPANSION)
-        return self._stems_of(written, value, fieldnames, marks)
+            for f in fieldnames:
+                for form in {low, term}:
+                    near = partial(self.reader.terms_within, f, form, dist, prefix=1)
+                    stems |= self._expanded(near, value)
+        return self._stems_of(written, value, fieldnames, marks, stems)
 
     def entity(self, name: str, negated: bool) -> query.Query:
         keys = self.entity_keys(name)

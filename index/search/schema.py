@@ -86,10 +86,15 @@ class _Positions(formats.Positions):
 class _Written(formats.Existence):
     """The words of a document as written (lowercase, not stemmed), without positions: the
     vocabulary wildcards and fuzzy terms are matched against ("militan*" must find "militants",
-    whose stem "milit" it does not match)."""
+    whose stem "milit" it does not match). Only words the stemmer changes: the others are in the
+    stemmed fields' own vocabulary already (this halves the field's cost)."""
 
     def word_values(self, value, analyzer, **kwargs):
-        words = {w.lower() for w in WORD.findall(value) if 2 <= len(w) <= 60}
+        words = set()
+        for w in WORD.findall(value):
+            term = term_of(w)
+            if term and term != (low := w.lower()):
+                words.add(low)
         boost = self.field_boost
         return ((w, 1, boost, b"") for w in words)
 
