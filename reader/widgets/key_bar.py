@@ -76,7 +76,9 @@ class KeyBar(Widget):
             items = list(members)
             if group is not None and len(items) > 1:
                 add(" ")
-                for node, binding, _ in items:
+                for index, (node, binding, _) in enumerate(items):
+                    if index:
+                        add("/", "dim")  # "⌫/alt+→", never "⌫alt+→"
                     add(self.app.get_key_display(binding), key_style, (binding.action, node))
                 add(f" {group.description} ")
             else:

@@ -174,3 +174,11 @@ def test_the_finder_puts_the_name_typed_first_then_fuzzy_matches():
                                                                 "Citicorp Investment Bank Ltd"]
     assert [e.name for e in rank(entities, "wng y")] == ["Wang Yi"]
     assert [e.name for e in rank(entities, "", skip="a")] == ["Citicorp", "Wang Yi"]
+
+
+async def test_the_footer_keeps_the_keys_of_a_group_apart(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
+        footer = screen_text(app).splitlines()[-1]
+        assert "⌫/alt+→ Back/fwd" in footer and "⌫alt+→" not in footer
