@@ -106,6 +106,8 @@ class ArticleLoaded(Message):
     #: With no entity selected, the article's entities for the panel, fetched with the article
     #: so both show in one frame (an entity's cross-references follow as CrossRefsLoaded).
     entities: list[Entity] | None = None
+    #: Said on the status line with the article (``>``: "article 3 of 7 naming it").
+    note: str = ""
 
 
 @dataclass

@@ -350,9 +350,26 @@ class Session:
             message = self.article_message(
                 generation, target[0], entity, target[1], None, True, query
             )
+            message.note = self.where_among(entity, current, target[0], direction)
             self._deliver(message, panel_generation)
         except ReaderError as error:
             self._failed("Could not open the next article", error)
+
+    def where_among(self, entity: str, current: str, opened: str, direction: int) -> str:
+        """Where ``>``/``<`` landed among the articles naming ``entity``: "article 3 of 7", and
+        when it went round, "back to the first" (or "round to the last")."""
+        ids = [doc for doc, _ in self._docs.get(entity, [])]
+        if opened not in ids:
+            return ""
+        at, count = ids.index(opened) + 1, len(ids)
+        where = f"article {at} of {count} naming it"
+        if current in ids:
+            was = ids.index(current) + 1
+            if direction > 0 and at < was:
+                return f"{where}: back to the first"
+            if direction < 0 and at > was:
+                return f"{where}: round to the last"
+        return where
 
     def _load_crossrefs(self, generation: int, entity: str, exclude: str) -> None:
         worker = get_current_worker()

@@ -125,7 +125,9 @@ class BriefingActions:
         if len(passage) > SHOWN:
             passage = passage[: SHOWN - 1] + "…"
         said = "Already pinned" if message.already else "Pinned"
-        self.screen.notify(f"{said}: {passage}", markup=False, timeout=4)
+        # The status line under the article, not a notice over it: the notice covered the
+        # very sentence it was about.
+        self.screen._status(f"{said}: {passage} (P: the briefing)")
 
 
 def briefing_help() -> list[tuple[str, list]]:

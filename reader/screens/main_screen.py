@@ -106,6 +106,7 @@ class MainScreen(Screen[None]):
         self.session = Session(library, self)
         self.briefing = BriefingActions(self)
         self.corrections = CorrectionActions(self)
+        self._note = ""  # said on the status line with the next article (see ArticleLoaded)
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -432,6 +433,7 @@ class MainScreen(Screen[None]):
     def on_article_loaded(self, message: ArticleLoaded) -> None:
         if not self.session.current("article", message.generation):
             return
+        self._note = message.note
         with self.app.batch_update():  # article, panel, list and focus in one frame
             if message.push:
                 self.trail.visit(self.view.place())
@@ -456,7 +458,8 @@ class MainScreen(Screen[None]):
         self._fill_panel(message.entity)
 
     def on_article_view_status_changed(self, message: ArticleView.StatusChanged) -> None:
-        self._status(message.text)
+        note, self._note = self._note, ""  # said once, with the article it came with
+        self._status(f"{message.text} · {note}" if note and message.text else note or message.text)
 
     def _fill_panel(self, entity: str | None) -> None:
         article = self.view.article

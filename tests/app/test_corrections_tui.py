@@ -182,3 +182,19 @@ async def test_the_footer_keeps_the_keys_of_a_group_apart(make_app, seed_library
         await open_by_search(pilot, "etim", REUTERS_TITLE)
         footer = screen_text(app).splitlines()[-1]
         assert "⌫/alt+→ Back/fwd" in footer and "⌫alt+→" not in footer
+
+
+async def test_greater_than_says_where_it_is_and_when_it_went_round(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
+        await select_entity(pilot, "Beijing")
+        said = []
+        for _ in range(2):
+            await pilot.press("greater_than_sign")
+            await settle(pilot)
+            said.append(status(app))
+        assert all(s.startswith("Beijing · mention 1 of ") and "of 2 naming it" in s for s in said)
+        assert sum("back to the first" in s for s in said) == 1, said
+        await pilot.press("n")
+        assert "naming it" not in status(app)  # said once, with the article
