@@ -59,6 +59,7 @@ class ArticleList(PaintedView, can_focus=True):
         Binding("end", "jump(-1)", "Last", show=False, id="list.last"),
         Binding("enter", "open", "Open", id="list.open"),
         Binding("s", "sort", "Sort", id="list.sort"),
+        Binding("v", "dense", "One line each", show=False, id="list.dense"),
     ]
 
     class Opened(Message):
@@ -92,11 +93,19 @@ class ArticleList(PaintedView, can_focus=True):
         self._requested: set[int] = set()
         self.cursor = 0
         self.current_id: str | None = None
+        self.dense = False  # v: one line an article (date and title), as newsboat shows them
 
     # --- data in ---------------------------------------------------------------------------
     @property
     def row_height(self) -> int:
+        if self.dense:
+            return 1
         return 3 if self.mode == "library" else 5
+
+    @property
+    def _lines(self) -> int:
+        """The lines of a row that are the article (the others are the gap below it)."""
+        return max(1, self.row_height - 1)
 
     def show_library(self, total: int, empty_text: str = "") -> None:
         """Switch to the library: ``total`` rows, fetched on demand."""
@@ -190,6 +199,15 @@ class ArticleList(PaintedView, can_focus=True):
     def action_sort(self) -> None:
         self.post_message(self.SortRequested())
 
+    def action_dense(self) -> None:
+        """One line an article, or the full rows again; the cursor stays on its article."""
+        self.dense = not self.dense
+        self._cache.clear()
+        self._resize_virtual()
+        self.scroll_to(y=max(0, self.cursor * self.row_height - 3), animate=False, force=True)
+        self._set_cursor(self.cursor)
+        self.refresh()
+
     def _set_cursor(self, index: int) -> None:
         if not self.total:
             return
@@ -257,7 +275,8 @@ class ArticleList(PaintedView, can_focus=True):
             return Strip.blank(width, base)
         if self.mode == "results":
             item = self._hits[index]
-            segments = self._hit_line(item, row, width - 2, base)
+            segments = (self._dense_line(item.date, item.title, width - 2, base) if self.dense
+                        else self._hit_line(item, row, width - 2, base))
             article_id = item.id
         else:
             summary = self._rows.get(index)
@@ -265,11 +284,14 @@ class ArticleList(PaintedView, can_focus=True):
                 self._request(index)
                 segments = [Segment("…" if row == 0 else "", base)]
                 article_id = None
+            elif self.dense:
+                segments = self._dense_line(summary.date, summary.title, width - 2, base)
+                article_id = summary.id
             else:
                 segments = self._summary_line(summary, row, width - 2, base)
                 article_id = summary.id
         style = base
-        if index == self.cursor and row < self.row_height - 1:
+        if index == self.cursor and row < self._lines:
             name = "article-list--cursor" if self.has_focus else "article-list--cursor-blurred"
             cursor = self.get_component_rich_style(name, partial=self.has_focus)  # blend alpha
             style = base + cursor
@@ -277,10 +299,19 @@ class ArticleList(PaintedView, can_focus=True):
                 Segment(text, (seg_style or base) + cursor) for text, seg_style, _ in segments
             ]
         is_current = article_id is not None and article_id == self.current_id
-        gutter = "▌" if is_current and row < self.row_height - 1 else " "
+        gutter = "▌" if is_current and row < self._lines else " "
         current = base + self.get_component_rich_style("article-list--current", partial=True)
         strip = Strip([Segment(gutter, current), Segment(" ", style), *segments])
         return strip.adjust_cell_length(width, style)
+
+    def _dense_line(self, date: str | None, title: str, width: int, base: Style) -> list[Segment]:
+        partial = self.get_component_rich_style
+        day = f"{when(date) or '':<10}  "
+        return [
+            Segment(fit(day, width), base + partial("article-list--meta", partial=True)),
+            Segment(fit(safe_line(title) or "(untitled)", max(0, width - cell_len(day))),
+                    base + partial("article-list--title", partial=True)),
+        ]
 
     def _summary_line(
         self, summary: ArticleSummary, row: int, width: int, base: Style

@@ -198,3 +198,24 @@ async def test_greater_than_says_where_it_is_and_when_it_went_round(make_app, se
         assert sum("back to the first" in s for s in said) == 1, said
         await pilot.press("n")
         assert "naming it" not in status(app)  # said once, with the article
+
+
+async def test_v_shows_one_line_an_article_and_back(make_app, seed_library):
+    from reader.widgets.article_list import ArticleList
+
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        articles = app.screen.query_one(ArticleList)
+        await pilot.press("v")
+        await settle(pilot)
+        assert articles.row_height == 1
+        lines = screen_text(app).splitlines()
+        both = [line for line in lines if "China thanks Kazakhstan" in line or "China appeals" in line]
+        assert len(both) == 2 and abs(lines.index(both[0]) - lines.index(both[1])) == 1
+        await pilot.press("j", "enter")
+        await settle(pilot)
+        assert app.screen.query_one(ArticleView).article is not None
+        await pilot.press("ctrl+l", "v")
+        await settle(pilot)
+        assert articles.row_height == 3
