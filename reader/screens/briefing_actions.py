@@ -83,6 +83,8 @@ class BriefingActions:
         def back(destination: Destination | None) -> None:
             if dossier.corrected:  # the graph changed while the dossier was open
                 screen.post_message(Corrected("", dossier.entity))
+            if destination is not None:  # backspace in that article comes back here
+                screen.from_dossier = (destination.article_id, dossier.entity)
             self.go(destination)
 
         screen.app.push_screen(dossier, back)

@@ -107,6 +107,9 @@ class MainScreen(Screen[None]):
         self.briefing = BriefingActions(self)
         self.corrections = CorrectionActions(self)
         self._note = ""  # said on the status line with the next article (see ArticleLoaded)
+        #: (article, entity): an article opened from that entity's dossier; backspace there
+        #: goes back to the dossier.
+        self.from_dossier: tuple[str, str] | None = None
 
     # --- layout ----------------------------------------------------------------------------
     def compose(self) -> ComposeResult:
@@ -219,6 +222,11 @@ class MainScreen(Screen[None]):
         self.set_focus(self.panel.listing)
 
     def action_back(self) -> None:
+        article = self.view.article
+        if self.from_dossier and article is not None and article.id == self.from_dossier[0]:
+            entity, self.from_dossier = self.from_dossier[1], None
+            self.briefing.dossier(entity)  # the dossier the quote or article was opened from
+            return
         place = self.trail.go_back(self.view.place())
         if place is None:
             self.notify("Nothing to go back to.", markup=False, timeout=2)

@@ -599,3 +599,18 @@ async def test_copies_of_a_story_are_one_search_result(make_app, tmp_path):
         assert len(hits) == 1 and len(hits[0].copies) == 1
         text = screen_text(app)
         assert "2 copies" in text and "2 results" in text and "first 1" not in text
+
+
+@pytest.mark.model
+async def test_backspace_after_a_quote_returns_to_its_dossier(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_wang_yi_dossier(pilot)
+        highlight(app, QUOTE)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert isinstance(app.screen, MainScreen)
+        await pilot.press("backspace")
+        await settle(pilot)
+        assert isinstance(app.screen, DossierScreen)
+        assert app.screen.dossier.entity.name == "Wang Yi"
