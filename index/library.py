@@ -528,6 +528,11 @@ class Library:
         rowid = self._rowid(article) if article is not None else None
         return entities.mentions(self.store.db, entity=entity_id, article=rowid)
 
+    def articles_naming(self, entity: str) -> list[tuple[str, int]]:
+        """(article id, offset of its first mention) of every article naming ``entity``, in
+        reading order; for walking them without loading every mention of a big entity."""
+        return entities.articles_naming(self.store.db, self.entity(entity).id)
+
     def crossrefs(
         self, entity: str, *, exclude: str | None = None, limit: int = 20
     ) -> list[CrossRef]:

@@ -33,6 +33,8 @@ from reader.messages import (
 )
 
 SEARCH_LIMIT = 50
+#: Entities whose articles ``>`` and ``<`` walk are kept listed.
+DOCS_KEPT = 8
 CROSSREF_LIMIT = 20
 #: Entities whose cross-references are kept.
 CROSSREF_CACHE = 128
@@ -174,10 +176,10 @@ class Session:
         first named there; None when no other article names it."""
         docs = self._docs.get(entity)
         if docs is None:
-            firsts: dict[str, int] = {}
-            for mention in self.library.mentions(entity=entity):
-                firsts.setdefault(mention.doc, mention.start)
-            docs = self._docs[entity] = list(firsts.items())
+            docs = self.library.articles_naming(entity)
+            while len(self._docs) >= DOCS_KEPT:  # a big entity's list is 16,000 rows at 100k
+                self._docs.pop(next(iter(self._docs)))
+            self._docs[entity] = docs
         others = [doc for doc in docs if doc[0] != current]
         if not others:
             return None

@@ -413,6 +413,17 @@ def mentions(
     return [Mention(*r) for r in db.execute(sql, args)]
 
 
+def articles_naming(db: sqlite3.Connection, entity_id: str) -> list[tuple[str, int]]:
+    """(article id, where the entity is first named there) for every article naming it, in
+    reading order: what ``mentions(entity=...)`` gives, without a Mention per mention."""
+    return db.execute(
+        "SELECT a.id, min(m.start) FROM entity_of e JOIN mentions m ON m.key = e.key"
+        " JOIN articles a ON a.rowid = m.article WHERE e.entity = ?"
+        " GROUP BY m.article ORDER BY m.article",
+        (entity_id,),
+    ).fetchall()
+
+
 def crossrefs(db: sqlite3.Connection, entity_id: str, *, skip: int, limit: int) -> list[CrossRef]:
     """Articles (but the rowid ``skip``) that mention the entity, most mentions first, each with
     the sentence of its first mention."""

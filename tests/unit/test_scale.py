@@ -100,3 +100,14 @@ def test_copies_are_found_the_same_with_the_size_bound():
     got = copy_of([("a", "Oil", story), ("b", "Oil prices", resend), ("c", "Oil", longer),
                    ("d", "Other", longer), ("e", "Gold", other)])
     assert got == {"b": "a", "c": "a"}
+
+
+def test_the_articles_naming_an_entity_are_listed_without_its_mentions(seed_library):
+    """`>` walks the articles naming an entity from a list of (article, first mention), the
+    same order and places its mentions give, without a Mention object per mention."""
+    with Library.open(seed_library) as lib:
+        for entity in lib.entities(limit=10):
+            firsts: dict[str, int] = {}
+            for m in lib.mentions(entity=entity.id):
+                firsts.setdefault(m.doc, m.start)
+            assert lib.articles_naming(entity.id) == list(firsts.items())
