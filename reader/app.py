@@ -28,6 +28,7 @@ from reader.messages import (
 )
 from reader.messages import Corrected
 from reader.screens.briefing_actions import briefing_help
+from reader.screens.correction_actions import BINDINGS as CORRECTION_KEYS
 from reader.screens.entity_browser import EntityBrowser
 from reader.screens.navigation import Destination
 from reader.screens.help_screen import HelpScreen
@@ -215,11 +216,13 @@ class ReaderApp(App[None]):
     def help_sections() -> list[tuple[str, list]]:
         """Every key, by where it works: the help screen lists these."""
         return [
-            ("Everywhere", [*ReaderApp.BINDINGS, *MainScreen.BINDINGS]),
+            ("Everywhere", [*ReaderApp.BINDINGS,
+                            *[b for b in MainScreen.BINDINGS if b not in CORRECTION_KEYS]]),
             ("Library and search results", list(ArticleList.BINDINGS)),
             ("Search box", list(SearchBox.BINDINGS)),
             ("Article", list(ArticleView.BINDINGS)),
             ("Cross-reference panel", list(CrossRefList.BINDINGS)),
+            ("Corrections of the selected entity (article and panel)", list(CORRECTION_KEYS)),
             ("Entity list (e)", list(EntityDialog.BINDINGS)),
             ("All entities (E)", list(EntityBrowser.BINDINGS)),
             ("Welcome screen", list(WelcomeScreen.BINDINGS)),
