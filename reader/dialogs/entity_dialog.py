@@ -27,6 +27,8 @@ class EntityDialog(ModalScreen[str | None]):
         # Not a priority binding: enter must wait its turn behind the letters typed before it.
         Binding("enter", "choose", "Select", id="entities.select"),
         Binding("ctrl+d", "dossier", "Dossier", id="entities.dossier", priority=True),
+        Binding("ctrl+g", "correct('merge')", "Merge into…", id="entities.merge", priority=True),
+        Binding("ctrl+n", "correct('rename')", "Rename…", id="entities.rename", priority=True),
     ]
 
     def __init__(self, entities: list[Entity], title: str = "") -> None:
@@ -34,6 +36,7 @@ class EntityDialog(ModalScreen[str | None]):
         self.entities = entities
         self.article_title = title
         self.wants_dossier = False  # ctrl+d: the opener shows the chosen entity's dossier
+        self.wants_correction: str | None = None  # ctrl+g, ctrl+n: the opener corrects it
         self._filled: str | None = None  # the filter the list shows
 
     def compose(self) -> ComposeResult:
@@ -46,7 +49,8 @@ class EntityDialog(ModalScreen[str | None]):
             yield OptionList(id="entity-options", markup=False)
             yield Static(
                 Content.styled(
-                    "type to filter · ↑↓ · enter select · ctrl+d dossier · esc close", "dim"
+                    "type to filter · ↑↓ · enter select · ctrl+d dossier · ctrl+g merge into ·"
+                    " ctrl+n rename · esc close", "dim"
                 ),
                 markup=False,
             )
@@ -129,6 +133,10 @@ class EntityDialog(ModalScreen[str | None]):
         option = option_list.highlighted_option
         if option is not None and option.id is not None:
             self.dismiss(self.entities[int(option.id)].id)
+
+    def action_correct(self, what: str) -> None:
+        self.wants_correction = what
+        self.action_choose()
 
     def action_dossier(self) -> None:
         self.wants_dossier = True

@@ -282,6 +282,8 @@ class MainScreen(Screen[None]):
             self.view.focus()
             if entity is not None and dialog.wants_dossier:
                 self.briefing.dossier(entity)
+            elif entity is not None and dialog.wants_correction:
+                self.corrections.run(dialog.wants_correction)
 
         self.app.push_screen(dialog, chosen)
 

@@ -219,3 +219,17 @@ async def test_v_shows_one_line_an_article_and_back(make_app, seed_library):
         await pilot.press("ctrl+l", "v")
         await settle(pilot)
         assert articles.row_height == 3
+
+
+async def test_ctrl_g_in_the_entity_list_merges_the_entity_typed(make_app, seed_library):
+    app = make_app(seed_library)
+    async with app.run_test(size=WIDE) as pilot:
+        await open_by_search(pilot, "etim", REUTERS_TITLE)
+        await pilot.press("e")
+        await settle(pilot)
+        await pilot.press(*"cheng", "ctrl+g")
+        await settle(pilot)
+        assert isinstance(app.screen, EntityFinder)
+        await pilot.press(*"huang", "enter")
+        await settle(pilot)
+        assert marks(app, "Huang Ming") == 2 and marks(app, "Cheng Guoping") == 0
