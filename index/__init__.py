@@ -15,7 +15,8 @@ from index.errors import (
     QueryError,
     ReaderError,
 )
-from index.library import Library, explain_error
+from index.library import Library
+from index.upkeep import explain_error
 from index.models import (
     DOSSIER_BUDGET,
     ENTITY_LABELS,
