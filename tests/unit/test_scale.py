@@ -111,3 +111,27 @@ def test_the_articles_naming_an_entity_are_listed_without_its_mentions(seed_libr
             for m in lib.mentions(entity=entity.id):
                 firsts.setdefault(m.doc, m.start)
             assert lib.articles_naming(entity.id) == list(firsts.items())
+
+
+def test_a_searcher_does_not_hold_a_copy_of_the_index(tmp_path):
+    """Opening the index to search reads what a search needs from the files: it does not copy
+    the segments into memory (a memory-mapped Whoosh index did, twice over in resident memory)."""
+    import tracemalloc
+
+    words = [f"word{i}" for i in range(2000)]
+    docs = [
+        IndexDoc(f"d{n}", f"Story {n}", " ".join(words[(n * 7 + k) % 2000] for k in range(300)))
+        for n in range(400)
+    ]
+    folder = tmp_path / "index"
+    SearchIndex(folder).add(docs, new={d.id for d in docs})
+    size = sum(p.stat().st_size for p in folder.glob("*.seg"))
+    ix = SearchIndex(folder)
+    tracemalloc.start()
+    try:
+        assert ix.count() == 400
+        assert ix.search("word5")[1] > 0
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < size / 2, (peak, size)
