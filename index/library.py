@@ -10,23 +10,30 @@ from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
+from index import decisions, upkeep
 from index.copies import copy_of
-from index.errors import BadInput, LibraryError, NotFound
+from index.errors import LibraryError, NotFound
 from index.models import (
+    DOSSIER_BUDGET,
     AddReport,
     Article,
     ArticleSummary,
+    Brief,
     CheckReport,
     CrossRef,
+    Decision,
+    Dossier,
     Entity,
+    EntitySummary,
+    Facets,
     Hit,
     Mention,
+    Pinned,
     SearchResult,
     Span,
     Stats,
+    Why,
 )
-from index.models import DOSSIER_BUDGET, ENTITY_LABELS, Brief, Decision, Dossier, EntitySummary, Facets, Pinned, Why
-from index import upkeep
 from index.private import private_dir
 from index.safe import safe_line
 from index.store import Store, articles, browse, corrections, entities
@@ -208,185 +215,47 @@ class Library:
     def _keys(self, entity_id: str) -> list[str]:
         return entities.keys(self.store.db, entity_id)
 
+    # --- the user's decisions: index.decisions does the work ---------------------------
     def merge(self, a: str, b: str) -> Entity:
         """Make ``b`` the same entity as ``a`` (a user decision that survives re-imports)."""
-        first, second = self.entity(a), self.entity(b)
-        if first.id == second.id:
-            return first
-        key_a, key_b = self._main_key(first.id), self._main_key(second.id)
-        with self.store.write() as db:
-            entities.add_merge(db, key_a, key_b)
-            self._relink(db)
-        return self.entity(key_a)
+        return decisions.merge(self, a, b)
 
     def split(self, entity: str, form: str | None = None) -> list[Entity]:
-        """Undo the user's merges into ``entity``; with ``form``, take the mentions written so
-        out of it, away from every automatic link (kept across re-imports). Returns the
-        entities it splits into."""
-        target = self.entity(entity)
-        if form is not None:
-            return self._split_form(target, form)
-        keys = self._keys(target.id)
-        rows = entities.merges_touching(self.store.db, keys)
-        if not rows:
-            raise NotFound(f"'{target.name}' holds no merge of yours to undo")
-        with self.store.write() as db:
-            entities.drop_decisions(db, [r[0] for r in rows])
-            self._relink(db)
-        parts = {self.entity(k).id: self.entity(k) for r in rows for k in (r[1], r[2]) if self._has_key(k)}
-        return list(parts.values())
-
-    def _split_form(self, target: Entity, form: str) -> list[Entity]:
-        from index.entities import normalize
-
-        keys = set(self._keys(target.id))
-        key = normalize(safe_line(form))
-        if key not in keys:
-            written = corrections.keys_writing(self.store.db, sorted(keys), safe_line(form))
-            if written:  # articles linked the form as a short name: take those mentions out
-                return self._split_written(target, safe_line(form), written)
-            raise NotFound(f"'{safe_line(form)}' is not a name of {target.name} of its own")
-        if len(keys) == 1:
-            raise NotFound(f"{target.name} has no other name to split '{safe_line(form)}' from")
-        with self.store.write() as db:
-            entities.add_apart(db, key)
-            self._relink(db)
-        return [self.entity(self._main_key_of(keys - {key})), self.entity(key)]
-
-    def _split_written(self, target: Entity, form: str, keys: list[str]) -> list[Entity]:
-        """Every mention written ``form`` under ``keys`` leaves ``target``, in every article."""
-        with self.store.write() as db:
-            made = [
-                corrections.add_detach(db, k, None, start=None, form=form, into=None)
-                for k in keys
-            ]
-            self._relink(db)
-        return [self.entity(target.id), self._entity_of_key(f"{keys[0]}{corrections.TAG}d{made[0]}")]
-
-    def _main_key_of(self, keys: set[str]) -> str:
-        """The most mentioned of ``keys`` (after a split, the rest of the old entity)."""
-        return max(keys, key=lambda k: (entities.mention_count(self.store.db, k), k))
-
-    def _has_key(self, key: str) -> bool:
-        return entities.has_key(self.store.db, key)
+        """Undo the user's merges into ``entity``; with ``form``, take that name out of it,
+        away from every automatic link. Returns the entities it splits into."""
+        return decisions.split(self, entity, form)
 
     def ignore(self, name: str, *, article: str | None = None) -> int:
-        """Mark a name as "not an entity" everywhere (or, with ``article``, only as written in
-        that article); returns how many mentions it hid."""
-        from index.entities import normalize
-
-        if article is not None:
-            return self._ignore_here(name, article)
-        key = normalize(safe_line(name))
-        if not key:
-            raise NotFound(f"'{safe_line(name)}' is not a name")
-        hidden = entities.mention_count(self.store.db, key)
-        with self.store.write() as db:
-            entities.add_ignore(db, key)
-            self._relink(db)
-        return hidden
-
-    def _ignore_here(self, name: str, article: str) -> int:
-        self.article(article)
-        keys = corrections.keys_written(self.store.db, article, safe_line(name))
-        if not keys:
-            raise NotFound(f"'{safe_line(name)}' is not a name in {safe_line(article)}")
-        rowid = self._rowid(article)
-        before = len(entities.mentions(self.store.db, article=rowid))
-        with self.store.write() as db:
-            for key in keys:
-                corrections.add_ignore_here(db, key, article, safe_line(name))
-            self._relink(db)
-        return before - len(entities.mentions(self.store.db, article=rowid))
+        """A name is not an entity everywhere (or only in ``article``); how many mentions it hid."""
+        return decisions.ignore(self, name, article=article)
 
     def unignore(self, name: str) -> int:
         """Undo ``ignore(name)``; returns how many mentions are names again."""
-        from index.entities import normalize
+        return decisions.unignore(self, name)
 
-        key = normalize(safe_line(name))
-        if not key or not entities.is_ignored(self.store.db, key):
-            raise NotFound(f"'{safe_line(name)}' is not ignored")
-        back = entities.mention_count(self.store.db, key)
-        with self.store.write() as db:
-            entities.drop_ignore(db, key)
-            self._relink(db)
-        return back
-
-    # --- corrections: each one a decision, kept across re-imports; undo() takes one back ---
     def detach(
         self, article_id: str, *, offset: int | None = None, form: str | None = None,
         into: str | None = None,
     ) -> Entity:
-        """This mention is not that entity: the mention at ``offset`` in the article (or every
-        one written ``form`` there) becomes an entity of its own, or joins ``into``. Returns
-        the entity it is part of now."""
-        self.article(article_id)  # NotFound for an unknown article
-        db = self.store.db
-        if offset is not None:
-            found = corrections.key_at(db, article_id, offset)
-            if found is None:
-                raise NotFound(f"no name at offset {offset} of {safe_line(article_id)}")
-            targets = [(found[0], found[1])]
-            form = None
-        else:
-            form = safe_line(form or "")
-            keys = corrections.keys_written(db, article_id, form)
-            if not keys:
-                raise NotFound(f"'{form}' is not a name in {safe_line(article_id)}")
-            targets = [(k, None) for k in keys]
-        into_key = self._main_key(self.entity(into).id) if into is not None else None
-        with self.store.write() as wdb:
-            made = [
-                corrections.add_detach(wdb, k, article_id, start=s, form=form, into=into_key)
-                for k, s in targets
-            ]
-            self._relink(wdb)
-        return self._entity_of_key(f"{targets[0][0]}{corrections.TAG}d{made[0]}")
+        """The mention at ``offset`` (or every one written ``form``) in the article is not its
+        entity: it becomes its own, or joins ``into``. Returns the entity it is part of now."""
+        return decisions.detach(self, article_id, offset=offset, form=form, into=into)
 
     def rename(self, entity: str, name: str) -> Entity:
-        """Give the entity the display name ``name`` (its old name stays one of its aliases)."""
-        name = safe_line(name).strip()
-        if not name:
-            raise BadInput("a new name cannot be empty")
-        key = self._main_key(self.entity(entity).id)
-        with self.store.write() as db:  # no regrouping: the entities table alone changes
-            corrections.add_rename(db, key, name)
-            corrections.rename_and_relabel(db)
-            corrections.touched(db)
-        return self._entity_of_key(key)
+        """Give the entity the display name ``name`` (the old one stays an alias)."""
+        return decisions.rename(self, entity, name)
 
     def relabel(self, entity: str, label: str) -> Entity:
         """Make the entity a ``label`` (PERSON, ORG, GPE, ...) whatever its mentions say."""
-        label = label.strip().upper()
-        if label not in ENTITY_LABELS:
-            raise BadInput(f"'{safe_line(label)}' is not a type; one of {', '.join(ENTITY_LABELS)}")
-        key = self._main_key(self.entity(entity).id)
-        with self.store.write() as db:
-            corrections.add_relabel(db, key, label)
-            corrections.rename_and_relabel(db)
-            corrections.touched(db)
-        return self._entity_of_key(key)
+        return decisions.relabel(self, entity, label)
 
     def decisions(self) -> list[Decision]:
         """Every correction of the user's, oldest first."""
-        return [Decision(*row) for row in corrections.listing(self.store.db)]
+        return decisions.decisions(self)
 
     def undo(self, decision_id: int | None = None) -> Decision:
         """Take back one decision (by default the latest); returns it."""
-        made = self.decisions()
-        if not made:
-            raise NotFound("there is no decision to undo")
-        if decision_id is None:
-            chosen = made[-1]
-        else:
-            found = [d for d in made if d.id == decision_id]
-            if not found:
-                raise NotFound(f"no decision {decision_id}; `reader decisions` lists them")
-            chosen = found[0]
-        with self.store.write() as db:
-            corrections.drop(db, chosen.id)
-            self._relink(db)
-        return chosen
+        return decisions.undo(self, decision_id)
 
     def entity_summaries(self, *, dated: bool = True) -> list[EntitySummary]:
         """Every entity with its counts and first and last dates (the entity browser), most
