@@ -24,7 +24,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from index.errors import BadInput, Interrupted, ReaderError
-from index.ingest import language, markdown, records, recognizer, web
+from index.ingest import language, markdown, recognizer, records, web
 from index.ingest.decode import check_size, decode, size_limit, too_large
 from index.models import AddReport, RawDoc, ReadResult
 from index.safe import safe_line, safe_text

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import re
 
-from index.errors import BadInput
 from index.dates import iso_date
+from index.errors import BadInput
 from index.ingest.clean import clean_text
 from index.ingest.decode import decode
 from index.models import RawDoc, ReadResult

@@ -20,14 +20,8 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 
 from index.entities import local_keys
-from index.ingest.nlp import (
-    RawMention,
-    _is_headline,
-    _lead_words,
-    _not_names,
-    _titles,
-    _verb_like,
-)
+from index.ingest.nlp import RawMention, _is_headline, _verb_like
+from index.ingest.spans import _lead_words, _not_names, _titles
 from index.models import ENTITY_LABELS
 
 __all__ = ["Names", "find", "library_names", "run", "spread"]

@@ -12,14 +12,13 @@ import json
 import re
 import zlib
 
-from index.errors import BadInput
 from index.dates import iso_date
+from index.errors import BadInput
 from index.ingest.clean import trim_signoff
 from index.ingest.decode import MAX_RECORDS_BYTES, decode, megabytes, one_line
 from index.ingest.web import HTML_HINT, html_to_text
 from index.models import RawDoc, ReadResult
 from index.safe import safe_line, safe_text
-
 
 _TEXT_KEYS = ("body", "text", "content")
 _TITLE_KEYS = ("title", "headline")

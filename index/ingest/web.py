@@ -12,8 +12,8 @@ import html
 import re
 import time
 
-from index.errors import BadInput
 from index.dates import iso_date
+from index.errors import BadInput
 from index.ingest.clean import clean_text, ends_sentence, word_count
 from index.ingest.decode import MB, decode, decode_bom, one_line
 from index.models import RawDoc, ReadResult
