@@ -1,10 +1,9 @@
-"""Provides ReaderApp, the Textual application, and run_app(), which ``reader`` calls."""
+"""Provides ReaderApp, the Textual application (``reader.run.run_app`` starts it)."""
 
 from __future__ import annotations
 
 import gc
 from collections.abc import Iterable
-from functools import partial
 from pathlib import Path
 
 from textual import work
@@ -15,10 +14,11 @@ from textual.screen import Screen
 from textual.widgets import Static
 
 from index import Library, ReaderError, safe_line
-from reader.config import Config, load_config, load_history
-from reader.dialogs.entity_dialog import EntityDialog
-from reader.locations import config_file, demo_library, history_file, samples_dir
+from reader import keys
+from reader.config import Config, load_history
+from reader.locations import demo_library, samples_dir
 from reader.messages import (
+    Corrected,
     DemoReady,
     LibraryChanged,
     LibraryChecked,
@@ -26,45 +26,13 @@ from reader.messages import (
     LibraryLoaded,
     LibraryReopened,
 )
-from reader.messages import Corrected
-from reader.screens.briefing_actions import briefing_help
-from reader.screens.correction_actions import BINDINGS as CORRECTION_KEYS
 from reader.screens.entity_browser import EntityBrowser
-from reader.screens.navigation import Destination
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
+from reader.screens.navigation import Destination
 from reader.screens.welcome_screen import WelcomeScreen
 from reader.upkeep import LibraryUpkeep
-from reader.widgets.article_list import ArticleList
-from reader.widgets.article_view import ArticleView
 from reader.widgets.colours import entity_variables
-from reader.widgets.crossref_panel import CrossRefList
-from reader.widgets.search_box import SearchBox
-
-
-#: Bindings that move a cursor: the palette leaves them out.
-_MOVES = frozenset({"down", "up", "page_down", "page_up", "first", "last"})
-
-#: What the palette calls an action whose footer label is too short to say it by itself.
-PALETTE_NAMES = {
-    "search.leave": "Leave the search box",
-    "search.history_back": "Older query in the search box",
-    "search.history_forward": "Newer query in the search box",
-    "panel.leave": "Back to the article",
-    "panel.open": "Open the highlighted cross-reference",
-    "list.open": "Open the highlighted article",
-    "list.sort": "Sort the list (newest, title, relevance)",
-    "article.to_panel": "Go to the cross-references",
-    "article.clear": "Clear the selected entity",
-    "article.entities": "Entities of this article",
-    "article.dossier": "Dossier of the selected entity",
-    "panel.dossier": "Dossier of the selected entity",
-    "main.toggle_panel": "Show or hide the panel",
-    "main.list": "Go to the article list",
-    "main.search": "Search",
-    "main.back": "Back",
-    "main.forward": "Forward",
-}
 
 
 class ReaderApp(App[None]):
@@ -215,59 +183,11 @@ class ReaderApp(App[None]):
     @staticmethod
     def help_sections() -> list[tuple[str, list]]:
         """Every key, by where it works: the help screen lists these."""
-        return [
-            ("Everywhere", [*ReaderApp.BINDINGS,
-                            *[b for b in MainScreen.BINDINGS if b not in CORRECTION_KEYS]]),
-            ("Library and search results", list(ArticleList.BINDINGS)),
-            ("Search box", list(SearchBox.BINDINGS)),
-            ("Article", list(ArticleView.BINDINGS)),
-            ("Cross-reference panel", list(CrossRefList.BINDINGS)),
-            ("Corrections of the selected entity (article and panel)", list(CORRECTION_KEYS)),
-            ("Entity list (e)", list(EntityDialog.BINDINGS)),
-            ("All entities (E)", list(EntityBrowser.BINDINGS)),
-            ("Welcome screen", list(WelcomeScreen.BINDINGS)),
-            *briefing_help(),
-        ]
+        return keys.help_sections(ReaderApp.BINDINGS)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         """The palette offers every action of the screen and its widgets, not only the focused."""
         yield from super().get_system_commands(screen)
         yield SystemCommand("Help", "Keys, query syntax and entity colours (?)", self.action_help)
         yield SystemCommand("Reload", "Read the library again (ctrl+r)", self.action_reload)
-        seen: set[str] = {"app.quit", "app.help", "app.commands", "app.reload"}
-        names: set[str] = {"Help", "Reload", "Quit"}
-        for node in [screen, *screen.query("*")]:
-            for binding in Binding.make_bindings(getattr(type(node), "BINDINGS", [])):
-                ident = binding.id or f"{type(node).__name__}.{binding.action}"
-                if not binding.description or ident in seen or not node.display:
-                    continue
-                if ident.rsplit(".", 1)[-1] in _MOVES:
-                    continue  # j/k and the like: keys to press, not commands to look up
-                name = PALETTE_NAMES.get(ident, binding.description)
-                seen.add(ident)
-                if name in names:  # "Dossier" from the article and from the panel: once
-                    continue
-                names.add(name)
-                yield SystemCommand(
-                    name,
-                    f"key {self.get_key_display(binding)}",
-                    partial(self.run_action, binding.action, node),
-                )
-
-def run_app(library_path: Path, demo: bool = False) -> None:
-    """Open the library at ``library_path`` and run the reader until the user quits.
-
-    A library that cannot be opened ends the program with a one-line message, no traceback.
-    """
-    config = load_config(config_file())
-    path = demo_library() if demo and library_path is None else library_path
-    try:
-        library = Library.open(Path(path))
-    except ReaderError as error:
-        raise SystemExit(f"reader: {safe_line(error)}") from None
-    name = "demo" if demo else Path(path).name
-    app = ReaderApp(library, name=name, demo=demo, config=config, history_path=history_file())
-    try:
-        app.run()
-    finally:
-        app.library.close()  # the demo key may have swapped libraries; the first is closed then
+        yield from keys.palette_commands(self, screen)

@@ -81,7 +81,7 @@ def main(ctx: click.Context, library: Path | None) -> None:
     ctx.ensure_object(dict)
     ctx.obj["library"] = library or locations.default_library()
     if ctx.invoked_subcommand is None:
-        from reader.app import run_app
+        from reader.run import run_app
 
         run_app(ctx.obj["library"])
 
@@ -101,6 +101,6 @@ def demo(ctx: click.Context) -> None:
             if report.failed:
                 for where, reason in report.failed:
                     click.echo(f"reader: {safe_line(where)}: {safe_line(reason)}", err=True)
-    from reader.app import run_app
+    from reader.run import run_app
 
     run_app(path, demo=True)
