@@ -75,11 +75,11 @@ def __getattr__(name: str):
 
 
 def query_help() -> str:
-    """The query syntax help page (plain text)."""
-    from pathlib import Path
+    """The query syntax help page (plain text), shown by ``reader help-query`` and the help
+    screen alike."""
+    from index.words import DATA
 
-    page = Path(__file__).parent / "data" / "query-help.txt"
-    return page.read_text(encoding="utf-8") if page.exists() else ""
+    return (DATA / "query-help.txt").read_text(encoding="utf-8")
 
 
 __all__ = [

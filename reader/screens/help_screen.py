@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from importlib import resources
 
 from textual.app import ComposeResult
 from textual.binding import Binding, BindingType
@@ -12,30 +11,9 @@ from textual.content import Content
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from index import ENTITY_LABELS, safe_text
+from index import ENTITY_LABELS, query_help, safe_text
 from reader.locations import config_file
 from reader.widgets.colours import LABEL_NAMES, label_variable
-
-FALLBACK_QUERY_HELP = """\
-words              articles holding all the words (xinjiang militants)
-"a phrase"         the words in this order
-OR, NOT, ( )       either word; leave a word out; group
-title: source:     search one field (title:xinjiang, source:reuters)
-entity:"Wang Yi"   articles mentioning an entity, by any of its names
-type:PERSON        articles mentioning an entity of this type
-date:2019-01       a day, month or year; date:[2019-01-01 TO 2019-06-30] a range
-word~              fuzzy: words spelled nearly like this one
-"""
-
-
-def query_help() -> str:
-    """The library's query syntax page (index/data/query-help.txt), or a short fallback."""
-    try:
-        text = resources.files("index").joinpath("data/query-help.txt").read_text("utf-8")
-    except (OSError, ModuleNotFoundError):
-        return FALLBACK_QUERY_HELP
-    return safe_text(text) or FALLBACK_QUERY_HELP
-
 
 def binding_rows(
     bindings: Iterable[BindingType], keymap: Mapping[str, str], key_display
@@ -122,7 +100,7 @@ class HelpScreen(ModalScreen[None]):
 
     def _queries(self) -> Content:
         return Content.assemble(
-            Content.styled("Query syntax\n", "bold $text-accent"), Content(query_help())
+            Content.styled("Query syntax\n", "bold $text-accent"), Content(safe_text(query_help()))
         )
 
     def action_scroll(self, direction: str) -> None:
