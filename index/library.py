@@ -167,8 +167,8 @@ class Library:
     # --- backup ----------------------------------------------------------------------------
     def backup(self, dest: Path, *, force: bool = False):
         """Write a consistent copy of the library's database to ``dest`` (a file, or a folder for
-        a dated file); returns an index.backup.BackupReport. Safe while others write."""
-        from index import backup
+        a dated file); returns an index.store.backup.BackupReport. Safe while others write."""
+        from index.store import backup
 
         return backup.backup(self.store.path, Path(dest), force=force)
 
@@ -176,8 +176,8 @@ class Library:
     def restore(cls, src: Path, dest: Path, *, force: bool = False):
         """Bring the backup ``src`` back into the library folder ``dest`` and rebuild its search
         index. Refuses a library that holds anything unless ``force`` (the old database is then
-        kept beside it). Returns an index.backup.BackupReport."""
-        from index import backup
+        kept beside it). Returns an index.store.backup.BackupReport."""
+        from index.store import backup
 
         dest = Path(dest).expanduser()
         try:

@@ -175,7 +175,7 @@ def check(lib: Library, *, repair: bool = False, wait: float | None = None, salv
 
 def _damaged(lib: Library, damage: list[str], *, repair: bool, wait: float | None) -> CheckReport:
     """check() on a damaged database: say what is damaged; with ``repair``, salvage."""
-    from index.backup import damaged
+    from index.store.backup import damaged
 
     problems = tuple(f"the database is damaged: {d}" for d in damage)
     if not repair:
@@ -230,7 +230,7 @@ def _salvage(lib: Library) -> list[str]:
     if Path(f"{db_file}-wal").exists():
         private_file(Path(f"{kept}-wal"))
         shutil.copyfile(f"{db_file}-wal", f"{kept}-wal")
-    _install(fresh, db_file)
+    salvaging.install(fresh, db_file)
     lib.store.damage = None
     shutil.rmtree(lib.path / "index", ignore_errors=True)
     lib._index()  # indexes every saved article again
@@ -303,31 +303,6 @@ def _remove(path: Path) -> None:
         path.unlink()
     except FileNotFoundError:
         pass
-
-
-def _install(fresh: Path, db_file: Path) -> None:
-    """Make the database ``fresh`` the library's ``db_file``: copied in page by page through
-    SQLite (its WAL stays consistent); if SQLite cannot open the damaged file even for that,
-    the file is replaced, with its WAL and shared-memory files, which belonged to it."""
-    from index.store import sqlite_uri
-
-    try:
-        source = sqlite3.connect(sqlite_uri(fresh, "mode=ro"), uri=True)
-        try:
-            target = sqlite3.connect(sqlite_uri(db_file, "mode=rw"), uri=True)
-            try:
-                source.backup(target)
-                target.execute("PRAGMA journal_mode=WAL")
-            finally:
-                target.close()
-        finally:
-            source.close()
-    except sqlite3.DatabaseError:
-        for leftover in (Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
-            _remove(leftover)
-        os.replace(fresh, db_file)
-        return
-    _remove(fresh)
 
 
 def unusable(reason: str) -> str:

@@ -512,7 +512,7 @@ def _rollback(db: sqlite3.Connection) -> None:
 def _translate(exc: sqlite3.Error, path: Path) -> Exception:
     message = str(exc)
     if is_damage(exc):
-        from index.backup import damaged
+        from index.store.backup import damaged
 
         return damaged(path.parent, message)
     if "locked" in message or "busy" in message:

@@ -11,6 +11,7 @@ from them (entities, links, the analysis cache) are left to be rebuilt.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -430,3 +431,33 @@ def _rows(db: sqlite3.Connection, table: str, columns: list[str], key: tuple[str
                 else:
                     low = middle
             last = high
+
+
+def install(fresh: Path, db_file: Path) -> None:
+    """Make the database ``fresh`` the library's ``db_file``: copied in page by page through
+    SQLite (its WAL stays consistent); if SQLite cannot open the damaged file even for that,
+    the file is replaced, with its WAL and shared-memory files, which belonged to it."""
+    try:
+        source = sqlite3.connect(sqlite_uri(fresh, "mode=ro"), uri=True)
+        try:
+            target = sqlite3.connect(sqlite_uri(db_file, "mode=rw"), uri=True)
+            try:
+                source.backup(target)
+                target.execute("PRAGMA journal_mode=WAL")
+            finally:
+                target.close()
+        finally:
+            source.close()
+    except sqlite3.DatabaseError:
+        for leftover in (Path(f"{db_file}-wal"), Path(f"{db_file}-shm")):
+            _unlink(leftover)
+        os.replace(fresh, db_file)
+        return
+    _unlink(fresh)
+
+
+def _unlink(path: Path) -> None:
+    try:
+        path.unlink()
+    except FileNotFoundError:
+        pass
