@@ -7,6 +7,10 @@ finished batch in one ``BEGIN IMMEDIATE`` transaction. The search index is fed a
 commits, and each article is marked indexed only once the index has committed it; a kill at any
 moment leaves committed articles that the next run (or ``check``) indexes, and files that the
 next run finishes without duplicates.
+
+It stays one module of a little over 600 lines because that resumable run is one piece of
+state (the batch, the files in flight, what is stored but not yet indexed); reading a file's
+kinds lives in the modules beside it.
 """
 
 from __future__ import annotations

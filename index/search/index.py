@@ -14,6 +14,10 @@ The SQLite store is the source of truth; this index can always be rebuilt from i
   why (the caller re-indexes from SQLite); other failures become ``LibraryError``.
 
 Snippets are made from the text the caller passes back (``text_of``); bodies are not stored.
+
+It is a little over 600 lines, all of it the one SearchIndex class: opening, writing, the
+lock, rebuilding and searching share its state; the parser, compiler, snippets, counting and
+segment handling are the modules beside it.
 """
 
 from __future__ import annotations
