@@ -44,13 +44,18 @@ class Parser:
         self.nlp: Any = None
         self.error: BaseException | None = None
 
-    def get(self, timeout: float | None) -> Any:
-        """The pipeline, or None if it is still loading after ``timeout`` seconds (it keeps
-        loading for the next call). Raises ModelMissing if it cannot be loaded."""
+    def start(self) -> None:
+        """Start loading the pipeline behind, if nothing has yet: a dossier calls this as soon
+        as it knows it has articles to parse, so the loading overlaps its SQL."""
         with self.lock:
             if self.loader is None:
                 self.loader = threading.Thread(target=self._load, name="reader-parser", daemon=True)
                 self.loader.start()
+
+    def get(self, timeout: float | None) -> Any:
+        """The pipeline, or None if it is still loading after ``timeout`` seconds (it keeps
+        loading for the next call). Raises ModelMissing if it cannot be loaded."""
+        self.start()
         if not self.loaded.wait(None if timeout is None else max(0.0, timeout)):
             return None
         if self.error is not None:

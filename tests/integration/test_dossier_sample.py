@@ -8,6 +8,9 @@ import json
 from click.testing import CliRunner
 
 from index import Library
+from index.analysis import Parser
+from index.dossiers import Dossiers
+from index.store.dossiers import DossierStore
 from reader.cli import main
 
 TEXTS = [
@@ -59,3 +62,48 @@ def test_the_cli_dossier_of_a_big_entity_says_its_coverage(tmp_path):
     got = runner.invoke(main, ["--library", str(path), "dossier", "Angela Merkel", "--sample", "1"])
     assert got.exit_code == 0, got.output
     assert "roles and quotes from 1 of 3 articles" in got.output
+
+
+def test_filling_in_reads_the_entitys_articles_once_and_ends_as_a_fresh_dossier(
+    tmp_path, monkeypatch
+):
+    """The TUI fills a dossier in a step at a time: the steps after the first go on from the
+    articles and co-occurrence read by the first (at 100k, United States is 16,523 articles)."""
+    path = _library(tmp_path)
+    reads: list[str] = []
+    articles, company = DossierStore.entity_articles, DossierStore.cooccurring
+
+    def read_articles(self, entity_id):
+        reads.append("articles")
+        return articles(self, entity_id)
+
+    def read_company(self, entity_id, limit):
+        reads.append("co-occurrence")
+        return company(self, entity_id, limit)
+
+    monkeypatch.setattr(DossierStore, "entity_articles", read_articles)
+    monkeypatch.setattr(DossierStore, "cooccurring", read_company)
+    with Library.open(path) as lib:
+        steps = [lib.dossier("Angela Merkel", budget=0)]
+        steps += [lib.dossier("Angela Merkel", budget=None, sample=n) for n in (1, 2)]
+        steps.append(lib.dossier("Angela Merkel", budget=None))
+    assert [(d.analysed, d.of) for d in steps] == [(0, 3), (1, 3), (2, 3), (3, 3)]
+    assert reads == ["articles", "co-occurrence"]  # once, for all four steps
+    assert [r.text for r in steps[-1].roles] == ["German chancellor", "Chancellor"]
+    with Library.open(path) as lib:  # the same dossier read whole from the cache
+        fresh = lib.dossier("Angela Merkel", budget=0)
+    assert fresh == steps[-1]
+
+
+def test_a_budgeted_dossier_starts_loading_the_parser_even_when_its_budget_runs_out(tmp_path):
+    """A first step whose budget the SQL uses up still starts the parser loading, so the next
+    step has it: the first roles of a big entity do not wait for the parser from scratch."""
+    path = _library(tmp_path)
+    parser = Parser()
+    with Library.open(path) as lib:
+        dossiers = Dossiers(lib.store, entity=lib.entity, article=lib.article, parser=parser)
+        first = dossiers.dossier("Angela Merkel", budget=1e-9)
+        assert first.analysed == 0
+        assert parser.loader is not None  # loading behind, for the next step
+        parser.get(None)
+        assert dossiers.dossier("Angela Merkel", budget=None).analysed == 3
