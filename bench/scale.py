@@ -10,7 +10,8 @@ Libraries are built once and kept in a cache folder (``READER_BENCH_CACHE``, def
   ``lib-19k``'s articles and mentions (no NER), then relinked and indexed by the library itself:
   the indexing of 100k articles is timed and its peak memory taken.
 
-Run alone: ``python -m bench --only scale`` (``--sizes 3000,19043`` for fewer).
+Run alone: ``python -m bench --only scale`` (``--sizes 3000,19043`` for fewer);
+``python -m bench.scale --only-dossier --sizes 100000`` measures the cold dossier alone.
 """
 
 from __future__ import annotations
@@ -376,6 +377,21 @@ def bench_dossier(library: Path) -> dict:
     return _json_run([sys.executable, "-c", DOSSIER, str(library)])
 
 
+def run_dossiers(sizes: tuple[int, ...] = SIZES) -> dict:
+    """The dossier figures alone (``--only-dossier``), each on a copy of the cached library:
+    the measure empties its analysis cache."""
+    results: dict = {}
+    with tempfile.TemporaryDirectory(prefix="reader-scale-") as tmp:
+        for n, library in libraries(sizes).items():
+            copy = Path(tmp) / library.name
+            shutil.copytree(library, copy)
+            results[_label(n)] = {"dossier": bench_dossier(copy)}
+            print(f"-- {_label(n)}: dossier: {results[_label(n)]['dossier']}", flush=True)
+            shutil.rmtree(copy)
+    table(results)
+    return results
+
+
 def bench_tui(library: Path) -> dict:
     from bench import tui
 
@@ -459,6 +475,7 @@ def table(results: dict) -> None:
                   f"{_ok(max(s['p95_ms'] for s in r['tui']['summary'].values()), 100)}")
     row("TUI memory (peak RSS)", "<= 300 MB",
         lambda r: f"{r['tui']['memory_mb']:.0f} MB {_ok(r['tui']['memory_mb'], 300)}")
+    rows = [r for r in rows if any(cell != "-" for cell in r[2])]  # the parts measured
     width = max(len(name) for name, _, _ in rows)
     cols = [max(len(label), *(len(cells[i]) for _, _, cells in rows)) for i, label in enumerate(labels)]
     print("\n== Scale: the same figures at " + ", ".join(labels) + " articles")
@@ -473,8 +490,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.scale", description=__doc__)
     parser.add_argument("--sizes", default=",".join(map(str, SIZES)))
     parser.add_argument("--no-tui", action="store_true")
+    parser.add_argument("--only-dossier", action="store_true",
+                        help="the cold dossier's figures alone, on copies of the libraries")
     args = parser.parse_args()
-    run(tuple(int(x) for x in args.sizes.split(",")), tui=not args.no_tui)
+    sizes = tuple(int(x) for x in args.sizes.split(","))
+    if args.only_dossier:
+        run_dossiers(sizes)
+    else:
+        run(sizes, tui=not args.no_tui)
 
 
 if __name__ == "__main__":
