@@ -6,7 +6,8 @@ a filter for deleted documents), one Python call per document per level: at 100,
 that was half of a search's time for a common word. Here each word's postings are read a block
 at a time and the tree is set arithmetic. Query kinds it does not know return None, and the
 caller lets Whoosh count: so does any query with a NOT, whose count is Whoosh's own (its
-matchers exclude in ways set arithmetic does not reproduce).
+matchers exclude in ways set arithmetic does not reproduce). ``countable`` says which before
+anything is read.
 """
 
 from __future__ import annotations
@@ -17,7 +18,17 @@ from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
 
-__all__ = ["count"]
+__all__ = ["count", "countable"]
+
+
+def countable(q: Any) -> bool:
+    """Whether ``count`` can count ``q`` (known before reading anything)."""
+    kind = type(q)
+    if kind is wq.Term or q is wq.NullQuery:
+        return True
+    if kind is wq.And or (kind is wq.Or and getattr(q, "minmatch", 0) <= 1):
+        return all(countable(sub) for sub in q.subqueries)
+    return False
 
 
 def count(searcher: Any, q: Any) -> int | None:

@@ -33,6 +33,7 @@ from pathlib import Path
 from typing import Any, Self
 
 from whoosh import sorting
+from whoosh.collectors import TopCollector
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, FileIndex
@@ -44,7 +45,7 @@ from index.private import open_private, private_dir, private_file
 from index.safe import safe_line, safe_text
 from index.search.analysis import normalize_key
 from index.search.compile import Compiler
-from index.search.count import count
+from index.search.count import count, countable
 from index.search.query import parse, quote
 from index.search.records import IndexDoc, RawHit
 from index.search.schema import SCHEMA, SCHEMA_VERSION
@@ -509,13 +510,23 @@ class SearchIndex:
         with self._lock:
             compiler, compiled = self._compile(query, entity_keys, expand)
             with self._reading("searching") as s:
-                kwargs: dict[str, object] = {"limit": max(1, limit)}
-                if sort == "date":
-                    kwargs["sortedby"] = sorting.FieldFacet("when", reverse=True)
-                results = s.search(compiled, **kwargs)
-                total = count(s, compiled)  # apart, from posting blocks: Whoosh's walk is slow
-                if total is None:
+                if sort == "date":  # the sorting collector sees every match: it counts them
+                    results = s.search(compiled, limit=max(1, limit),
+                                       sortedby=sorting.FieldFacet("when", reverse=True))
                     total = len(results)
+                elif countable(compiled):
+                    # Whoosh ranks skipping blocks that cannot reach the top; the total is
+                    # counted apart, from posting blocks (its own count walks every match again)
+                    results = s.search(compiled, limit=max(1, limit))
+                    got = count(s, compiled)
+                    total = len(results) if got is None else got
+                else:
+                    # A phrase (an entity's other names) or a NOT: one walk both ranks and counts
+                    # (no block skipped, no part of the query dropped for a low score), where
+                    # ranking then counting walked every match twice
+                    top = TopCollector(max(1, limit), usequality=False, replace=0)
+                    s.search_with_collector(compiled, top)
+                    results, total = top.results(), top.count()
                 # Sorted by date, Whoosh's "score" is the sort key: report no relevance then.
                 found = [
                     (r["id"], float(r.score or 0.0) if sort == "relevance" else 0.0)
