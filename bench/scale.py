@@ -248,13 +248,14 @@ from bench.tui import peak_rss_mb
 queries, typed = json.loads(sys.argv[2]), json.loads(sys.argv[3])
 lib = Library.open(Path(sys.argv[1]), create=False)
 lib.search("warmup")
-times, totals = [], {}
+times, totals, worst = [], {}, {}
 for _ in range(3):
     for q in queries:
         t = time.perf_counter()
         r = lib.search(q, limit=20)
         times.append((time.perf_counter() - t) * 1000)
         totals[q] = r.total
+        worst[q] = max(worst.get(q, 0), times[-1])
 
 # Search as you type, as the TUI does it: a key every 120 ms, each restarting a 150 ms debounce,
 # the searches (50 hits) one at a time on a worker; last key to the last query's results.
@@ -280,7 +281,7 @@ def typing(text):
     return (time.perf_counter() - last) * 1000
 typing_ms = [typing(t) for _ in range(2) for t in typed]
 print(json.dumps({"search_ms": times, "typing_ms": typing_ms, "totals": totals,
-                  "rss_mb": peak_rss_mb()}))
+                  "worst": worst, "rss_mb": peak_rss_mb()}))
 """
 
 FTS = r"""
@@ -325,7 +326,9 @@ def bench_search(library: Path) -> dict:
             "fts5_p50_ms": pct(base["search_ms"], 0.5), "fts5_p95_ms": f95,
             "ratio": p95 / f95 if f95 else float("inf"),
             "typing_p50_ms": pct(ours["typing_ms"], 0.5), "typing_p95_ms": pct(ours["typing_ms"], 0.95),
-            "rss_mb": ours["rss_mb"]}
+            "rss_mb": ours["rss_mb"],
+            "slowest": ", ".join(f"{q} {ms:.0f} ms" for q, ms in
+                                 sorted(ours["worst"].items(), key=lambda kv: -kv[1])[:3])}
 
 
 def bench_cli(library: Path, rounds: int = 5) -> dict:
@@ -492,12 +495,32 @@ def main() -> None:
     parser.add_argument("--no-tui", action="store_true")
     parser.add_argument("--only-dossier", action="store_true",
                         help="the cold dossier's figures alone, on copies of the libraries")
+    parser.add_argument("--only", choices=("search", "cli"),
+                        help="only this figure (search p50/p95 and as you type, or the "
+                             "`reader search --json` process), on the cached libraries")
     args = parser.parse_args()
     sizes = tuple(int(x) for x in args.sizes.split(","))
     if args.only_dossier:
         run_dossiers(sizes)
+    elif args.only:
+        only(sizes, args.only)
     else:
         run(sizes, tui=not args.no_tui)
+
+
+def only(sizes: tuple[int, ...], figure: str) -> None:
+    """One figure at each size, on the cached libraries (built first if missing)."""
+    for n, library in libraries(sizes).items():
+        if figure == "search":
+            r = bench_search(library)
+            print(f"{_label(n)}: search p50 / p95 {r['p50_ms']:.0f} / {r['p95_ms']:.0f} ms "
+                  f"{_ok(r['p95_ms'], 100)} (FTS5 p95 {r['fts5_p95_ms']:.1f} ms, "
+                  f"{r['ratio']:.1f}x); as you type p95 {r['typing_p95_ms']:.0f} ms; "
+                  f"slowest: {r['slowest']}", flush=True)
+        else:
+            r = bench_cli(library)
+            print(f"{_label(n)}: reader search --json {r['p50_s']:.2f} s {_ok(r['p50_s'], 0.25)} "
+                  f"(FTS5 script {r['fts5_p50_s']:.2f} s)", flush=True)
 
 
 if __name__ == "__main__":
