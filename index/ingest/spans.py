@@ -11,6 +11,7 @@ import re
 from functools import lru_cache
 
 from index.entities import DATA, PARTICLES, is_demonym, normalize
+from index.entities.names import alias_table, is_firm
 
 _LEAD = re.compile(r"(?:['’]s\b|(?:the|The|THE)\s|[^\w\s]|\s)+")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
@@ -156,6 +157,14 @@ _ORG_HEADS = frozenset(
     " commission committee ministry department university college institute hospital"
     " party council agency exchange".split()
 )
+#: A comma between two names in one span.
+_COMMA = re.compile(r"\s*,\s*")
+_AND = re.compile(r"\s(?:and|&)\s")
+_NAME_GOES_ON = re.compile(r",?\s+(?:and|&)\s+[A-Z]")
+#: What follows a name after a comma and belongs to it: "King, Jr.", "Rose, M.D.".
+_AFTER_COMMA = frozenset(
+    "jr sr ii iii iv md m.d phd ph.d esq dds mba inc ltd llc plc co corp".split()
+)
 #: Last words of a product model: "MacBook Pro" is no person.
 _MODEL_WORDS = frozenset({"pro", "max", "mini", "plus", "ultra"})
 
@@ -200,7 +209,9 @@ def _clean(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
     ]
 
 
-def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
+def _trim(
+    text: str, s: int, e: int, label: str, lists: bool = True
+) -> list[tuple[int, int, str]]:
     m = _LEAD.match(text, s, e)
     if m:
         s = m.end()
@@ -223,6 +234,10 @@ def _trim(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
         return []
     if "(" in text[s:e]:
         return _split_parenthesis(text, s, e, label)
+    if lists and "," in text[s:e]:
+        parts = _listed(text, s, e)
+        if parts is not None:
+            return [x for a, b in parts for x in _trim(text, a, b, label)]
     if text[s:e].islower() and (label == "PERSON" or " " not in text[s:e]):
         return []  # "dlrs vs", "cts": lowercase words are not names ("the foreign ministry" is)
     if text[s:e].lower() in _not_names():
@@ -297,6 +312,35 @@ def _relabel(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]
     return [(s, e, label)]
 
 
+def _listed(text: str, s: int, e: int) -> list[tuple[int, int]] | None:
+    """The names of a span that lists them, one per comma: "Orange, Riverside" (two counties),
+    "Hulu, Apple TV" (two services). None for a name with a comma in it: a firm ("Birr, Wilson
+    and Co.", "Acme Group, Inc."), a list inside a name ("Bureau of Alcohol, Tobacco, Firearms
+    and Explosives"), a generation or degree ("King, Jr.", "Rose, M.D."), a known name
+    ("Washington, D.C.")."""
+    span = text[s:e]
+    if is_firm(span) or normalize(span) in alias_table()[1] or _NAME_GOES_ON.match(text, e):
+        return None  # "Goldman, Sachs| and Co": spaCy cut the firm's name short
+    parts = []
+    pos = s
+    for comma in _COMMA.finditer(text, s, e):
+        parts.append((pos, comma.start()))
+        pos = comma.end()
+    parts.append((pos, e))
+    if _AND.search(text, *parts[-1]) is not None:
+        return None
+    for a, b in parts:
+        if b - a < 2 or not text[a].isupper() or text[a:b].rstrip(".").lower() in _AFTER_COMMA:
+            return None
+    # "Kidder, Peabody Mortgage Assets Trust Five" where the text also writes "Kidder, Peabody
+    # and Co": the two names are one firm's.
+    second = _WORDS.match(text, parts[1][0], parts[1][1])
+    pair = re.escape(text[parts[0][0] : parts[0][1]]) + r",\s*" + re.escape(second.group())
+    if re.search(pair + r",?\s+(?:and|&)\s+[A-Z]", text) is not None:
+        return None
+    return parts
+
+
 def _keeps_dot(text: str, s: int, e: int) -> bool:
     """ "U.S.", "D.C.", "Inc.", "Jr." keep their final dot; a sentence's full stop does not."""
     word_start = text.rfind(" ", s, e) + 1 or s
@@ -308,7 +352,9 @@ def _split_parenthesis(text: str, s: int, e: int, label: str) -> list[tuple[int,
     """ "East Turkestan Islamic Movement (ETIM)" tagged as one: the name and the acronym."""
     open_at = text.index("(", s, e)
     close_at = text.find(")", open_at, e)
-    out = _trim(text, s, open_at, label) if open_at > s else []
+    # The name before an acronym is one name, commas and all: "SysAdmin, Audit, Network,
+    # Security (SANS)".
+    out = _trim(text, s, open_at, label, lists=False) if open_at > s else []
     inner_end = close_at if close_at != -1 else e
     if inner_end > open_at + 1:
         out += _trim(text, open_at + 1, inner_end, label)

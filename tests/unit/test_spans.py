@@ -115,3 +115,43 @@ def test_a_surname_of_the_texts_one_person_is_that_person():
     got = [(m.text, m.label) for m in names(nlp, text)]
     assert got == [("Alexander Vindman", "PERSON"), ("Vindman", "PERSON"), ("Apple", "ORG")]
     assert N._verb_like("Questioning") and not N._verb_like("Sterling")
+
+
+def test_a_span_listing_names_is_one_mention_per_name():
+    """spaCy runs a list into one span: "Orange, Riverside" (two counties), "Hulu, Apple TV"
+    (two services) become one made-up entity each; they are two names."""
+    nlp = ruler_pipeline({"ORG": ["Orange, Riverside", "Hulu, Apple TV", "Apple TV"]})
+    text = (
+        "Centers in Los Angeles, Orange, Riverside, Imperial Valley and San Bernardino.\n"
+        "It streams on Hulu, Apple TV and for rent on Amazon. Apple TV said so."
+    )
+    assert [m.text for m in names(nlp, text)] == [
+        "Orange", "Riverside", "Hulu", "Apple TV", "Apple TV"
+    ]
+
+
+def test_a_name_with_a_comma_in_it_stays_one_name():
+    """Firms, a list inside a name, a generation, a degree, a known name, an acronym's long
+    form, and a firm's name spaCy cut short ("Goldman, Sachs| and Co")."""
+    kept = [
+        "Birr, Wilson and Co.",
+        "Acme Medical Group, Inc.",
+        "Bureau of Alcohol, Tobacco, Firearms and Explosives",
+        "Martin Luther King, Jr.",
+        "Washington, D.C.",
+        "SysAdmin, Audit, Network, Security (SANS) Institute",
+        "Goldman, Sachs",
+        "Kidder, Peabody Mortgage Assets Trust Five",
+    ]
+    nlp = ruler_pipeline({"ORG": kept})
+    text = (
+        "Birr, Wilson and Co. sold Acme Medical Group, Inc. shares. The Bureau of Alcohol, "
+        "Tobacco, Firearms and Explosives came. Martin Luther King, Jr. spoke in Washington, "
+        "D.C. today. The SysAdmin, Audit, Network, Security (SANS) Institute warned. Goldman, "
+        "Sachs and Co managed it. Kidder, Peabody Mortgage Assets Trust Five, a unit of Kidder, "
+        "Peabody and Co Inc, sold."
+    )
+    got = [m.text for m in names(nlp, text)]
+    assert got[:4] == kept[:4] and "Washington, D.C." in got
+    assert "SysAdmin, Audit, Network, Security" in got and "SANS" in got
+    assert "Goldman, Sachs" in got and "Kidder, Peabody Mortgage Assets Trust Five" in got
