@@ -243,6 +243,8 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
     return out
 
 
+#: Labels of a place the text names by itself, which a person's span does not swallow.
+_PLACE_LABELS = frozenset({"GPE", "LOC"})
 #: Labels a one-word span loses when it is the surname of the one person of its text by that
 #: name (a place keeps its label: "Jordan" after "Michael Jordan" may be the country).
 _SURNAME_LABELS = frozenset({"ORG", "PRODUCT", "FAC", "WORK_OF_ART", "EVENT"})
@@ -291,6 +293,10 @@ class _Context:
     def cut(self, m: _Found) -> list[_Found]:
         if m.label != "PERSON" and m.text in self.people:
             return [m._replace(label="PERSON")]
+        if m.label == "PERSON":
+            two = self._person_then_place(m)
+            if two:
+                return two
         split = _JOINED.search(m.text)
         if split is not None:
             left, right = m.text[: split.start()], m.text[split.end() :]
@@ -304,6 +310,22 @@ class _Context:
                     p for part in parts for p in (self.cut(part) if " " in part.text else [part])
                 ]
         return [self._cut_to_name(m)]
+
+    def _person_then_place(self, m: _Found) -> list[_Found]:
+        """ "told Funaro Brazil had to" tagged as one PERSON: the surname of a person the text
+        names ("Dilson Funaro") and a place it names by itself are two mentions, "Funaro" and
+        "Brazil". A first name never is ("Lindsay Lohan", where "Lohan" alone may be a GPE)."""
+        for word in _WORDS.finditer(m.text, 1):
+            at = word.start()
+            head, tail = m.text[:at].rstrip(), m.text[at:]
+            if self.names.get(tail) in _PLACE_LABELS and self.surnames.get(head, {m.text}) - {
+                m.text
+            }:
+                return [
+                    m._replace(end=m.start + len(head), text=head),
+                    m._replace(start=m.start + at, text=tail, label=self.names[tail]),
+                ]
+        return []
 
     def _cut_to_name(self, m: _Found) -> _Found:
         text = self.text

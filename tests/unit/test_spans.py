@@ -155,3 +155,25 @@ def test_a_name_with_a_comma_in_it_stays_one_name():
     assert got[:4] == kept[:4] and "Washington, D.C." in got
     assert "SysAdmin, Audit, Network, Security" in got and "SANS" in got
     assert "Goldman, Sachs" in got and "Kidder, Peabody Mortgage Assets Trust Five" in got
+
+
+def test_a_persons_surname_run_into_a_place_is_two_mentions():
+    """reuters-950: "Lawson told Funaro Brazil had to solve" gave one PERSON "Funaro Brazil";
+    it is Dilson Funaro and Brazil. A first name before a surname spaCy calls a place stays
+    one name ("Lindsay Lohan")."""
+    nlp = ruler_pipeline(
+        {
+            "PERSON": ["Dilson Funaro", "Funaro Brazil", "Funaro", "Lindsay Lohan", "Lindsay"],
+            "GPE": ["Brazil", "Lohan"],
+        }
+    )
+    text = (
+        "Brazil's Finance Minister Dilson Funaro met Lawson. Lawson told Funaro Brazil had to "
+        "solve its problems. Funaro left Brazil.\nLindsay Lohan spoke. Lindsay smiled. Lohan left."
+    )
+    found = names(nlp, text)
+    got = [(m.text, m.label) for m in found]
+    assert ("Funaro Brazil", "PERSON") not in got
+    assert got[2:4] == [("Funaro", "PERSON"), ("Brazil", "GPE")]
+    assert found[2].key == "dilson funaro" and found[3].key == "brazil"
+    assert ("Lindsay Lohan", "PERSON") in got
