@@ -24,6 +24,7 @@ from index.ingest.spans import (  # the span rules, and word sets the article-wi
     _HEADLINE_WORDS,
     _JOINED,
     _LEAD_LABELS,
+    _POSSESSIVE_NAMES,
     _SMALL_WORDS,
     _WORDS,
     _clean,
@@ -243,6 +244,8 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
     return out
 
 
+#: A name written as another's possession: "Craxi's" in "Craxi's Socialist Party".
+_OWNER = re.compile(r"(\S.*?)\s?['’]s\s+(?=[A-Z])")
 #: Labels of a place the text names by itself, which a person's span does not swallow.
 _PLACE_LABELS = frozenset({"GPE", "LOC"})
 #: Labels a one-word span loses when it is the surname of the one person of its text by that
@@ -297,6 +300,18 @@ class _Context:
             two = self._person_then_place(m)
             if two:
                 return two
+        owner = _OWNER.match(m.text)
+        if owner is not None and " " in m.text[owner.end() :].strip():  # not "Sam's Club"
+            head = owner.group(1)
+            label = self.label_of(head, m.text)
+            if label is not None and head.rsplit(None, 1)[-1].lower() not in _POSSESSIVE_NAMES:
+                # "Craxi's Socialist Party", "London's Stock Exchange": the owner is a name the
+                # text uses by itself; what it owns is another.
+                rest = m._replace(start=m.start + owner.end(), text=m.text[owner.end() :])
+                return [
+                    m._replace(end=m.start + len(head), text=head, label=label),
+                    *(self.cut(rest) if " " in rest.text else [rest]),
+                ]
         split = _JOINED.search(m.text)
         if split is not None:
             left, right = m.text[: split.start()], m.text[split.end() :]

@@ -177,3 +177,29 @@ def test_a_persons_surname_run_into_a_place_is_two_mentions():
     assert got[2:4] == [("Funaro", "PERSON"), ("Brazil", "GPE")]
     assert found[2].key == "dilson funaro" and found[3].key == "brazil"
     assert ("Lindsay Lohan", "PERSON") in got
+
+
+def test_a_name_owned_by_another_name_is_two_mentions():
+    """ "Craxi's Socialist Party" (reuters-1761) is Craxi and the Socialist Party, when the text
+    names the owner by itself; a firm's name with a possessive stays whole ("Sam's Club",
+    "Moody's Investors Service")."""
+    nlp = ruler_pipeline(
+        {
+            "PERSON": ["Bettino Craxi", "Sam"],
+            "ORG": ["Craxi's Socialist Party", "Sam's Club", "Moody's Investors Service", "Moody's"],
+        }
+    )
+    text = (
+        "Prime Minister Bettino Craxi resigned. Craxi's Socialist Party objected.\n"
+        "Sam said Sam's Club grew. Moody's Investors Service cut it. Moody's said so."
+    )
+    got = [(m.text, m.label) for m in names(nlp, text)]
+    assert got == [
+        ("Bettino Craxi", "PERSON"),
+        ("Craxi", "PERSON"),
+        ("Socialist Party", "ORG"),
+        ("Sam", "PERSON"),
+        ("Sam's Club", "ORG"),
+        ("Moody's Investors Service", "ORG"),
+        ("Moody's", "ORG"),
+    ]
