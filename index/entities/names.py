@@ -106,6 +106,13 @@ _CORPORATE = frozenset(
 )
 #: "Arcade Joseph Comeaux Jr" = "Arcade Joseph Comeaux".
 _GENERATION = frozenset({"jr", "sr"})  # not "II": "John Paul II" is not "John Paul I"
+#: A nickname in quotes between a first name and a surname.
+_NICKNAME = re.compile(
+    r"(?<=[\w.])\s+(?:\"(?=(?:the )?[A-Z])[^\"“”]{1,30}\"|“(?=(?:the )?[A-Z])[^\"“”]{1,30}”"
+    r"|'(?=(?:the )?[A-Z])[^'\"“”]{1,30}')\s+(?=[A-Z])"
+)
+#: The apostrophe of a possessive set apart by a tokeniser: "Children 's", "Distillers '".
+_SPACED_POSSESSIVE = re.compile(r"(\w)\s+'(?:\s*(?=s\b)|(?=\s|$))")
 _SPACED_INITIALS = re.compile(r"\b([a-z])\.\s+(?=[a-z]\.)")
 #: British spellings and abbreviations inside names: "Betty Ford Centre", "Mt Cook".
 _SPELLING = {
@@ -132,7 +139,11 @@ _TICKER = re.compile(r"(?:\s*<[A-Za-z0-9.]{1,10}>|\s+[A-Z]{2,6}\.[A-Z]{1,2})\s*$
 def _fold(name: str) -> str:
     """Case, accents, punctuation, "the", possessives; no alias or variant folding."""
     name = _TICKER.sub("", name) or name
-    s = unicodedata.normalize("NFKC", name).translate(_QUOTES).strip().lower()
+    s = unicodedata.normalize("NFKC", name).translate(_QUOTES).strip()
+    if '"' in s or "'" in s or "“" in s:
+        s = _NICKNAME.sub(" ", s)  # 'Vincent "The Chin" Gigante' = "Vincent Gigante"
+        s = _SPACED_POSSESSIVE.sub(r"\1'", s)  # "Children 's Hospital" as tokenised text has it
+    s = s.lower()
     if not s.isascii():
         s = "".join(c for c in unicodedata.normalize("NFKD", s) if not unicodedata.combining(c))
     s = _THE.sub("", s)

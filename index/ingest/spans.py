@@ -157,6 +157,9 @@ _ORG_HEADS = frozenset(
     " commission committee ministry department university college institute hospital"
     " party council agency exchange".split()
 )
+_QUOTE = re.compile(r'["“”]')
+#: A first name and the opening of a nickname, right before a span: 'Vincent "The '.
+_NICKNAME_OPEN = re.compile(r'(?<![\w.])(?!(?:The|A|An)\s)[A-Z][\w.]*\s+["“](?:[A-Za-z]+\s+){0,3}$')
 #: A comma between two names in one span.
 _COMMA = re.compile(r"\s*,\s*")
 _AND = re.compile(r"\s(?:and|&)\s")
@@ -224,6 +227,11 @@ def _trim(
                     break  # "Moody's", "McDonald's"
                 e -= 2  # possessive
                 continue
+            if (c == "s" or c == "S") and e - s > 4 and text[e - 3 : e - 1] in ("' ", "’ "):
+                if text[s : e - 3].rsplit(None, 1)[-1].lower() in _POSSESSIVE_NAMES:
+                    break
+                e -= 3  # "Gray ’ s": a possessive as tokenised text writes it
+                continue
             break
         if c == "." and _keeps_dot(text, s, e):
             break
@@ -232,6 +240,20 @@ def _trim(
         e -= 1
     if e <= s:
         return []
+    quote = _QUOTE.search(text, s, e)
+    if quote is not None and quote.start() > s and _QUOTE.search(text, quote.end(), e) is None:
+        # One quote mark inside: spaCy's span opens a quoted name ('Mark “Deep Throat') or
+        # starts inside a nickname ('Vincent "The Chin" Gigante' seen as 'Chin" Gigante'):
+        # the name is what follows it, and after a nickname it is a person's.
+        after = _WORDS.search(text, quote.end(), e)
+        mark = quote.group()
+        closing = mark == "”" or (mark == '"' and not text[quote.start() - 1].isspace())
+        line = text.rfind("\n", 0, s) + 1
+        if after is not None and after.group()[0].isupper():
+            if not closing:
+                return _trim(text, after.start(), e, label, lists)
+            if _NICKNAME_OPEN.search(text, max(line, s - 40), s) is not None:
+                return _trim(text, after.start(), e, "PERSON", lists)
     if "(" in text[s:e]:
         return _split_parenthesis(text, s, e, label)
     if lists and "," in text[s:e]:

@@ -186,7 +186,9 @@ def test_a_name_owned_by_another_name_is_two_mentions():
     nlp = ruler_pipeline(
         {
             "PERSON": ["Bettino Craxi", "Sam"],
-            "ORG": ["Craxi's Socialist Party", "Sam's Club", "Moody's Investors Service", "Moody's"],
+            "ORG": [
+                "Craxi's Socialist Party", "Sam's Club", "Moody's Investors Service", "Moody's"
+            ],
         }
     )
     text = (
@@ -202,4 +204,27 @@ def test_a_name_owned_by_another_name_is_two_mentions():
         ("Sam's Club", "ORG"),
         ("Moody's Investors Service", "ORG"),
         ("Moody's", "ORG"),
+    ]
+
+
+def test_a_span_cut_at_a_quote_is_the_name_after_it():
+    """spaCy's span starts inside a nickname ('Chin" Gigante', ECB+ 26) or opens a quoted name
+    ('Mark “Deep Throat'): the name is what follows the quote, a person's after a nickname.
+    A quote closing a title keeps its span ('Medicine" Exhibition' is no nickname's)."""
+    nlp = ruler_pipeline(
+        {
+            "WORK_OF_ART": ['Chin" Gigante', 'Medicine" Exhibition'],
+            "PERSON": ["Mark \u201cDeep Throat", "Gray \u2019 s"],
+        }
+    )
+    text = (
+        'Vincent "The Chin" Gigante died. Mark \u201cDeep Throat\u201d Felt spoke.\n'
+        'The "Changing Medicine" Exhibition opened. Gray \u2019 s book sold.'
+    )
+    got = [(m.text, m.label) for m in names(nlp, text)]
+    assert got == [
+        ("Gigante", "PERSON"),
+        ("Deep Throat", "PERSON"),
+        ('Medicine" Exhibition', "WORK_OF_ART"),
+        ("Gray", "PERSON"),
     ]
