@@ -1,4 +1,5 @@
-"""Provides the entity-linking benchmarks: ``python -m bench.ecb [--set ecb|news-kb]``.
+"""Provides the entity-linking benchmarks: ``python -m bench.ecb [--set ecb|news-kb]
+[--errors FILE]``.
 
 Two gold sets, both scored by ``../shared/tools/xdoc_score.py``: ECB+ dev (772 articles in 35
 topics) and news-kb dev (540 news texts linked to Wikidata by hand; see the corpora's README).
@@ -149,8 +150,80 @@ def score(gold: Path, lines: list[dict], work: Path) -> tuple[str, dict]:
     return done.stdout, figures
 
 
+def errors(docs: list[dict], lines: list[dict]) -> str:
+    """Where the score is lost, worst first, matched as the scorer matches (a system mention
+    that overlaps a named gold mention and covers its last token):
+
+    - system entities holding several gold clusters (precision), with what each holds;
+    - gold clusters split over several system entities (recall);
+    - named gold mentions no system mention covers, with their context.
+
+    Each entity's or cluster's share of the lost B-cubed figure comes first.
+    """
+    named = re.compile(r"\b[A-Z][a-zA-Z]")
+    by_doc: dict[str, list[dict]] = {}
+    for line in lines:
+        by_doc.setdefault(str(line["doc"]), []).append(line)
+    found: list[tuple[dict, dict]] = []
+    missed = []
+    for d in docs:
+        ms = by_doc.get(str(d["id"]), [])
+        for g in d["mentions"]:
+            if not named.search(g["text"]) or "#single" in g["cluster"]:
+                continue
+            last = g["text"].split()[-1] if g["text"].split() else g["text"]
+            hit = next(
+                (
+                    m
+                    for m in ms
+                    if m["start"] < g["end"]
+                    and m["end"] > g["start"]
+                    and m["end"] >= g["end"] - len(last) + 1
+                ),
+                None,
+            )
+            if hit is None:
+                context = d["text"][max(0, g["start"] - 50) : g["end"] + 50].replace("\n", " | ")
+                missed.append(f"{g['text']!r} ({g['cluster']}, {d['id']}): ...{context}...")
+            else:
+                found.append((g, hit))
+    n = len(found) or 1
+
+    def losses(group_by: str, other: str) -> list[tuple[float, str, str]]:
+        groups: dict[str, list[tuple[dict, dict]]] = {}
+        for g, m in found:
+            groups.setdefault(str(g["cluster"] if group_by == "gold" else m["entity"]), []).append(
+                (g, m)
+            )
+        out = []
+        for name, items in groups.items():
+            count: dict[str, int] = {}
+            held: dict[str, dict[str, int]] = {}
+            for g, m in items:
+                k = str(m["entity"] if other == "system" else g["cluster"])
+                count[k] = count.get(k, 0) + 1
+                form = f"{m['text']} <- {g['text']}"  # the system's span <- the gold one
+                forms = held.setdefault(k, {})
+                forms[form] = forms.get(form, 0) + 1
+            lost = sum(c * (1 - c / len(items)) for c in count.values()) / n
+            if lost > 0:
+                out.append((lost, name, json.dumps(held, ensure_ascii=False)))
+        return sorted(out, reverse=True)
+
+    report = ["## precision: system entities that hold several gold clusters"]
+    report += [f"{lost:.4f} {name}: {held}" for lost, name, held in losses("system", "gold")]
+    report += ["", "## recall: gold clusters split over several system entities"]
+    report += [f"{lost:.4f} {name}: {held}" for lost, name, held in losses("gold", "system")]
+    report += ["", f"## named gold mentions no system mention covers ({len(missed)})", *missed]
+    return "\n".join(report) + "\n"
+
+
 def run(
-    jobs: int = 1, limit: int | None = None, quiet: bool = False, gold_set: str = "ecb"
+    jobs: int = 1,
+    limit: int | None = None,
+    quiet: bool = False,
+    gold_set: str = "ecb",
+    errors_to: Path | None = None,
 ) -> dict:
     """The whole benchmark on one gold set (``SETS``); prints the scorer's report and the
     verdict against ``TARGETS`` unless ``quiet`` and returns its figures (``recall``,
@@ -166,6 +239,8 @@ def run(
     analysed = time.perf_counter()
     found = spread([d["text"] for d in docs], found)
     lines = link(docs, found)
+    if errors_to is not None:
+        errors_to.write_text(errors(docs, lines), encoding="utf-8")
     with tempfile.TemporaryDirectory(prefix="reader-ecb-") as tmp:
         work = Path(tmp)
         gold = source
@@ -222,8 +297,10 @@ def main() -> None:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON too")
     parser.add_argument("--set", choices=sorted(SETS), default="ecb", dest="gold_set",
                         help="the gold set (default ecb)")
+    parser.add_argument("--errors", type=Path, metavar="FILE",
+                        help="write where the score is lost (wrong merges, splits, misses)")
     args = parser.parse_args()
-    figures = run(jobs=args.jobs, limit=args.limit, gold_set=args.gold_set)
+    figures = run(jobs=args.jobs, limit=args.limit, gold_set=args.gold_set, errors_to=args.errors)
     if args.json:
         print(json.dumps(figures, indent=2))
 
