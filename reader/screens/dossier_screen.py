@@ -105,6 +105,8 @@ class DossierScreen(Screen[Destination | None]):
         self.previous: list[str] = []  # dossiers opened before this one, from "Appears with"
         self._generation = 0
         self._targets: list[Destination | OtherDossier | None] = []
+        # the articles' items of the dossier shown: its articles, entity, items and targets
+        self._articles: tuple[tuple[ArticleSummary, ...], str, list, list] | None = None
         self.corrected = False  # a correction was made here: the screen below reads again
 
     def compose(self) -> ComposeResult:
@@ -343,18 +345,29 @@ class DossierScreen(Screen[Destination | None]):
         for line in self._when(d):
             add(line)
         heading(f"Articles, newest first ({len(d.articles)})", not d.articles, "none")
-        for article in d.articles:
-            add(
-                Content.assemble(
-                    Content.styled(safe_line(article.title) or "(untitled)", "bold"),
-                    "\n  ",
-                    Content.styled(
-                        " · ".join(x for x in (safe_line(article.source), day(article.date)) if x),
-                        "dim",
+        shown = self._articles
+        if shown is None or shown[0] is not d.articles or shown[1] != e.id:
+            # made once per dossier: the steps of its filling in bring the same articles
+            rows = [
+                (
+                    Content.assemble(
+                        Content.styled(safe_line(article.title) or "(untitled)", "bold"),
+                        "\n  ",
+                        Content.styled(
+                            " · ".join(
+                                x for x in (safe_line(article.source), day(article.date)) if x
+                            ),
+                            "dim",
+                        ),
                     ),
-                ),
-                Destination(article.id, e.id, None),
-            )
+                    True,
+                )
+                for article in d.articles
+            ]
+            places = [Destination(article.id, e.id, None) for article in d.articles]
+            shown = self._articles = (d.articles, e.id, rows, places)
+        items.extend(shown[2])
+        targets.extend(shown[3])
         self._targets = targets
         self.listing.set_items(items)
 

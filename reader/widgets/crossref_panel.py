@@ -67,6 +67,9 @@ class CrossRefList(ScrollView, can_focus=True):
         self._width = -1
         self._spaced = False
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(256)
+        # the wrapped lines of the items shown, by the prompt's identity: items given again
+        # (a dossier's 16,523 articles at each step of its filling in) are not wrapped again
+        self._wrapped: dict[int, tuple[Content, int, list[Content]]] = {}
 
     def set_items(self, items: list[tuple[Content, bool]], spaced: bool = False) -> None:
         """Replace the items; ``spaced`` puts a blank line between them."""
@@ -85,12 +88,19 @@ class CrossRefList(ScrollView, can_focus=True):
         self._cache.clear()
         lines: list[tuple[int, Content]] = []
         firsts: list[int] = []
+        wrapped: dict[int, tuple[Content, int, list[Content]]] = {}
         for index, (prompt, _) in enumerate(self.items):
             if index and self._spaced:
                 lines.append((-1, Content("")))
             firsts.append(len(lines))
-            lines.extend((index, line) for line in self._wrap(prompt, width - 1))
-        self._lines, self._first = lines, firsts
+            known = self._wrapped.get(id(prompt))
+            if known is not None and known[0] is prompt and known[1] == width:
+                pieces = known[2]
+            else:
+                pieces = self._wrap(prompt, width - 1)
+            wrapped[id(prompt)] = (prompt, width, pieces)
+            lines.extend((index, line) for line in pieces)
+        self._lines, self._first, self._wrapped = lines, firsts, wrapped
         size = Size(width, len(lines))
         if size != self.virtual_size:
             self.set_reactive(ScrollView.virtual_size, size)

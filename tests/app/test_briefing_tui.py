@@ -558,6 +558,48 @@ async def test_a_big_dossier_fills_in_step_by_step_most_relevant_first(make_app,
     assert None not in fake.calls and fake.calls[1:] == [FILL_STEP] * (len(fake.calls) - 1)
 
 
+async def test_a_big_dossiers_steps_do_not_lay_its_articles_out_again(
+    make_app, tmp_path, monkeypatch
+):
+    """United States is in 16,523 articles at 100k: laying them all out again at each step of
+    the filling in held the keys up for a second or more. A step lays out what it changed (the
+    roles, the note), and every article stays listed."""
+    app = make_app(tmp_path / "empty")
+    many = tuple(ArticleSummary(f"a{i}", f"Story {i}", "Wire", "2015-09-02") for i in range(300))
+    fake = SteppingLibrary(replace(evil_dossier(analysed=3), of=3, articles=many))
+    wrapped: list[str] = []
+    wrap = ItemList._wrap
+
+    def counted(self, prompt, width):
+        wrapped.append(prompt.plain)
+        return wrap(self, prompt, width)
+
+    monkeypatch.setattr(ItemList, "_wrap", counted)
+
+    async def shown(text: str) -> str:
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if text in screen_text(app):
+                break
+        await pilot.pause(0.2)
+        return screen_text(app)
+
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.push_screen(DossierScreen(fake, "evil"))  # type: ignore[arg-type]
+        await shown("from 1 of 3 articles")
+        assert any(p.startswith("Story 0\n") for p in wrapped)  # laid out to be shown
+        wrapped.clear()
+        fake.steps.release()
+        text = await shown("from 2 of 3 articles")
+        assert "from 2 of 3 articles" in text and "Articles, newest first (300)" in text
+        assert wrapped and not [p for p in wrapped if p.startswith("Story")]
+        fake.steps.release()
+        await pilot.press("end")  # the last article is still there to open
+        await pilot.pause(0.2)
+        assert "Story 299" in screen_text(app)
+
+
 def test_export_paths(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     first = default_path()
