@@ -2,9 +2,9 @@
 and its articles, each openable.
 
 The dossier is read in a thread worker: first with the library's time budget (so the screen
-fills within a second), then, when the parser has not got through every article yet, again
-with no budget, and the screen fills in the rest. Every string from the library goes in as
-Content (literal text, never markup).
+fills within a second), then, while the parser has not got through every article, in steps of
+a second, each shown (the library goes on from what the step before read). Every string from
+the library goes in as Content (literal text, never markup).
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ def day(date: str | None) -> str:
 
 #: Seconds of parsing between two showings of a dossier being filled in.
 FILL_STEP = 1.0
+#: Steps in a row without headway before the worker waits for the whole analysis instead.
+IDLE_STEPS = 10
 
 
 @dataclass(frozen=True)
@@ -431,14 +433,21 @@ class DossierScreen(Screen[Destination | None]):
             self.post_message(self.Loaded(generation, made))
             # Filled in behind, a step at a time, the most relevant articles first: a big
             # entity's roles and quotes show from its first articles while the rest are read.
+            idle = 0  # steps in a row without headway
             while made.analysed < made.of:
                 before = made.analysed
                 made = self.library.dossier(name, budget=FILL_STEP)
                 if worker.is_cancelled:
                     return
-                if made.analysed == before:  # no headway (the parser busy elsewhere): wait
-                    made = self.library.dossier(name, budget=None)
-                    break
+                if made.analysed == before:
+                    # The parser still loading (seconds on a busy machine) or busy elsewhere:
+                    # step on, then wait for all.
+                    idle += 1
+                    if idle >= IDLE_STEPS:
+                        made = self.library.dossier(name, budget=None)
+                        break
+                    continue
+                idle = 0
                 if made.analysed < made.of:
                     self.post_message(self.Loaded(generation, made))
         except ReaderError as error:

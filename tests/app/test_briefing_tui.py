@@ -21,7 +21,7 @@ from reader.dialogs.confirm_dialog import ConfirmDialog
 from reader.dialogs.export_dialog import ExportDialog, chosen_path, default_path
 from reader.dialogs.note_dialog import NoteDialog
 from reader.screens.briefing_screen import BriefingScreen
-from reader.screens.dossier_screen import FILL_STEP, DossierScreen
+from reader.screens.dossier_screen import FILL_STEP, IDLE_STEPS, DossierScreen
 from reader.screens.help_screen import HelpScreen
 from reader.screens.main_screen import MainScreen
 from reader.widgets.article_list import ArticleList
@@ -513,19 +513,25 @@ async def test_a_dossier_being_analysed_says_so_then_fills_in(make_app, tmp_path
         text = screen_text(app)
         assert "Still analysing" not in text
         assert "[bold]chief[/bold]" in text
-    assert fake.calls == [0.75, FILL_STEP, None]  # the step made no headway: wait for all
+    # no step made headway (in real life: the parser busy elsewhere): wait for all
+    assert fake.calls == [0.75, *[FILL_STEP] * IDLE_STEPS, None]
 
 
 class SteppingLibrary(FakeLibrary):
-    """Each budgeted call has read one more article; the test lets each step go."""
+    """Each budgeted call has read one more article; the test lets each step go. The first
+    ``loading`` steps read none (the parser still loading)."""
 
-    def __init__(self, full: Dossier) -> None:
+    def __init__(self, full: Dossier, loading: int = 0) -> None:
         super().__init__(full, full)
         self.steps = threading.Semaphore(0)
         self.read = 0
+        self.loading = loading
 
     def dossier(self, name: str, *, budget: float | None = 0.75) -> Dossier:
         self.calls.append(budget)
+        if self.read and self.loading:
+            self.loading -= 1
+            return replace(self.full, roles=self.full.roles[:1], analysed=1)
         if self.read:
             self.steps.acquire(timeout=10)
         self.read = min(self.full.of, self.read + 1)
@@ -556,6 +562,32 @@ async def test_a_big_dossier_fills_in_step_by_step_most_relevant_first(make_app,
         assert seen[:2] == [True, True]
         assert "Still analysing" not in screen_text(app)
     assert None not in fake.calls and fake.calls[1:] == [FILL_STEP] * (len(fake.calls) - 1)
+
+
+async def test_a_dossier_goes_on_filling_in_while_the_parser_loads(make_app, tmp_path):
+    """At 100k articles the parser's loading can outlast the first step (the screen lays out
+    16,523 articles meanwhile): steps with no headway then go on, each still shown when it has
+    some, instead of one wait for all the articles with nothing shown for minutes."""
+    app = make_app(tmp_path / "empty")
+    fake = SteppingLibrary(replace(evil_dossier(analysed=3), of=3), loading=2)
+    async with app.run_test(size=WIDE) as pilot:
+        await settle(pilot)
+        app.push_screen(DossierScreen(fake, "evil"))  # type: ignore[arg-type]
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "from 1 of 3 articles" in screen_text(app):
+                break
+        fake.steps.release()
+        for _ in range(40):
+            await pilot.pause(0.05)
+            if "from 2 of 3 articles" in screen_text(app):
+                break
+        assert "from 2 of 3 articles" in screen_text(app)
+        fake.steps.release()
+        await settle(pilot)
+        assert "Still analysing" not in screen_text(app)
+    assert None not in fake.calls
+    assert fake.calls == [0.75, FILL_STEP, FILL_STEP, FILL_STEP, FILL_STEP]
 
 
 async def test_a_big_dossiers_steps_do_not_lay_its_articles_out_again(
