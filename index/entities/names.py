@@ -27,6 +27,7 @@ __all__ = [
     "is_acronym_of",
     "is_demonym",
     "is_firm",
+    "is_region",
     "is_subsequence",
     "local_keys",
     "normalize",
@@ -77,6 +78,25 @@ def _demonyms() -> dict[str, str]:
 @lru_cache(maxsize=1)
 def _demonym_keys() -> frozenset[str]:
     return frozenset(_demonyms().values())
+
+
+@lru_cache(maxsize=1)
+def _region_keys() -> frozenset[str]:
+    """Folded names of regions.txt; a postal code ("TX", "IN") only as written, in capitals."""
+    names = [n.strip() for line in _lines("regions.txt") for n in line.split("\t") if n.strip()]
+    return frozenset(n if _POSTAL.fullmatch(n) else _fold(n) for n in names)
+
+
+_POSTAL = re.compile(r"[A-Z]{2}")
+
+
+def is_region(name: str) -> bool:
+    """Whether a name is a state, province or county (index/data/regions.txt): "Illinois",
+    "Calif.", "TX"; not "in" or "Co"."""
+    name = name.strip()
+    if len(name) == 2 and name.isalpha():
+        return name in _region_keys()
+    return _fold(name) in _region_keys()
 
 
 # --- normalize ---------------------------------------------------------------------------------

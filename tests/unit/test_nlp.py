@@ -71,6 +71,7 @@ def test_spans_are_trimmed_to_the_name(ruled):
         ("Muslims", "NORP"),
         ("U.S. State Department", "ORG"),
         ("Wang Yi", "PERSON"),  # the title trimmed
+        ("Kazakh", "NORP"),  # the descriptor's name before a role ("counterpart") stays one
         ("Beibut Atamkulov", "PERSON"),  # the descriptor trimmed, the label from elsewhere
         ("Beijing", "GPE"),
         ("Wang", "ORG"),

@@ -228,3 +228,31 @@ def test_a_span_cut_at_a_quote_is_the_name_after_it():
         ('Medicine" Exhibition', "WORK_OF_ART"),
         ("Gray", "PERSON"),
     ]
+
+
+def test_the_team_or_firm_before_a_persons_role_is_a_mention():
+    """news-kb: "Dodgers manager Don Mattingly", "Illinois congressman Jesse Jackson Jr." left
+    the team and the state out. Words that are no name before a role add nothing: a title, a
+    date, a sentence's first word the text does not name, another name's tail."""
+    nlp = ruler_pipeline(
+        {
+            "PERSON": [
+                "Don Mattingly", "Jesse Jackson Jr.", "Kobe Bryant", "Chang Chi-cheng",
+                "Peter Lynch", "Sean Payton", "Mervyn King", "Richard Vietor",
+            ],
+            "ORG": ["Bank of England", "Merrill Lynch and Co"],
+        }
+    )
+    text = (
+        "It is different, Dodgers manager Don Mattingly said.\n"
+        "NECN - Illinois congressman Jesse Jackson Jr. is in Minnesota.\n"
+        "When Los Angeles Lakers player Kobe Bryant faced charges, he spoke.\n"
+        "Central bank governor Chang Chi-cheng said no. Public defender Peter Lynch agreed.\n"
+        "On Thursday coach Sean Payton left. Bank of England governor Mervyn King spoke.\n"
+        "Merrill Lynch and Co analyst Richard Vietor said so."
+    )
+    got = [(m.text, m.label) for m in names(nlp, text)]
+    added = [(t, lb) for t, lb in got if lb != "PERSON" and t not in (
+        "Bank of England", "Merrill Lynch and Co"
+    )]
+    assert added == [("Dodgers", "ORG"), ("Illinois", "GPE"), ("Los Angeles Lakers", "ORG")]
