@@ -433,7 +433,28 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
         if teams is not None and len(teams) == 1 and mentions[i].label not in ("GPE", "LOC"):
             keys[i] = next(iter(teams))
     _teams(text, mentions, keys)
+    _heads_of(mentions, keys)
     return keys
+
+
+#: A name made of a head and what it is of: "Duchess of Cambridge", "Bank of England".
+_HEAD_OF = re.compile(r"(?:[Tt]he\s+)?([A-Z][a-z]+)\s+of\s+[A-Z]")
+
+
+def _heads_of(mentions: Sequence[Named], keys: list[str]) -> None:
+    """ "the Duchess" after "the Duchess of Cambridge", "the Bank" after "Bank of England":
+    one word that heads exactly one "X of Y" name of the article stands for it there."""
+    heads: dict[str, set[str]] = {}
+    for m, key in zip(mentions, keys):
+        head = _HEAD_OF.match(m.text)
+        if head is not None and " " in key:
+            heads.setdefault(normalize(head.group(1)), set()).add(key)
+    if not heads:
+        return
+    for i, key in enumerate(keys):
+        full = heads.get(key)
+        if full is not None and len(full) == 1 and " " not in mentions[i].text.strip():
+            keys[i] = next(iter(full))
 
 
 #: After a place, words that make it a sports team: "Boston manager", "England beat Samoa".
