@@ -171,3 +171,27 @@ def test_a_phrase_or_not_query_is_ranked_and_counted_in_one_walk(tmp_path, monke
         assert total == expected[q][1] and top[0].id in expected[q][0]
     assert got == expected
     assert walks == []
+
+
+def test_many_imports_leave_a_few_segments_and_every_article_once(tmp_path):
+    """Each commit of the index (an import's thousand articles) writes a segment, and a search
+    reads every segment. Whoosh's merge policy let 22 pile up at 100,000 articles before merging
+    nearly all of them at once; segments are merged by size tiers instead, so 30 commits leave
+    no more than MERGE_FACTOR - 1 of the smallest tier (Whoosh's: 13), and each article is found
+    once, replaced ones in their new version."""
+    from index.search.writer import MERGE_FACTOR
+
+    ix = SearchIndex(tmp_path / "index")
+    most = 0
+    for batch in range(30):
+        docs = [IndexDoc(f"{batch}-{n}", f"Wire {n}", f"batch{batch} copper report {n}")
+                for n in range(100)]
+        ix.add(docs, new={d.id for d in docs})
+        with ix._reading("testing") as searcher:
+            most = max(most, len(searcher.reader().leaf_readers()))
+    ix.add([IndexDoc("3-7", "Wire 7", "tin report")])  # a replaced article
+    assert most < MERGE_FACTOR
+    assert ix.count() == 3000
+    assert ix.search("copper")[1] == 2999 and ix.search("tin")[1] == 1
+    assert ix.search("batch3")[1] == 99
+
