@@ -12,11 +12,13 @@ import click
 
 from reader.cli import FAMILIES, main
 
-#: Never loaded by a search: the UI, the NLP, web page extraction, import and dossier code.
+#: Never loaded by a search: the UI, the NLP, web page extraction, import and dossier code, and
+#: what Whoosh imports but a search never uses (asyncio, urllib.request: see index.search.lean).
 NOT_FOR_A_SEARCH = (
     "textual", "rich", "spacy", "thinc", "trafilatura", "lxml", "whoosh.writing",
     "index.dossiers", "index.analysis", "index.render", "index.ingest", "reader.app",
-    "reader.output", "reader.cli.briefing", "reader.cli.library",
+    "reader.output", "reader.cli.briefing", "reader.cli.library", "asyncio", "urllib.request",
+    "http.client",
 )
 
 SEARCH = """
