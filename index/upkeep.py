@@ -131,8 +131,8 @@ def check(lib: Library, *, repair: bool = False, wait: float | None = None, salv
     db = lib.store.db
     integrity = "ok"
     with lib._search_lock:
-        if lib._search is None:
-            lib._search = SearchIndex(lib.path / "index")
+        if lib._search is None:  # every segment file checksummed, sound before or not
+            lib._search = SearchIndex(lib.path / "index", verify=True)
         search = lib._search
         rebuilt = search.rebuilt_reason
         ids = set(articles.ids(db))

@@ -56,8 +56,10 @@ from index.search.segments import (
     SEGMENT_RE,
     TOC_RE,
     TOC_TEMP_RE,
+    VERIFIED,
     WRITER_MB,
     WRITER_TEMP,
+    Verified,
     describe,
     file_sum,
     fsync,
@@ -86,9 +88,14 @@ class SearchIndex:
     to clear what a killed writer left behind.
     """
 
-    def __init__(self, folder: Path, *, lock_timeout: float = _DEFAULT_LOCK_TIMEOUT) -> None:
+    def __init__(
+        self, folder: Path, *, lock_timeout: float = _DEFAULT_LOCK_TIMEOUT, verify: bool = False
+    ) -> None:
+        """``verify``: checksum every segment file at opening, even those found sound before
+        and unchanged since (``reader check``); see ``segments.Verified``."""
         self.folder = Path(folder)
         self.lock_timeout = lock_timeout
+        self._verify = verify
         self.rebuilt_reason: str | None = None
         self._lock = threading.RLock()
         self._searcher: Any = None
@@ -163,6 +170,7 @@ class SearchIndex:
             listed = got if isinstance(got, dict) else {}
         names = self._listdir()
         unverified = False
+        verified = Verified(self.folder)
         for seg in toc.segments:
             segid = seg.segment_id()
             present = [n for n in names if (m := SEGMENT_RE.match(n)) and m.group(1) == segid]
@@ -175,12 +183,16 @@ class SearchIndex:
                 if want is None:
                     unverified = True
                     continue
+                if not self._verify and verified.sound(name, want):
+                    continue
+                state = verified.before_sum(name, want)
                 try:
                     have = file_sum(str(self.folder / name))
                 except OSError as e:
                     return f"segment file {name} cannot be read ({e.strerror or e})"
                 if have != want:
                     return f"segment file {name} is damaged (its checksum changed)"
+                verified.checked(name, state)
         try:
             ix = FileIndex(self._storage, schema=SCHEMA, indexname=INDEXNAME)
             reader = ix.reader()
@@ -196,6 +208,7 @@ class SearchIndex:
                 reader.close()
         except Exception as e:  # noqa: BLE001
             return f"it cannot be read ({type(e).__name__})"
+        verified.save({n for n in names if SEGMENT_RE.match(n)})
         return None
 
     def _reset(self, problem: str | None) -> FileIndex:
@@ -212,7 +225,7 @@ class SearchIndex:
                     TOC_RE.match(name)
                     or TOC_TEMP_RE.match(name)
                     or SEGMENT_RE.match(name)
-                    or name.startswith(MANIFEST)
+                    or name.startswith((MANIFEST, VERIFIED))
                 ):
                     path.unlink()
                 elif name == WRITER_TEMP and path.is_dir():
@@ -297,7 +310,8 @@ class SearchIndex:
         gen = self._latest_gen()
         out = []
         for name in self._listdir():
-            if TOC_TEMP_RE.match(name) or name == MANIFEST + ".tmp":
+            if (TOC_TEMP_RE.match(name) or name == MANIFEST + ".tmp"
+                    or name.startswith(VERIFIED + ".") and name.endswith(".tmp")):
                 out.append(name)
             elif m := TOC_RE.match(name):
                 if int(m.group(1)) != gen:

@@ -8,10 +8,15 @@ global ``random`` module, its commit re-reads lengths per posting, and it leaves
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import re
+import time
 import zlib
+from pathlib import Path
 from typing import Any
+
+from index.private import open_private
 
 __all__ = [
     "INDEXNAME",
@@ -20,6 +25,8 @@ __all__ = [
     "SEGMENT_RE",
     "TOC_RE",
     "TOC_TEMP_RE",
+    "VERIFIED",
+    "Verified",
     "WRITER_MB",
     "WRITER_TEMP",
     "Codec",
@@ -32,6 +39,12 @@ __all__ = [
 
 INDEXNAME = "MAIN"
 MANIFEST = "reader-index.json"
+#: The segment files a full checksum found sound, with their size, times and inode then.
+VERIFIED = "reader-index-verified.json"
+#: A file whose times are this close to its checksum is checksummed again at the next open: file
+#: times are coarse, and a write in the same tick would not change them.
+_RACY_NS = 2_000_000_000
+_clock = time.time_ns
 #: Memory the writer may use for postings before it spills to sorted runs on disk. It bounds a
 #: commit's merges too, so an import's memory does not grow with the library: indexing 38,000
 #: Reuters stories in commits of 1,000 peaked at 373 MB with 512 and 243 MB with 128, no slower.
@@ -79,3 +92,71 @@ def describe(e: BaseException) -> str:
     if isinstance(e, OSError):
         return str(e.strerror or e)
     return type(e).__name__
+
+
+class Verified:
+    """Which segment files a full checksum at an earlier open found sound, so that an open can
+    skip them while they are unchanged: checksumming every file was 28 ms of CPU at 19,000
+    articles (0.2 s for ``reader search --json``) and 65 ms at 100,000.
+
+    A file counts as unchanged while its size, modification and change times and inode are the
+    ones it had when it was checksummed, and both times were then over 2 s old (a write in the
+    same clock tick as the last one would not move them). Any write to the file moves its change
+    time, which cannot be set back; a file copied elsewhere has a new inode. So a flipped byte is
+    still noticed at the next open; only damage that bypasses the file system (the disk itself)
+    waits for ``reader check``, which checksums every file.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.files: dict[str, list[int]] = {}
+        self._changed = False
+        try:
+            with open(folder / VERIFIED, encoding="utf-8") as f:
+                data = json.load(f)
+            files = data.get("files") if isinstance(data, dict) else None
+            if isinstance(files, dict):
+                self.files = {k: v for k, v in files.items() if isinstance(v, list)}
+        except (OSError, ValueError):
+            pass
+
+    def _now(self, name: str, want: Any) -> list[int] | None:
+        try:
+            st = os.stat(self.folder / name)
+        except OSError:
+            return None
+        return [*want, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino]
+
+    def sound(self, name: str, want: Any) -> bool:
+        """Whether ``name`` was found to have the sum ``want`` and is unchanged since."""
+        rec = self.files.get(name)
+        if rec is None or len(rec) != 7:
+            return False
+        now = self._now(name, want)
+        return now is not None and rec[:6] == now and max(now[3], now[4]) < rec[6] - _RACY_NS
+
+    def before_sum(self, name: str, want: Any) -> list[int] | None:
+        """The file's state just before it is checksummed (recorded by ``checked``)."""
+        now = self._now(name, want)
+        return None if now is None else [*now, _clock()]
+
+    def checked(self, name: str, state: list[int] | None) -> None:
+        """``name`` was checksummed whole and matched; ``state`` is ``before_sum``'s."""
+        if state is not None and self.files.get(name) != state:
+            self.files[name] = state
+            self._changed = True
+
+    def save(self, names: set[str]) -> None:
+        """Keep what is known of ``names`` (the current segment files); best effort."""
+        files = {k: v for k, v in self.files.items() if k in names}
+        if not self._changed and files == self.files:
+            return
+        tmp = self.folder / f"{VERIFIED}.{os.getpid()}.tmp"
+        try:
+            fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
+            with os.fdopen(fd, "w", encoding="utf-8") as f:
+                json.dump({"files": files}, f)
+            os.replace(tmp, self.folder / VERIFIED)
+        except OSError:  # a read-only library: every open checksums, as before
+            with contextlib.suppress(OSError):
+                tmp.unlink()
