@@ -28,6 +28,7 @@ from index.ingest.spans import (  # the span rules, and word sets the article-wi
     _HEADLINE_WORDS,
     _JOINED,
     _LEAD_LABELS,
+    _ORG_HEADS,
     _POSSESSIVE_NAMES,
     _SMALL_WORDS,
     _WORDS,
@@ -392,6 +393,13 @@ def _label_of_place(name: str) -> str:
     return "NORP" if is_demonym(normalize(name)) else "ORG"
 
 
+_QUOTED = re.compile("[\"'“”‘’]")
+#: Last words that head a name: a headline's span ending in one is a name of its own.
+_NAME_HEADS = _ORG_HEADS | frozenset(
+    "center centre clinic hospital school park street avenue stadium arena hotel church museum"
+    " station prison jail unit court bridge island lake river mountain house hall county city"
+    " state province district valley bay beach square".split()
+)
 #: A name written as another's possession: "Craxi's" in "Craxi's Socialist Party".
 _OWNER = re.compile(r"(\S.*?)\s?['’]s\s+(?=[A-Z])")
 #: Labels of a place the text names by itself, which a person's span does not swallow.
@@ -423,6 +431,32 @@ class _Context:
                 self.surnames.setdefault(t.rsplit(" ", 1)[1], set()).add(t)
         self.headlines: dict[int, bool] = {}
         self.titles = _titles()
+        self.found = found
+        self._body: dict[str, tuple[str, str]] | None = None
+
+    def headline(self, pos: int) -> bool:
+        line = self.line_start(pos)
+        known = self.headlines.get(line)
+        if known is None:
+            known = self.headlines[line] = _is_headline(self.text, line)
+        return known
+
+    def in_prose(self, word: str) -> bool:
+        """Whether the text writes ``word`` in lowercase after another word, as prose does (a
+        web address's "lindsay-lohan-checks-into" does not count)."""
+        w = word.lower()
+        return w.isalpha() and re.search(r"[a-z,] " + w + r"\b", self.text) is not None
+
+    def body(self) -> dict[str, tuple[str, str]]:
+        """The names the text uses outside its title-case lines, by their lowercase."""
+        if self._body is None:
+            self._body = {}
+            for m in self.found:
+                if not self.headline(m.start):
+                    known = self._body.get(m.text.lower())
+                    if known is None or m.label == "PERSON":
+                        self._body[m.text.lower()] = (m.text, m.label)
+        return self._body
 
     def line_start(self, pos: int) -> int:
         return self.text.rfind("\n", 0, pos) + 1
@@ -447,6 +481,10 @@ class _Context:
     def cut(self, m: _Found) -> list[_Found]:
         if m.label != "PERSON" and m.text in self.people:
             return [m._replace(label="PERSON")]
+        if self.headline(m.start):
+            known = self._known_in_headline(m)
+            if known:
+                return known
         if m.label == "PERSON":
             two = self._person_then_place(m)
             if two:
@@ -476,6 +514,45 @@ class _Context:
                     p for part in parts for p in (self.cut(part) if " " in part.text else [part])
                 ]
         return [self._cut_to_name(m)]
+
+    def _known_in_headline(self, m: _Found) -> list[_Found]:
+        """In a title-case headline spaCy runs names into the words around them: "Woman Killed
+        In Queens", "RED SOX MAKE HUGE OFFER", "Lindsay Lohan Checks Into". A span the body
+        never uses becomes the names in it the body uses, each with the name-like words beside
+        it ("Queens", "RED SOX"), when one of the words dropped is an ordinary word of the text's
+        prose ("in", "killed") and no person's surname would lose the word before it (a first
+        name: "Lindsay Lohan Checks Into" is left to ``_cut_to_name``). A span whose last
+        word heads a name stays whole ("Betty Ford Clinic" though the body says "Betty Ford"),
+        and so does one with a nickname in quotes."""
+        body = self.body()
+        if m.text.lower() in body or _QUOTED.search(m.text):
+            return []
+        words = list(_WORDS.finditer(m.text))
+        n = len(words)
+        if n < 2 or words[-1].group().lower().strip(".,") in _NAME_HEADS:
+            return []
+        prose = [self.in_prose(w.group()) for w in words]
+        if not any(prose):
+            return []  # nothing but names: "Arcade Joseph Comeaux"
+        runs: list[tuple[int, int, str]] = []  # word ranges the body names, longest first
+        i = 0
+        while i < n:
+            for j in range(n, i, -1):
+                hit = body.get(m.text[words[i].start() : words[j - 1].end()].lower())
+                if hit is not None and j - i < n:
+                    runs.append((i, j, hit[1]))
+                    i = j
+                    break
+            else:
+                i += 1
+        out: list[_Found] = []
+        for k, (i, j, label) in enumerate(runs):
+            if "PERSON" in (m.label, label) and j == i + 1 and i > (runs[k - 1][1] if k else 0):
+                if not prose[i - 1]:
+                    return []  # "Lindsay" before "Lohan": a first name, or "Top" before "Jags"
+            a, b = words[i].start(), words[j - 1].end()
+            out.append(m._replace(start=m.start + a, end=m.start + b, text=m.text[a:b], label=label))
+        return out
 
     def _person_then_place(self, m: _Found) -> list[_Found]:
         """ "told Funaro Brazil had to" tagged as one PERSON: the surname of a person the text

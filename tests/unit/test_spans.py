@@ -256,3 +256,33 @@ def test_the_team_or_firm_before_a_persons_role_is_a_mention():
         "Bank of England", "Merrill Lynch and Co"
     )]
     assert added == [("Dodgers", "ORG"), ("Illinois", "GPE"), ("Los Angeles Lakers", "ORG")]
+
+
+def test_a_headline_span_becomes_the_names_the_body_uses():
+    """ECB+ titles: "Woman Killed In Queens" was a PERSON, "Obama Administration Restores
+    Endangered Species Act Protections" an ORG. They become the names the story's body uses;
+    a headline name whose last word heads a name stays whole."""
+    nlp = ruler_pipeline(
+        {
+            "PERSON": ["Woman Killed In Queens"],
+            "ORG": ["Obama Administration Restores Endangered Species Act Protections",
+                    "Betty Ford Clinic"],
+            "GPE": ["Queens"],
+            "LAW": ["Endangered Species Act"],
+        }
+    )
+    nlp.get_pipe("entity_ruler").add_patterns([{"label": "PERSON", "pattern": "Obama"}])
+    text = (
+        "Woman Killed In Queens\n"
+        "Obama Administration Restores Endangered Species Act Protections\n"
+        "Lohan Checks Into Betty Ford Clinic\n"
+        "A woman was killed in Queens on Friday. Obama said the administration restores the "
+        "Endangered Species Act rules. She went to the clinic run by Betty Ford."
+    )
+    got = [(m.text, m.label) for m in names(nlp, text)]
+    assert got[:4] == [
+        ("Queens", "GPE"),
+        ("Obama", "PERSON"),
+        ("Endangered Species Act", "LAW"),
+        ("Betty Ford Clinic", "ORG"),
+    ]
