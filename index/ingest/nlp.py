@@ -551,7 +551,9 @@ class _Context:
                 if not prose[i - 1]:
                     return []  # "Lindsay" before "Lohan": a first name, or "Top" before "Jags"
             a, b = words[i].start(), words[j - 1].end()
-            out.append(m._replace(start=m.start + a, end=m.start + b, text=m.text[a:b], label=label))
+            out.append(
+                m._replace(start=m.start + a, end=m.start + b, text=m.text[a:b], label=label)
+            )
         return out
 
     def _person_then_place(self, m: _Found) -> list[_Found]:
