@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from itertools import groupby
 
+from rich.cells import cell_len
 from rich.segment import Segment
 from textual import events
 from textual.app import ComposeResult
@@ -62,13 +63,15 @@ class CrossRefList(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.items: list[tuple[Content, bool]] = []  # (prompt, selectable)
         self.highlighted: int | None = None
-        self._lines: list[tuple[int, Content]] = []  # (item index or -1, line)
+        self._lines: list[tuple[int, int]] = []  # (item index or -1, line of the item)
         self._first: list[int] = []  # first line of each item
         self._width = -1
         self._spaced = False
         self._cache: LRUCache[tuple[int, int], Strip] = LRUCache(256)
-        # the wrapped lines of the items shown, by the prompt's identity: items given again
-        # (a dossier's 16,523 articles at each step of its filling in) are not wrapped again
+        # The wrapped lines of the items, by the prompt's identity, made when first needed: an
+        # item none of whose lines is too long is wrapped only when painted, and items given
+        # again (a dossier's 16,523 articles at each step of its filling in) are not wrapped
+        # again.
         self._wrapped: dict[int, tuple[Content, int, list[Content]]] = {}
 
     def set_items(self, items: list[tuple[Content, bool]], spaced: bool = False) -> None:
@@ -86,26 +89,43 @@ class CrossRefList(ScrollView, can_focus=True):
             return
         self._width = width
         self._cache.clear()
-        lines: list[tuple[int, Content]] = []
+        lines: list[tuple[int, int]] = []
         firsts: list[int] = []
-        wrapped: dict[int, tuple[Content, int, list[Content]]] = {}
+        known = self._wrapped
+        self._wrapped = {}
         for index, (prompt, _) in enumerate(self.items):
             if index and self._spaced:
-                lines.append((-1, Content("")))
+                lines.append((-1, 0))
             firsts.append(len(lines))
-            known = self._wrapped.get(id(prompt))
-            if known is not None and known[0] is prompt and known[1] == width:
-                pieces = known[2]
+            done = known.get(id(prompt))
+            if done is not None and done[0] is prompt and done[1] == width:
+                self._wrapped[id(prompt)] = done
+                count = len(done[2])
             else:
-                pieces = self._wrap(prompt, width - 1)
-            wrapped[id(prompt)] = (prompt, width, pieces)
-            lines.extend((index, line) for line in pieces)
-        self._lines, self._first, self._wrapped = lines, firsts, wrapped
+                count = self._fits(prompt, width - 1) or len(self._item_lines(index))
+            lines.extend((index, n) for n in range(count))
+        self._lines, self._first = lines, firsts
         size = Size(width, len(lines))
         if size != self.virtual_size:
             self.set_reactive(ScrollView.virtual_size, size)
             self._scroll_update(size)
         self.refresh()
+
+    def _fits(self, prompt: Content, width: int) -> int | None:
+        """How many lines the item takes when ``_wrap`` need not be asked (its lines all fit
+        as they are), else None."""
+        if "\n" in prompt.plain or cell_len(prompt.plain) >= width:
+            return None
+        return 1
+
+    def _item_lines(self, index: int) -> list[Content]:
+        """Item ``index`` wrapped to the list's width (made once per width)."""
+        prompt = self.items[index][0]
+        done = self._wrapped.get(id(prompt))
+        if done is None or done[0] is not prompt or done[1] != self._width:
+            done = (prompt, self._width, self._wrap(prompt, self._width - 1))
+            self._wrapped[id(prompt)] = done
+        return done[2]
 
     def _wrap(self, prompt: Content, width: int) -> list[Content]:
         """The display lines of one item."""
@@ -178,7 +198,9 @@ class CrossRefList(ScrollView, can_focus=True):
         rich_base = base.rich_style
         if not 0 <= line < len(self._lines):
             return Strip.blank(width, rich_base)
-        index, content = self._lines[line]
+        index, part = self._lines[line]
+        pieces = self._item_lines(index) if index >= 0 else []
+        content = pieces[part] if part < len(pieces) else Content("")
         style = base
         if index >= 0 and index == self.highlighted:
             name = (

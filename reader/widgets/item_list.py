@@ -8,6 +8,7 @@ the content is replaced.
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from textual.binding import Binding
 from textual.content import Content
 
@@ -61,6 +62,14 @@ class ItemList(CrossRefList, inherit_bindings=False):
             self.highlight(selectable[-1] if direction > 0 else selectable[0])
         if direction < 0:
             self.scroll_to(y=0, animate=False, force=True)
+
+    def _fits(self, prompt: Content, width: int) -> int | None:
+        """Items are a few short lines (a dossier's articles: title, then source and date): when
+        every line fits, the count is known without wrapping them."""
+        lines = prompt.plain.split("\n")
+        if any(cell_len(line) >= width for line in lines):
+            return None
+        return len(lines)
 
     def _wrap(self, prompt: Content, width: int) -> list[Content]:
         """Each line of the item wrapped on its own, continuation lines indented like the line
