@@ -434,7 +434,38 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
             keys[i] = next(iter(teams))
     _teams(text, mentions, keys)
     _heads_of(mentions, keys)
+    _places_named_after(text, mentions, keys)
     return keys
+
+
+#: Last words of a place named after someone: "Betty Ford Center", "George Mason University".
+_FACILITY_HEADS = frozenset(
+    "center clinic hospital foundation university college institute school museum library"
+    " stadium arena airport".split()
+)
+#: Words before a name that make it a place one goes to or is at: "checked into Betty Ford".
+_LOCATIVE_BEFORE = re.compile(
+    r"\b(?:at|in|into|to|from|entered|entering|left|leaving)\s+(?:the\s+)?\Z", re.IGNORECASE
+)
+
+
+def _places_named_after(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
+    """ "checked into Betty Ford" in a story that names the Betty Ford Center is the center:
+    a person's or a body's name written where one goes or is, in an article that names exactly
+    one place called after it (a center, clinic, university...), is that place. A town stays
+    the town ("living in Cardiff" beside Cardiff University)."""
+    places: dict[str, set[str]] = {}
+    for key in keys:
+        words = key.split()
+        if len(words) > 1 and words[-1] in _FACILITY_HEADS:
+            places.setdefault(" ".join(words[:-1]), set()).add(key)
+    if not places:
+        return
+    for i, m in enumerate(mentions):
+        found = places.get(keys[i])
+        if found and len(found) == 1 and m.label in ("PERSON", "ORG"):  # not "in Rome"
+            if _LOCATIVE_BEFORE.search(text, max(0, m.start - 20), m.start) is not None:
+                keys[i] = next(iter(found))
 
 
 #: A name made of a head and what it is of: "Duchess of Cambridge", "Bank of England".

@@ -557,3 +557,18 @@ def test_the_head_of_an_x_of_y_name_stands_for_it_in_its_article():
     text = "The Bank of England and the Bank of France met. The Bank said so."
     found = mentions(text, ("Bank of England", "ORG"), ("Bank of France", "ORG"), ("Bank", "ORG"))
     assert local_keys(text, found)[2] == "bank"
+
+
+def test_a_persons_name_where_one_goes_is_the_place_named_after_them():
+    """ECB+: "Lohan checks into Betty Ford" in a story about the Betty Ford Center is the
+    center; Betty Ford herself, and a town beside its university, stay as they are."""
+    text = (
+        "Lohan left the Betty Ford Center. She checked into Betty Ford in May. Betty Ford "
+        "founded it. He lives in Cardiff and teaches at Cardiff University."
+    )
+    found = mentions(
+        text, ("Lohan", "PERSON"), ("Betty Ford Center", "FAC"), ("Betty Ford", "PERSON"),
+        ("Betty Ford", "PERSON"), ("Cardiff", "GPE"), ("Cardiff University", "ORG"),
+    )
+    keys = local_keys(text, found)
+    assert keys[2] == "betty ford center" and keys[3] == "betty ford" and keys[4] == "cardiff"
