@@ -445,7 +445,7 @@ class _Context:
         """Whether the text writes ``word`` in lowercase after another word, as prose does (a
         web address's "lindsay-lohan-checks-into" does not count)."""
         w = word.lower()
-        return w.isalpha() and re.search(r"[a-z,] " + w + r"\b", self.text) is not None
+        return w.isalpha() and re.search(r"[A-Za-z,] " + w + r"\b", self.text) is not None
 
     def body(self) -> dict[str, tuple[str, str]]:
         """The names the text uses outside its title-case lines, by their lowercase."""
@@ -485,6 +485,12 @@ class _Context:
             known = self._known_in_headline(m)
             if known:
                 return known
+            if (
+                m.label == "PERSON"
+                and m.text.lower() not in self.body()
+                and all(self.in_prose(w) for w in m.text.split())
+            ):
+                return []  # "Woman Killed", "Driver Charged": a headline's words, no one's name
         if m.label == "PERSON":
             two = self._person_then_place(m)
             if two:

@@ -286,3 +286,14 @@ def test_a_headline_span_becomes_the_names_the_body_uses():
         ("Endangered Species Act", "LAW"),
         ("Betty Ford Clinic", "ORG"),
     ]
+
+
+def test_a_headline_person_made_of_the_storys_ordinary_words_is_no_one():
+    """ECB+ titles gave the PERSONs "Driver Charged" and "Jewellery Stolen"; their words are
+    the story's ordinary words, so they are no names. A real name in a headline stays."""
+    nlp = ruler_pipeline({"PERSON": ["Driver Charged", "Raj Chohan"]})
+    text = (
+        "Driver Charged After Raj Chohan Dies\n"
+        "The driver was charged on Friday. A man charged the driver with murder."
+    )
+    assert [m.text for m in names(nlp, text)] == ["Raj Chohan"]
