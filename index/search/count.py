@@ -4,7 +4,7 @@ blocks as sets of document numbers.
 Whoosh counts a result set by walking every match through its matcher tree (a union per word,
 a filter for deleted documents), one Python call per document per level: at 100,000 articles
 that was half of a search's time for a common word. Here each word's postings are read a block
-at a time, only their document numbers (``_block_ids``), and the tree is set arithmetic. Query
+at a time, only their document numbers (``blocks.block_ids``), and the tree is set arithmetic. Query
 kinds it does not know return None, and the caller lets Whoosh count: so does any query with a
 NOT, whose count is Whoosh's own (its matchers exclude in ways set arithmetic does not
 reproduce). ``countable`` says which before anything is read.
@@ -12,13 +12,13 @@ reproduce). ``countable`` says which before anything is read.
 
 from __future__ import annotations
 
-import zlib
-from itertools import accumulate
 from typing import Any
 
 from whoosh import query as wq
 from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.matching.wrappers import FilterMatcher
+
+from index.search.blocks import block_ids
 
 __all__ = ["count", "countable"]
 
@@ -85,7 +85,7 @@ def _ids(matcher: Any) -> set[int] | None:
     if type(matcher) is W3LeafMatcher:
         ids: set[int] = set()
         while matcher.is_active():
-            got = _block_ids(matcher) if matcher._ids is None else None
+            got = block_ids(matcher) if matcher._ids is None else None
             if got is None:
                 if matcher._ids is None:
                     matcher._read_ids()
@@ -97,69 +97,3 @@ def _ids(matcher: Any) -> set[int] | None:
         return set(matcher.all_ids())
     except Exception:  # noqa: BLE001
         return None
-
-
-#: Pickle opcodes (protocol 2) that can appear in a posting block's tuple of document numbers.
-_MARK, _TUPLE, _TUPLES = ord("("), 0x74, {0x85: 1, 0x86: 2, 0x87: 3}
-_BININT1, _BININT2, _BININT, _LONG1 = 0x4B, 0x4D, 0x4A, 0x8A
-
-
-def _block_ids(matcher: Any) -> list[int] | None:
-    """The document numbers of the matcher's current block, read from the start of its data
-    only; None when the block is not as expected (the caller reads it Whoosh's way).
-
-    A Whoosh 3 posting block is a pickle (protocol 2), usually compressed, of (document
-    numbers as deltas, weights, values), and a text field's values are each posting's
-    positions, each unpickled through a ``_codecs.encode`` call: for a common word, unpickling
-    the block was most of the cost of counting it, and decompressing all of it the rest. The
-    numbers come first, so only as much as holds them is decompressed, and they are read from
-    the pickle's opcodes.
-    """
-    n = matcher._blocklength
-    if matcher._byteids or not n:
-        return None
-    start, end = matcher._dataoffset, matcher._nextoffset
-    raw = matcher._postfile.get(start, end - start)
-    if matcher._compression:
-        try:
-            raw = zlib.decompressobj().decompress(raw, 4 + 10 * n)
-        except zlib.error:
-            return None
-    if raw[:2] != b"\x80\x02":
-        return None
-    i = 2
-    marked = raw[i] == _MARK
-    if marked:
-        i += 1
-    try:
-        deltas = _deltas(raw, i, marked)
-    except IndexError:  # ran out of bytes: not the layout expected
-        return None
-    if deltas is None or len(deltas) != n:
-        return None
-    return list(accumulate(deltas))
-
-
-def _deltas(raw: bytes, i: int, marked: bool) -> list[int] | None:
-    deltas: list[int] = []
-    size = len(raw)
-    while i < size:
-        op = raw[i]
-        if op == _BININT1:
-            deltas.append(raw[i + 1])
-            i += 2
-        elif op == _BININT2:
-            deltas.append(raw[i + 1] | raw[i + 2] << 8)
-            i += 3
-        elif op == _BININT:
-            deltas.append(int.from_bytes(raw[i + 1 : i + 5], "little", signed=True))
-            i += 5
-        elif op == _LONG1:
-            width = raw[i + 1]
-            deltas.append(int.from_bytes(raw[i + 2 : i + 2 + width], "little", signed=True))
-            i += 2 + width
-        elif (op == _TUPLE and marked) or (not marked and _TUPLES.get(op) == len(deltas)):
-            return deltas
-        else:
-            return None
-    return None

@@ -273,3 +273,37 @@ def test_counting_reads_document_numbers_without_unpickling_positions(tmp_path, 
                 monkeypatch.setattr(W3LeafMatcher, "_read_data", real)
         if not deleted:  # (Whoosh's filter for deleted articles reads a first block itself)
             assert full_reads == []
+
+
+def test_a_posting_blocks_head_is_read_in_one_go(tmp_path, monkeypatch):
+    """Whoosh read each posting block's statistics with pickle.load on the segment file, which
+    asked the file for a few bytes at a time: 27 reads a block. Walking a word's blocks reads
+    the file about once a block, and the block statistics and rankings are the same."""
+    from whoosh.filedb import compound
+
+    docs = [IndexDoc(f"d{n}", f"Story {n}", "wheat " * (n % 5 + 1) + f"crop{n % 11}")
+            for n in range(1000)]
+    ix = SearchIndex(tmp_path / "index")
+    ix.add(docs, new={d.id for d in docs})
+    reads = []
+    real = compound.SubFile.read
+
+    def spy(self, *args, **kwargs):
+        reads.append(1)
+        return real(self, *args, **kwargs)
+
+    with ix._reading("testing") as searcher:
+        (reader, _), = searcher.reader().leaf_readers()
+        matcher = reader.postings("body", "wheat")
+        monkeypatch.setattr(compound.SubFile, "read", spy)
+        blocks, stats = 0, []
+        while matcher.is_active():
+            stats.append((matcher.block_max_id(), matcher.block_max_weight(),
+                          matcher.block_min_length(), matcher.block_max_length()))
+            blocks += 1
+            matcher._next_block()
+        monkeypatch.setattr(compound.SubFile, "read", real)
+    assert blocks == 8 and len(reads) <= 2 * blocks
+    assert stats[0] == (127, 5.0, 2, 6) and stats[-1][0] == 999
+    hits, total, _ = ix.search("wheat crop3", limit=3)
+    assert total == 91 and all(h.id in {f"d{n}" for n in range(3, 1000, 11)} for h in hits)
