@@ -81,6 +81,12 @@ async def _ui(lib) -> dict:
             await pilot.press("escape")
             await _wait(pilot, lambda: isinstance(app.screen, MainScreen))
         out["browser_open_first_ms"], out["browser_open_ms"] = opens[0], pct(opens[1:], 0.5)
+        # The reader reads the library's keys once, behind the start-up check: from then on
+        # each correction relinks only the part of the library it touches.
+        t = time.perf_counter()
+        await _wait(pilot, lambda: lib._linker is not None and lib._linker.token is not None)
+        out["prepared_after_s"] = time.perf_counter() - t
+        parts = lib._linker.parts
         # A person named in a longish story, its mention detached then the detach undone.
         person = next(e for e in lib.entities(label="PERSON") if e.articles >= 3)
         mention = lib.mentions(entity=person.id)[0]
@@ -90,17 +96,37 @@ async def _ui(lib) -> dict:
         await _wait(pilot, lambda: view.article is not None and view.entity == person.id)
         times = []
         made = len(lib.decisions())
+        # A frame is on the screen when the app hands it to the driver (App._display): the
+        # time is taken at the first frame after the new state, not when Pilot's press returns
+        # (it waits for the whole process to idle, background reads included).
+        painted: list[float] = []
+        display = app._display
+
+        def counted(*args, **kwargs):
+            display(*args, **kwargs)
+            painted.append(time.perf_counter())
+
+        app._display = counted
         for i in range(CORRECTIONS):
             before = view.entity
             key = "t" if i % 2 == 0 else "u"
-            t = time.perf_counter()  # the press itself may wait for the app to settle
-            await pilot.press(key)
-            await _wait(pilot, lambda: view.entity not in (None, before)
-                        and screen.panel.entity is not None
-                        and screen.panel.entity.id == view.entity)
-            times.append((time.perf_counter() - t) * 1000)
+            t = time.perf_counter()
+            press = asyncio.create_task(pilot.press(key))
+            while not (view.entity not in (None, before) and screen.panel.entity is not None
+                       and screen.panel.entity.id == view.entity):
+                await asyncio.sleep(0.001)
+                if time.perf_counter() - t > 30:
+                    raise SystemExit("bench.explore: the correction never reached the screen")
+            shown = time.perf_counter()
+            while not painted or painted[-1] < shown:
+                await asyncio.sleep(0.001)
+            times.append((painted[-1] - t) * 1000)
+            await press
+            await pilot.pause()
+        app._display = display
         assert len(lib.decisions()) == made, "each detach was undone"
         out["correction_p95_ms"], out["correction_p50_ms"] = pct(times, 0.95), pct(times, 0.5)
+        out["partial_relinks"] = lib._linker.parts - parts
     return out
 
 
@@ -121,7 +147,10 @@ def run(library: Path) -> dict:
     print(f"  {'search_p95_ms':<22} {results['search_p95_ms']:8.0f}   (the plain search, same queries)")
     print(f"  {'browser_open_first_ms':<22} {results['browser_open_first_ms']:8.0f}   (first read of this"
           " version of the library)")
-    print(f"  {'relink_ms':<22} {results['relink_ms']:8.0f}   (what every correction costs)")
+    print(f"  {'correction_p50_ms':<22} {results['correction_p50_ms']:8.0f}   ({results['partial_relinks']}"
+          f" of {CORRECTIONS} relinked only their part of the library)")
+    print(f"  {'relink_ms':<22} {results['relink_ms']:8.0f}   (relinking the whole library: a"
+          " correction made before the reader has read the keys)")
     print(f"  on {results['articles']} articles, {results['entities']} entities")
     return results
 

@@ -32,7 +32,7 @@ def merge(lib: Library, a: str, b: str) -> Entity:
     key_b = entities.main_key(lib.store.db, second.id)
     with lib.store.write() as db:
         entities.add_merge(db, key_a, key_b)
-        entities.relink(db)
+        lib._relink(db, touched={key_a, key_b})
     return lib.entity(key_a)
 
 def split(lib: Library, entity: str, form: str | None = None) -> list[Entity]:
@@ -48,7 +48,7 @@ def split(lib: Library, entity: str, form: str | None = None) -> list[Entity]:
         raise NotFound(f"'{target.name}' holds no merge of yours to undo")
     with lib.store.write() as db:
         entities.drop_decisions(db, [r[0] for r in rows])
-        entities.relink(db)
+        lib._relink(db, touched={k for r in rows for k in (r[1], r[2])})
     parts = {
         lib.entity(k).id: lib.entity(k) for r in rows for k in (r[1], r[2]) if _has_key(lib, k)
     }
@@ -68,7 +68,7 @@ def _split_form(lib: Library, target: Entity, form: str) -> list[Entity]:
         raise NotFound(f"{target.name} has no other name to split '{safe_line(form)}' from")
     with lib.store.write() as db:
         entities.add_apart(db, key)
-        entities.relink(db)
+        lib._relink(db, touched={key})
     return [lib.entity(_main_key_of(lib, keys - {key})), lib.entity(key)]
 
 def _split_written(lib: Library, target: Entity, form: str, keys: list[str]) -> list[Entity]:
@@ -78,7 +78,7 @@ def _split_written(lib: Library, target: Entity, form: str, keys: list[str]) -> 
             corrections.add_detach(db, k, None, start=None, form=form, into=None)
             for k in keys
         ]
-        entities.relink(db)
+        lib._relink(db, touched=set(keys))
     return [lib.entity(target.id), lib._entity_of_key(f"{keys[0]}{corrections.TAG}d{made[0]}")]
 
 def _main_key_of(lib: Library, keys: set[str]) -> str:
@@ -101,7 +101,7 @@ def ignore(lib: Library, name: str, *, article: str | None = None) -> int:
     hidden = entities.mention_count(lib.store.db, key)
     with lib.store.write() as db:
         entities.add_ignore(db, key)
-        entities.relink(db)
+        lib._relink(db, touched={key})
     return hidden
 
 def _ignore_here(lib: Library, name: str, article: str) -> int:
@@ -114,7 +114,7 @@ def _ignore_here(lib: Library, name: str, article: str) -> int:
     with lib.store.write() as db:
         for key in keys:
             corrections.add_ignore_here(db, key, article, safe_line(name))
-        entities.relink(db)
+        lib._relink(db, touched=set(keys))
     return before - len(entities.mentions(lib.store.db, article=rowid))
 
 def unignore(lib: Library, name: str) -> int:
@@ -127,7 +127,7 @@ def unignore(lib: Library, name: str) -> int:
     back = entities.mention_count(lib.store.db, key)
     with lib.store.write() as db:
         entities.drop_ignore(db, key)
-        entities.relink(db)
+        lib._relink(db, touched={key})
     return back
 
 # --- corrections: each one a decision, kept across re-imports; undo() takes one back ---
@@ -157,7 +157,7 @@ def detach(lib: Library, article_id: str, *, offset: int | None = None, form: st
             corrections.add_detach(wdb, k, article_id, start=s, form=form, into=into_key)
             for k, s in targets
         ]
-        entities.relink(wdb)
+        lib._relink(wdb, touched={k for k, _ in targets} | ({into_key} if into_key else set()))
     return lib._entity_of_key(f"{targets[0][0]}{corrections.TAG}d{made[0]}")
 
 def rename(lib: Library, entity: str, name: str) -> Entity:
@@ -201,6 +201,7 @@ def undo(lib: Library, decision_id: int | None = None) -> Decision:
             raise NotFound(f"no decision {decision_id}; `reader decisions` lists them")
         chosen = found[0]
     with lib.store.write() as db:
+        touched = corrections.keys_of_decision(db, chosen.id)
         corrections.drop(db, chosen.id)
-        entities.relink(db)
+        lib._relink(db, touched=touched)
     return chosen

@@ -74,6 +74,8 @@ class Library:
         self._summaries: tuple[object, list[EntitySummary]] | None = None  # (version, rows)
         #: Set when opening found the search index unusable and rebuilt it: say so to the user.
         self.index_notice: str | None = None
+        self._linker: entities.Linker | None = None  # see prepare_corrections
+        self._closed = False
         if self.store.damage is None:  # a damaged database waits for `check --repair`
             upkeep.detect_languages(self)
             upkeep.finish_interrupted(self)
@@ -94,6 +96,7 @@ class Library:
         return upkeep.reopen(self)
 
     def close(self) -> None:
+        self._closed = True
         with self._search_lock:
             if self._search is not None:
                 self._search.close()
@@ -205,9 +208,25 @@ class Library:
                 if self._search is not None:
                     self._catch_up(self._search)
 
-    def _relink(self, db) -> None:
-        """relink() inside the caller's write transaction (see store.entities.relink)."""
-        entities.relink(db)
+    def _relink(self, db, touched: set[str] | None = None) -> None:
+        """relink() inside the caller's write transaction (see store.entities.relink); a
+        correction names the keys it ``touched``, and with a linker (prepare_corrections)
+        only their part of the library is relinked."""
+        entities.relink(db, self._linker, touched)
+
+    def prepare_corrections(self) -> None:
+        """Make the corrections that follow fast: read the library's keys once (about a second
+        at 19,000 articles), so that each correction relinks only the part of the library it
+        touches. For a long-lived reader (the TUI calls it in a worker); a correction works
+        without it, relinking everything."""
+        if self._closed:
+            return
+        if self._linker is None:
+            self._linker = entities.Linker()
+        if not self.readonly and self.store.get_meta("linked") is None:
+            with self.store.write() as db:
+                entities.stamp_linked(db)
+        self._linker.warm(self.store.path)
 
     def _main_key(self, entity_id: str) -> str:
         return entities.main_key(self.store.db, entity_id)

@@ -138,6 +138,8 @@ class LibraryUpkeep:
         finished = _generation(message.version) != _generation(self._version)
         self._version = message.version
         self.reload(quiet=True, announce=finished)
+        if not self.library.readonly:  # an import elsewhere: read the keys again
+            self._run(self._prepare, self.library, group="prepare", exit_on_error=False)
 
     def reopened(self, message: LibraryReopened) -> None:
         """The library was opened anew: show it again, the current search too, and say why."""
@@ -172,3 +174,11 @@ class LibraryUpkeep:
         notice = check_notice(report, after)
         if notice is not None:
             self.app.post_message(LibraryChecked(*notice))
+        self._prepare(library)
+
+    def _prepare(self, library: Library) -> None:
+        """Read what makes corrections fast (each then relinks only what it touches)."""
+        try:
+            library.prepare_corrections()
+        except Exception as error:  # noqa: BLE001 - corrections work without it, only slower
+            self.app.log.error("preparing corrections failed", error=repr(error))

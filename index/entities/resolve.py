@@ -5,7 +5,7 @@ and the user's merges and ignores applied last; cheap enough to rerun after ever
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 
 from index.entities import institutions
@@ -89,6 +89,19 @@ _PLACE_LIKE = frozenset({"GPE", "LOC", "NORP", "FAC"})
 _ACRONYM_FORM = re.compile(r"^[A-Z][A-Z0-9&.\-]{1,11}$")
 
 
+def top_label(s: KeyStats) -> str:
+    """The label resolve() gives a key by its own mentions."""
+    return "PERSON" if _is_person_name(s) else _top_label(s.labels)
+
+
+#: A surname (or a given name) more people than this share links nobody by it alone.
+CROWD = 300
+
+
+def _crowded(bucket: str, keys: list[str], crowded: frozenset[str] | None) -> bool:
+    return len(keys) > CROWD if crowded is None else bucket in crowded
+
+
 def _top_label(labels: dict[str, int]) -> str:
     if len(labels) == 1:
         return next(iter(labels))
@@ -140,8 +153,16 @@ class _Groups:
             self.why[other] = (into, reason)
 
 
-def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
+def resolve(
+    stats: Iterable[KeyStats], decisions: Decisions, *, crowded: frozenset[str] | None = None,
+    library: Mapping[str, KeyStats] | None = None,
+) -> Resolution:
     """Group the library's keys into entities; the user's merges and ignores come last.
+
+    ``stats`` may be one part of the library (index.entities.partition: keys no rule links to
+    the rest), with ``library`` every key (the labels of other keys some rules read) and
+    ``crowded`` the library's surnames and given names too common to link ("last:smith",
+    "given:john"); by default both come from ``stats``.
 
     Automatic joins, each only when one candidate fits (or one outweighs all the others
     together ``DOMINANCE`` times over):
@@ -155,9 +176,20 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
       saints");
     - a one-word acronym ("etim") joins the long form an article defined it for.
     """
-    table = {s.key: s for s in stats if s.key}
+    table = {s.key: s for s in sorted(stats, key=lambda s: s.key) if s.key}
     groups = _Groups(decisions.apart)
-    top = {k: "PERSON" if _is_person_name(s) else _top_label(s.labels) for k, s in table.items()}
+    top = {k: top_label(s) for k, s in table.items()}
+    library = table if library is None else library
+    outside: dict[str, str | None] = {}
+
+    def label_of(key: str) -> str | None:
+        """The label of any key of the library, in this part or not."""
+        if key in top:
+            return top[key]
+        if key not in outside:
+            found = library.get(key)
+            outside[key] = None if found is None else top_label(found)
+        return outside[key]
 
     # Who each short word could stand for, with how often an article used it so.
     person_word: dict[str, dict[str, int]] = {}
@@ -184,9 +216,9 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                     for letters in variants - {""}:
                         by_initials.setdefault(letters, set()).add(key)
             head, _, rest = key.partition(" ")
-            if " " in rest and top.get(head) in ("GPE", "LOC") and country_key(head) is None:
+            if " " in rest and label_of(head) in ("GPE", "LOC") and country_key(head) is None:
                 by_tail.setdefault(rest, set()).add(key)  # "red sox" of "boston red sox"
-        if label == "ORG" and top.get(key.rsplit(" ", 1)[0]) not in ("GPE", "LOC"):
+        if label == "ORG" and label_of(key.rsplit(" ", 1)[0]) not in ("GPE", "LOC"):
             label = ""  # only "<place> <name>" lends its last word ("new orleans saints")
         if label == "PERSON" and firm[key]:
             label = ""  # "Birr, Wilson and Co." lends nobody its "Wilson"
@@ -211,8 +243,8 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
 
     # Shorter full names into longer ones, the longest first so that the names a short one
     # could stand for are already grouped ("vincent chin gigante" before "vincent gigante").
-    for keys in by_last.values():
-        if len(keys) < 2 or len(keys) > 300:
+    for last, keys in by_last.items():
+        if len(keys) < 2 or _crowded(f"last:{last}", keys, crowded):
             continue
         keys.sort(key=lambda k: (-k.count(" "), k))
         for short in keys:
@@ -234,8 +266,8 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
     for keys in by_last.values():
         for k in keys:
             by_given.setdefault(k.rsplit(" ", 1)[0], []).append(k)
-    for keys in by_given.values():
-        if len(keys) < 2 or len(keys) > 300:
+    for given, keys in by_given.items():
+        if len(keys) < 2 or _crowded(f"given:{given}", keys, crowded):
             continue
         keys.sort(key=lambda k: (-table[k].mentions, k))
         for i, a in enumerate(keys):
@@ -320,7 +352,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
     for key in table:
         if key.endswith(TEAM):
             place = key[: -len(TEAM)]
-            if top.get(place) == "ORG":  # "Creighton" is a team everywhere: no place to leave
+            if label_of(place) == "ORG":  # "Creighton" is a team everywhere: no place to leave
                 groups.join(place, key, "the same name; the library calls it an organisation")
                 continue
             weights: dict[str, int] = {}
@@ -329,7 +361,7 @@ def resolve(stats: Iterable[KeyStats], decisions: Decisions) -> Resolution:
                 weights[root] = weights.get(root, 0) + table[k].mentions
             target = _dominant(weights)
             if target is not None:
-                groups.join(target, key, f"the team of {_top_form(table[place]) if place in table else place}"
+                groups.join(target, key, f"the team of {_top_form(library[place]) if place in library else place}"
                             f" the library knows best: {_top_form(table[target])}")
     for tail, longer in by_tail.items():
         if tail in table and top[tail] == "ORG" and len({groups.find(k) for k in longer}) == 1:

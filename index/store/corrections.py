@@ -92,38 +92,35 @@ def drop(db: sqlite3.Connection, decision_id: int) -> None:
 
 
 # --- applying ------------------------------------------------------------------------------------
-def tag_mentions(db: sqlite3.Connection) -> Tagged:
-    """Put every tagged mention back on its own key, then tag the ones the decisions name."""
-    db.execute(
-        f"UPDATE mentions SET key = substr(key, 1, instr(key, '{TAG}') - 1)"
-        f" WHERE instr(key, '{TAG}') > 0"
-    )
-    out = Tagged()
-    rows = db.execute(
-        "SELECT id, a, b FROM decisions WHERE kind = 'ignore' AND (b LIKE 'in:%' OR b LIKE"
-        " 'detach:%') ORDER BY id"
-    ).fetchall()
-    for decision_id, key, b in rows:
-        if b.startswith(HERE):
-            (article, form), start, into = json.loads(b[len(HERE):]), None, None
-            tagged = key + IGNORED_HERE
-        else:
-            article, start, form, into = json.loads(b[len(DETACH):])
-            tagged = f"{key}{TAG}d{decision_id}"
-        sql = (  # a later correction of the same mention wins over an earlier one
-            "UPDATE mentions SET key = ? WHERE (key = ? OR key LIKE ? ESCAPE '\\')"
+def tag_mentions(db: sqlite3.Connection, bases: set[str] | None = None) -> Tagged:
+    """Put every tagged mention back on its own key, then tag the ones the decisions name;
+    with ``bases``, only the mentions of those (untagged) keys. Returns every tag of the
+    library's decisions."""
+    if bases is None:
+        db.execute(
+            f"UPDATE mentions SET key = substr(key, 1, instr(key, '{TAG}') - 1)"
+            f" WHERE instr(key, '{TAG}') > 0"
         )
-        args: list[object] = [tagged, key, _like(key) + TAG + "%"]
-        if article is not None:  # else a form split off everywhere
-            sql += " AND article = (SELECT rowid FROM articles WHERE id = ?)"
-            args.append(article)
-        if start is not None:
-            sql += " AND start = ?"
-            args.append(start)
-        elif form is not None:
-            sql += " AND text = ? COLLATE NOCASE"
-            args.append(form)
-        db.execute(sql, args)
+    else:
+        db.executemany("UPDATE mentions SET key = ? WHERE key >= ? AND key < ?",
+                       [(b, *_tagged_range(b)) for b in bases])
+    out = Tagged()
+    for decision_id, key, b in _mention_decisions(db):
+        article, start, form, tagged, into = _tag_of(decision_id, key, b)
+        if bases is None or key.split(TAG, 1)[0] in bases:
+            # a later correction of the same mention wins over an earlier one
+            sql = "UPDATE mentions SET key = ? WHERE (key = ? OR (key >= ? AND key < ?))"
+            args: list[object] = [tagged, key, *_tagged_range(key)]
+            if article is not None:  # else a form split off everywhere
+                sql += " AND article = (SELECT rowid FROM articles WHERE id = ?)"
+                args.append(article)
+            if start is not None:
+                sql += " AND start = ?"
+                args.append(start)
+            elif form is not None:
+                sql += " AND text = ? COLLATE NOCASE"
+                args.append(form)
+            db.execute(sql, args)
         if tagged == key + IGNORED_HERE:
             out.hidden.add(tagged)
         else:
@@ -131,6 +128,56 @@ def tag_mentions(db: sqlite3.Connection) -> Tagged:
             if into:
                 out.merges.append((into, tagged))
     return out
+
+
+def tags(db: sqlite3.Connection) -> Tagged:
+    """What tag_mentions() returns, without tagging anything (a reader's view)."""
+    return tag_mentions(db, set())
+
+
+def _mention_decisions(db: sqlite3.Connection) -> list[tuple[int, str, str]]:
+    return db.execute(
+        "SELECT id, a, b FROM decisions WHERE kind = 'ignore' AND (b LIKE 'in:%' OR b LIKE"
+        " 'detach:%') ORDER BY id"
+    ).fetchall()
+
+
+def _tag_of(decision_id: int, key: str, b: str) -> tuple[str | None, int | None, str | None, str,
+                                                       str | None]:
+    """(article, start, form, tagged key, into) of a mention-level decision."""
+    if b.startswith(HERE):
+        (article, form), start, into = json.loads(b[len(HERE):]), None, None
+        return article, start, form, key + IGNORED_HERE, into
+    article, start, form, into = json.loads(b[len(DETACH):])
+    return article, start, form, f"{key}{TAG}d{decision_id}", into
+
+
+def _tagged_range(key: str) -> tuple[str, str]:
+    """The keys ``key`` tagged by a correction lie between these two (an index range)."""
+    return key + TAG, key + TAG + "\U0010ffff"
+
+
+def keys_tagged(db: sqlite3.Connection, bases: set[str]) -> set[str]:
+    """The keys of the mentions of ``bases``, tagged or not."""
+    out: set[str] = set()
+    for base in bases:
+        out.update(r[0] for r in db.execute(
+            "SELECT DISTINCT key FROM mentions WHERE key = ? OR (key >= ? AND key < ?)",
+            (base, *_tagged_range(base))))
+    return out
+
+
+def keys_of_decision(db: sqlite3.Connection, decision_id: int) -> set[str]:
+    """The keys a decision is about (for relinking only their part of the library)."""
+    row = db.execute("SELECT kind, a, b FROM decisions WHERE id = ?", (decision_id,)).fetchone()
+    if row is None:
+        return set()
+    kind, a, b = row
+    keys = {a, b} if kind == "merge" else {a}
+    if kind == "ignore" and (b.startswith(HERE) or b.startswith(DETACH)):
+        _, _, _, tagged, into = _tag_of(decision_id, a, b)
+        keys |= {tagged} | ({into} if into else set())
+    return keys
 
 
 def touched(db: sqlite3.Connection) -> None:
@@ -212,9 +259,9 @@ def _like(text: str) -> str:
 def form_of(db: sqlite3.Connection, key: str) -> str:
     """How the articles write ``key`` most often (the key itself when none does)."""
     row = db.execute(
-        "SELECT text FROM mentions WHERE key = ? OR key LIKE ? ESCAPE '\\' GROUP BY text"
+        "SELECT text FROM mentions WHERE key = ? OR (key >= ? AND key < ?) GROUP BY text"
         " ORDER BY count(*) DESC, text LIMIT 1",
-        (key, _like(key) + TAG + "%"),
+        (key, *_tagged_range(key)),
     ).fetchone()
     return row[0] if row else key
 

@@ -198,3 +198,60 @@ def test_searching_a_placed_institution_finds_only_its_countrys_stories(library)
     found = reader(library, "search", 'entity:"Treasury (United States)"', "--json").stdout
     ids = {json.loads(line)["id"] for line in found.splitlines()}
     assert {"reuters-1249", "reuters-1270"} <= ids and "reuters-233" not in ids
+
+
+def _graph(path) -> tuple:
+    """The entity graph as stored: which entity each key is, the entities, why each link."""
+    import sqlite3
+
+    db = sqlite3.connect(path / "library.db")
+    try:
+        return tuple(sorted(db.execute(sql)) for sql in (
+            "SELECT key, entity FROM entity_of",
+            "SELECT id, name, label, aliases, mentions, articles FROM entities",
+            "SELECT key, target, reason FROM links",
+            "SELECT article, start, key FROM mentions",
+        ))
+    finally:
+        db.close()
+
+
+def _correct(lib: Library) -> None:
+    """Corrections of every kind an analyst makes, and their undoing."""
+    reagan = next(m for m in lib.mentions(article="reuters-1807") if m.text == "Reagan")
+    lib.detach("reuters-1807", offset=reagan.start)
+    baker = next(m for m in lib.mentions(article="reuters-52") if "Baker" in m.text)
+    lib.detach("reuters-52", offset=baker.start, into="Brazil")
+    lib.merge("General Motors Corp", "Trans World Airlines")
+    lib.ignore("Tower", article="reuters-1746")
+    lib.split("General Motors Corp", form="GM")
+    lib.ignore("Brazil")
+    lib.rename("James Baker", "Treasury Secretary James Baker")
+    lib.undo()
+    lib.undo()
+    lib.merge("James Baker", "Reagan")
+    lib.undo()
+    lib.ignore("Tower")
+    lib.unignore("Tower")
+
+
+def test_a_correction_relinks_only_its_part_and_ends_where_relinking_everything_does(
+    library, tmp_path
+):
+    """With the keys read once (as the reader does), each correction relinks only the part of
+    the library it touches; the graph is the one relinking the whole library gives."""
+    import shutil
+
+    part, whole = tmp_path / "part", tmp_path / "whole"
+    shutil.copytree(library, part)
+    shutil.copytree(library, whole)
+    with Library.open(part, create=False) as lib:
+        lib.prepare_corrections()
+        _correct(lib)
+        assert lib._linker.parts == 12  # each relinked its part (rename relinks nothing)
+    with Library.open(whole, create=False) as lib:
+        _correct(lib)
+    assert _graph(part) == _graph(whole)
+    with Library.open(whole, create=False) as lib:
+        lib.relink()
+    assert _graph(part) == _graph(whole)
