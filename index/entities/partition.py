@@ -78,7 +78,8 @@ class Partition:
         decisions, ``touched`` naming the keys the decisions changed. Returns the keys to
         resolve again (whole parts of the new graph), or None when only resolving the whole
         library is sure to give the right answer."""
-        seeds = set(stats) | set(touched)
+        touched = set(touched)
+        seeds = set(stats) | touched | {normalize(t) for t in touched}  # an ignored name's key
         for key in stats:
             seeds |= self._readers.get(key, set())
         crowded = self.crowded()

@@ -132,7 +132,7 @@ def assert_same(whole: Resolution, before: Resolution, part: Resolution, keys: s
                 assert before.entities[before.entity_of[key]] == whole.entities[whole.entity_of[key]]
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(seed=st.integers(0, 2**32))
 def test_resolving_the_changed_part_gives_what_resolving_everything_gives(seed):
     rng = random.Random(seed)
