@@ -529,9 +529,10 @@ def main() -> None:
     parser.add_argument("--no-tui", action="store_true")
     parser.add_argument("--only-dossier", action="store_true",
                         help="the cold dossier's figures alone, on copies of the libraries")
-    parser.add_argument("--only", choices=("search", "cli"),
-                        help="only this figure (search p50/p95 and as you type, or the "
-                             "`reader search --json` process), on the cached libraries")
+    parser.add_argument("--only", choices=("search", "cli", "import"),
+                        help="only this figure (search p50/p95 and as you type, the "
+                             "`reader search --json` process, or the import of new articles"
+                             " beside bare NER), on the cached libraries")
     args = parser.parse_args()
     sizes = tuple(int(x) for x in args.sizes.split(","))
     if args.only_dossier:
@@ -551,6 +552,13 @@ def only(sizes: tuple[int, ...], figure: str) -> None:
                   f"{_ok(r['p95_ms'], 100)} (FTS5 p95 {r['fts5_p95_ms']:.1f} ms, "
                   f"{r['ratio']:.1f}x); as you type p95 {r['typing_p95_ms']:.0f} ms; "
                   f"slowest: {r['slowest']}", flush=True)
+        elif figure == "import":
+            relayout(library)  # the import would otherwise merge an old index's segments once
+            with tempfile.TemporaryDirectory(prefix="reader-scale-import-") as work:
+                r = bench_import(library, Path(work))
+            print(f"{_label(n)}: import {BATCH} new: reader {r['reader_s']:.1f} s, bare NER "
+                  f"{r['bare_s']:.1f} s, {r['ratio']:.2f}x {_ok(r['ratio'], 1.25)}; peak "
+                  f"{r['peak_mb']:.0f} MB", flush=True)
         else:
             r = bench_cli(library)
             print(f"{_label(n)}: reader search --json {r['p50_s']:.2f} s {_ok(r['p50_s'], 0.25)} "
