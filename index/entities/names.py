@@ -181,12 +181,30 @@ def _fold(name: str) -> str:
             words.pop()
     while len(words) > 2 and words[-1] in _GENERATION:
         words.pop()
-    if len(words) > 2 and words[0] == "us":  # "U.S. Surgeon General" = "Surgeon General"
-        del words[0]
-    if len(words) > 2 and words[0] in ("department", "ministry") and words[1] == "of":
+    if len(words) > 2 and words[0] == "us" and not _institution(" ".join(words[1:])):
+        del words[0]  # "U.S. Surgeon General" = "Surgeon General"; the U.S. Treasury keeps it
+    lead = words[:1] if words[:1] == ["us"] else []  # "U.S. Department of the Treasury"
+    rest = words[len(lead):]
+    if len(rest) > 2 and rest[0] in ("department", "ministry") and rest[1] == "of":
         # "Department of Agriculture" = "Agriculture Department"
-        words = [w for w in words[2:] if w != "the"] + [words[0]]
+        words = lead + [w for w in rest[2:] if w != "the"] + [rest[0]]
     return " ".join(words)
+
+
+@lru_cache(maxsize=1)
+def _institutions() -> frozenset[str]:
+    """Every wording of index/data/generic-institutions.txt, as _fold words ("supreme court")."""
+    out = set()
+    for line in _lines("generic-institutions.txt"):
+        for name in line.split("="):
+            out.add(" ".join(re.sub(r"[^a-z ]", " ", name.lower()).split()))
+    return frozenset(out)
+
+
+def _institution(name: str) -> bool:
+    """Whether folded words name a body every country has ("treasury", "supreme court"): the
+    country before it is what tells which one it is."""
+    return name in _institutions()
 
 
 def _variant(word: str) -> str:

@@ -572,3 +572,30 @@ def test_a_persons_name_where_one_goes_is_the_place_named_after_them():
     )
     keys = local_keys(text, found)
     assert keys[2] == "betty ford center" and keys[3] == "betty ford" and keys[4] == "cardiff"
+
+
+@dataclass
+class _Placed:
+    start: int
+    text: str
+    label: str
+    sent_start: int = 0
+
+
+@pytest.mark.parametrize("name", [
+    "U.S. Treasury", "U.S. Treasury Department", "U.S. Department of the Treasury",
+])
+def test_the_us_treasury_is_the_united_states_even_in_a_story_about_brazil(name):
+    """ "U.S. Treasury Secretary James Baker said he believes Brazil will..." (reuters-2632):
+    the country the name gives wins over every country around it."""
+    from index.entities.institutions import qualify
+
+    mentions = [_Placed(0, name, "ORG"), _Placed(40, "Brazil", "GPE"),
+                _Placed(90, "Brazil", "GPE")]
+    keys = qualify(mentions, [normalize(m.text) for m in mentions], "BRASILIA")
+    assert keys[0] == "treasury (united states)"
+
+
+def test_other_us_names_still_drop_the_us():
+    assert normalize("U.S. Surgeon General") == normalize("Surgeon General")
+    assert normalize("U.S. Department of Agriculture") == normalize("Agriculture Department")
