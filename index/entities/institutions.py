@@ -110,6 +110,14 @@ def generic(key: str) -> tuple[str, str | None] | None:
     return None
 
 
+def placed(mentions: Sequence[Located], keys: Sequence[str], place: str) -> list[str]:
+    """``keys`` as qualify() gives them, or as they are when no key is a generic institution
+    (the common case, checked first): one article's mentions keyed as relinking keys them."""
+    if not any(generic(k) is not None for k in keys):
+        return list(keys)
+    return qualify(mentions, keys, place)
+
+
 def qualified(head: str, country: str | None) -> str:
     return f"{head} ({country})" if country else head
 

@@ -517,6 +517,7 @@ class Importer:
                 doc = item.doc
                 rowid = self._upsert(db, item, now)
                 rowids.append(rowid)
+                found = _placed(found, safe_line(doc.place))
                 articles.replace_mentions(db, rowid, found)
                 self._to_index.append(
                     IndexDoc(
@@ -642,3 +643,28 @@ def _clean_value(value: object) -> object:
     return safe_text(json.dumps(value, default=str))
 
 
+
+
+class _Found:
+    """One recognised mention, (start, end, text, label, sent_start, sent_end, key), as
+    index.entities.institutions.qualify reads it."""
+
+    __slots__ = ("label", "sent_start", "start", "text")
+
+    def __init__(self, m: tuple) -> None:
+        self.start, self.text, self.label, self.sent_start = m[0], m[2], m[3], m[4]
+
+
+def _placed(found: list[tuple], place: str) -> list[tuple]:
+    """An article's mentions with each generic institution keyed by its country ("treasury
+    (italy)"), as relinking would key them: the article is indexed once, with its final keys,
+    instead of again after the relink."""
+    from index.entities.institutions import placed
+
+    order = sorted(range(len(found)), key=lambda i: found[i][0])  # by start, as stored
+    keys = placed([_Found(found[i]) for i in order], [found[i][6] for i in order], place)
+    out = list(found)
+    for i, key in zip(order, keys):
+        if key != found[i][6]:
+            out[i] = (*found[i][:6], key, *found[i][7:])
+    return out

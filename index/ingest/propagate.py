@@ -16,6 +16,8 @@ any moment leaves marks that the next run (or the next opening of the library) f
 
 from __future__ import annotations
 
+import dataclasses
+
 import re
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -280,10 +282,20 @@ def run(store) -> int:
                 found = [RawMention(*r) for r in rows]
                 added = find(text, [(m.start, m.end) for m in found], look, _own(found))
                 if added or spread_before:  # else its mentions stay as the import wrote them
-                    sql.replace(w, rowid, _with(text, found, added), {m.start for m in found})
+                    rows = _placed(_with(text, found, added), sql.place(w, rowid))
+                    sql.replace(w, rowid, rows, {m.start for m in found})
             sql.unmark(w, batch)
             store.set_meta(w, "entities_stale", "1")
         done += len(batch)
+
+
+def _placed(mentions: list[RawMention], place: str) -> list[RawMention]:
+    """The generic institutions keyed by their country, as relinking keys them (and the
+    import did): an article's keys do not change back and forth, nor is it indexed twice."""
+    from index.entities.institutions import placed
+
+    keys = placed(mentions, [m.key for m in mentions], place)
+    return [m if m.key == k else dataclasses.replace(m, key=k) for m, k in zip(mentions, keys)]
 
 
 def _holding(texts: Iterable[tuple[int, str]], names: Names) -> Iterator[int]:

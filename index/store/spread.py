@@ -66,6 +66,12 @@ def found(db: sqlite3.Connection, rowid: int) -> tuple[str, list[tuple], bool]:
     return (row[0] if row else ""), mentions, spread is not None
 
 
+def place(db: sqlite3.Connection, rowid: int) -> str:
+    """An article's dateline place ("" when it has none)."""
+    row = db.execute("SELECT place FROM articles WHERE rowid = ?", (rowid,)).fetchone()
+    return (row[0] or "") if row else ""
+
+
 def replace(db: sqlite3.Connection, rowid: int, rows: Sequence, spacy: set[int]) -> None:
     """Store an article's mentions (RawMentions; those starting at ``spacy`` are spaCy's own);
     when its set of keys changes, the search index is told to index it again."""
