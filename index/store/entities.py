@@ -114,13 +114,7 @@ def _relink_all(db: sqlite3.Connection, linker: Linker | None) -> None:
     db.execute("DELETE FROM links")
     db.execute("DELETE FROM entities")
     _write(db, resolution)
-    db.execute(
-        "UPDATE entities SET mentions = c.n, articles = c.a FROM ("
-        " SELECT e.entity AS id, count(*) AS n, count(DISTINCT m.article) AS a"
-        " FROM mentions m JOIN entity_of e ON e.key = m.key GROUP BY e.entity) AS c"
-        " WHERE entities.id = c.id"
-    )
-    db.execute("DELETE FROM entities WHERE mentions = 0")
+    _count(db)
     token = _stamp(db)
     if linker is not None:
         linker.partition, linker.token = Partition(stats.values(), decided), token
@@ -168,15 +162,7 @@ def _relink_part(db: sqlite3.Connection, linker: Linker, touched: set[str]) -> b
     db.execute("DELETE FROM links WHERE key IN (SELECT value FROM json_each(?))", (keys,))
     db.execute("DELETE FROM entities WHERE id IN (SELECT value FROM json_each(?))", (ids,))
     _write(db, resolution)
-    db.execute(
-        "UPDATE entities SET mentions = c.n, articles = c.a FROM ("
-        " SELECT e.entity AS id, count(*) AS n, count(DISTINCT m.article) AS a"
-        " FROM entity_of e JOIN mentions m ON m.key = e.key"
-        " WHERE e.entity IN (SELECT value FROM json_each(?)) GROUP BY e.entity) AS c"
-        " WHERE entities.id = c.id", (new,)
-    )
-    db.execute("DELETE FROM entities WHERE mentions = 0 AND id IN (SELECT value FROM"
-               " json_each(?))", (new,))
+    _count(db, new)
     linker.token = _stamp(db)
     linker.parts += 1
     return True
@@ -217,6 +203,21 @@ def _write(db: sqlite3.Connection, resolution) -> None:
             for e in resolution.entities.values()
         ],
     )
+
+
+def _count(db: sqlite3.Connection, ids: str | None = None) -> None:
+    """Each entity's mentions and articles (of the entity ids in the JSON list ``ids``, else
+    of every entity); an entity left with none goes."""
+    only = "" if ids is None else " WHERE e.entity IN (SELECT value FROM json_each(:ids))"
+    db.execute(
+        "UPDATE entities SET mentions = c.n, articles = c.a FROM ("
+        " SELECT e.entity AS id, count(*) AS n, count(DISTINCT m.article) AS a"
+        f" FROM entity_of e JOIN mentions m ON m.key = e.key{only} GROUP BY e.entity) AS c"
+        " WHERE entities.id = c.id", {"ids": ids},
+    )
+    db.execute("DELETE FROM entities WHERE mentions = 0"
+               + ("" if ids is None else " AND id IN (SELECT value FROM json_each(:ids))"),
+               {"ids": ids})
 
 
 def _stamp(db: sqlite3.Connection) -> str:
