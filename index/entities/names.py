@@ -601,12 +601,13 @@ def _own_acronyms(text: str, mentions: Sequence[Named], keys: list[str]) -> None
     for m in _DEFINED.finditer(text):
         letters = m.group(2)
         words = m.group(1).split()
-        for n in range(len(words), 0, -1):
+        for n in range(2, len(words) + 1):  # the fewest words: "in its Internet Explorer (IE)"
             phrase = " ".join(words[-n:])
-            if phrase[:1].islower() and is_acronym_of(letters, phrase):
-                for i, mention in enumerate(mentions):
-                    if mention.text.strip() == letters:
-                        keys[i] = normalize(phrase)
+            if is_acronym_of(letters, phrase):
+                if phrase[:1].islower():  # a name's acronym takes the name's key by itself
+                    for i, mention in enumerate(mentions):
+                        if mention.text.strip() == letters:
+                            keys[i] = normalize(phrase)
                 break
 
 

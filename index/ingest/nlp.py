@@ -19,7 +19,7 @@ from functools import lru_cache
 
 from index.entities import is_demonym, local_keys, normalize
 from index.entities.institutions import place_country
-from index.entities.names import is_region
+from index.entities.names import PARTICLES, is_acronym_of, is_region
 from index.errors import ModelMissing
 from index.ingest.spans import (  # the span rules, and word sets the article-wide fixes share
     _ALNUM,
@@ -229,9 +229,12 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
     - Two names run together are split: "Philly and Cheeks", "Computerworld - Microsoft".
     - A degree after a person ("Regina Benjamin, MD") is dropped.
     - A one-word name that is the surname of the text's one person by that name is that person.
+    - A capitalised phrase the text spells an acronym for is a name: "Internet Explorer" in
+      "Internet Explorer (IE)", which the recogniser left out.
     """
     if not found:
         return found
+    found = _defined(text, found)
     ctx = _Context(text, found)
     if len(found) < 2:
         return _employers(ctx, found)
@@ -251,6 +254,55 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
         else:
             out.append(m)
     return _employers(ctx, out)
+
+
+#: An acronym in parentheses: "(IE)", "(CAPOS)".
+_ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
+#: One word of a name, read backwards from the parenthesis: capitalised, or a small word inside.
+_DEFINED_WORD = re.compile(r"([A-Z][\w&'’.-]*|[a-z]{1,3})[ \t]+\Z")
+
+
+def _defined(text: str, found: list[_Found]) -> list[_Found]:
+    """Capitalised words the text spells an acronym for ("Internet Explorer (IE)") are a
+    name even where the recogniser missed them: one mention, with the acronym's label (ORG
+    when the acronym is no mention either). The shortest run of words whose initials the
+    letters are, starting with a capitalised word; never inside or across a mention."""
+    if "(" not in text:
+        return found
+    added: list[_Found] = []
+    labels = {m.text: m.label for m in found}
+    for paren in _ACRONYM_IN_PARENS.finditer(text):
+        letters = paren.group(1)
+        if sum(c.isupper() for c in letters) < 2:
+            continue
+        line = text.rfind("\n", 0, paren.start()) + 1
+        pos, words = paren.start(), []
+        while len(words) < 8:
+            w = _DEFINED_WORD.search(text, max(line, pos - 40), pos)
+            if w is None:
+                break
+            words.insert(0, w)
+            pos = w.start()
+            word = w.group(1)
+            if word[:1].isupper() and word.lower() not in PARTICLES:
+                phrase = text[w.start() : words[-1].end(1)]
+                if " " in phrase and is_acronym_of(letters, phrase):
+                    a, b = w.start(), words[-1].end(1)
+                    if not any(m.start < b and m.end > a for m in found):
+                        end = text.find("\n", b)
+                        end = len(text) if end == -1 else end
+                        ss, se = next(
+                            ((s, e) for s, e in sentences(text[line:end]) if s <= a - line < e),
+                            (a - line, end - line),
+                        )
+                        label = labels.get(letters, "ORG")
+                        added.append(_Found(a, b, phrase, label, line + ss, line + se))
+                    break
+            elif word not in PARTICLES:
+                break
+    if not added:
+        return found
+    return sorted(found + added, key=lambda f: f.start)
 
 
 #: A role in lowercase right before a person: "manager", "general manager", "co-founder".

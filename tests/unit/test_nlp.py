@@ -166,6 +166,21 @@ def test_spans_cut_to_the_names_the_text_uses_elsewhere():
     ]
 
 
+def test_a_name_the_text_spells_an_acronym_for_is_found_where_the_model_missed_it():
+    nlp = ruler_pipeline({"ORG": ["IE", "Microsoft"]})  # ECB+: "Internet Explorer" 36 times missed
+    text = "Microsoft fixed a flaw in its Internet Explorer (IE) browser. IE users should update."
+    (found,) = run(nlp, text)
+    check_offsets(text, found)
+    assert [(m.text, m.label) for m in found] == [
+        ("Microsoft", "ORG"), ("Internet Explorer", "ORG"), ("IE", "ORG"), ("IE", "ORG")
+    ]
+    assert found[1].key == found[2].key == found[3].key == normalize("Internet Explorer")
+    # lowercase words keep their acronym to themselves; a one-capital "(Ltd)" defines nothing
+    text = "JDRF leads artificial pancreas (AP) research. Acme Holdings (Ltd) agreed."
+    (found,) = run(nlp, text)
+    assert [m.text for m in found] == []
+
+
 def test_order_empty_texts_and_many_batches(ruled):
     texts = ["", "Beijing said.", "   \n", "U.S. and BEIJING."] * 40
     out = list(N.analyse(ruled, texts, batch_size=7))

@@ -397,6 +397,22 @@ def test_an_acronym_the_article_defines_for_plain_words_is_not_the_famous_one():
     assert normalize("AP") != keys[1]
 
 
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("A flaw in its Internet Explorer (IE) browser. IE users should update.",
+         "Internet Explorer"),
+        # reuters: "of the International Coffee Organization" took every ICO of the story
+        ("Quotas of the International Coffee Organization (ICO) lapsed. ICO members met.",
+         "International Coffee Organization"),
+    ],
+)
+def test_an_acronym_of_a_name_takes_the_names_key_not_the_words_before_it(text, name):
+    letters = text[text.index("(") + 1 : text.index(")")]
+    found = mentions(text, (name, "ORG"), (letters, "ORG"), (letters, "ORG"))
+    assert local_keys(text, found) == [normalize(name)] * 3
+
+
 def test_a_surname_after_another_title_is_not_the_full_name_of_the_article():
     text = "President Reagan will visit Rome. Reagan and Nancy Reagan will be there."
     found = mentions(
