@@ -266,7 +266,7 @@ def resolve(
     for keys in by_last.values():
         for k in keys:
             by_given.setdefault(k.rsplit(" ", 1)[0], []).append(k)
-    for given, keys in by_given.items():
+    for given, keys in sorted(by_given.items()):  # in an order no other key can change
         if len(keys) < 2 or _crowded(f"given:{given}", keys, crowded):
             continue
         keys.sort(key=lambda k: (-table[k].mentions, k))

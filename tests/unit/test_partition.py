@@ -174,3 +174,26 @@ def test_a_correction_reaches_only_its_part_of_the_library():
     partition = Partition(table.values(), Decisions())
     keys = partition.update({}, Decisions(apart={"baker"}), {"baker"})
     assert keys == {"james baker", "baker", "george baker"}
+
+
+def test_a_part_gives_the_evidence_the_whole_library_gives_whatever_else_it_holds():
+    """Who a name was joined to, and why, does not hang on unrelated names: "Ann Yi" and
+    "Wang Yi" once changed the order in which the surnames one letter apart were joined."""
+    rng = random.Random(1)
+    shev = {
+        "w shevardnadze": {"W Shevardnadze": 3},
+        "wang shevardnadze": {"Wang Shevardnadze": 2},
+        "w shevardnaze": {"W Shevardnaze": 2},
+        "wang shevardnaze": {"Wang Shevardnaze": 1},
+    }
+    table = {k: KeyStats(k, forms, {"PERSON": sum(forms.values())}, sum(forms.values()), 1)
+             for k, forms in shev.items()}
+    for key in ("ann yi", "wang yi"):
+        table[key] = _stats(key, {key.title(): 2}, "PERSON", rng)
+    partition = Partition(table.values(), Decisions())
+    keys = partition.update({"w shevardnaze": table["w shevardnaze"]}, Decisions(), set())
+    assert keys == set(shev)
+    part = resolve([table[k] for k in keys], Decisions(), crowded=partition.crowded(),
+                   library=table)
+    whole = resolve(table.values(), Decisions())
+    assert {k: part.evidence.get(k) for k in shev} == {k: whole.evidence.get(k) for k in shev}
