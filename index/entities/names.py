@@ -440,11 +440,12 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
             keys[i] = f"{key} {body.group(1).lower()}"
             continue
         full = last.get(key) or first.get(key)
-        if full is not None and len(full) == 1:
-            name = next(iter(full))
+        name = _one_name(full) if full else ""  # "Vincent Gigante", "Vincent L. Gigante": one
+        if name:
             title = _title_before(text, mentions[i].start)
             # "President Reagan" is not "Nancy Reagan": a title the full name never had.
-            if not title or title in titles.get(name, ()) or title in _HONORIFICS:
+            had = set().union(*(titles.get(k, ()) for k in full))
+            if not title or title in had or title in _HONORIFICS:
                 keys[i] = name
             continue
         teams = org_last.get(key)
@@ -614,6 +615,15 @@ def _own_acronyms(text: str, mentions: Sequence[Named], keys: list[str]) -> None
 def is_subsequence(short: list[str], long: list[str]) -> bool:
     it = iter(long)
     return all(any(w == x for x in it) for w in short)
+
+
+def _one_name(names: set[str]) -> str:
+    """The one person several full names of an article are: the longest, when every other one
+    is its words in order ("Vincent Gigante" and "Vincent L. Gigante"); else ""."""
+    longest = max(names, key=lambda k: (k.count(" "), len(k), k))
+    words = longest.split()
+    ok = all(k == longest or is_subsequence(k.split(), words) for k in names)
+    return longest if ok else ""
 
 
 def _longer_name(key: str, candidates: Iterable[str]) -> str:

@@ -413,6 +413,18 @@ def test_an_acronym_of_a_name_takes_the_names_key_not_the_words_before_it(text, 
     assert local_keys(text, found) == [normalize(name)] * 3
 
 
+def test_a_surname_after_two_spellings_of_one_full_name_is_that_person():
+    # ECB+ 26_6: sixteen "Gigante" were left to the library beside these two
+    text = "Vincent Gigante died. Vincent L. Gigante was 77. Gigante feigned insanity."
+    found = mentions(text, ("Vincent Gigante", "PERSON"), ("Vincent L. Gigante", "PERSON"),
+                     ("Gigante", "PERSON"))
+    assert local_keys(text, found)[2] == normalize("Vincent L. Gigante")
+    text = "Vincent Gigante died. His brother Louis Gigante wept. Gigante was 77."
+    found = mentions(text, ("Vincent Gigante", "PERSON"), ("Louis Gigante", "PERSON"),
+                     ("Gigante", "PERSON"))
+    assert local_keys(text, found)[2] == "gigante"
+
+
 def test_a_surname_after_another_title_is_not_the_full_name_of_the_article():
     text = "President Reagan will visit Rome. Reagan and Nancy Reagan will be there."
     found = mentions(
