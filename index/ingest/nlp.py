@@ -229,12 +229,14 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
     - Two names run together are split: "Philly and Cheeks", "Computerworld - Microsoft".
     - A degree after a person ("Regina Benjamin, MD") is dropped.
     - A one-word name that is the surname of the text's one person by that name is that person.
+    - A surname after a given name and a nickname in quotes is the whole name: "Gigante" in
+      'Vincent "The Chin" Gigante'.
     - A capitalised phrase the text spells an acronym for is a name: "Internet Explorer" in
       "Internet Explorer (IE)", which the recogniser left out.
     """
     if not found:
         return found
-    found = _defined(text, found)
+    found = _defined(text, [_nicknamed(text, m) for m in found])
     ctx = _Context(text, found)
     if len(found) < 2:
         return _employers(ctx, found)
@@ -254,6 +256,24 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
         else:
             out.append(m)
     return _employers(ctx, out)
+
+
+#: Given names and a nickname in quotes right before a surname: 'Vincent "The Chin" '.
+_NICKNAMED = re.compile(
+    r"(?<![\w.])[A-Z][a-z]+(?:[ \t]+[A-Z][a-z.]*)?[ \t]+"
+    r"(?:\"[A-Z][^\"\n]{0,29}\"|'[A-Z][^'\n]{0,29}'|“[A-Z][^”\n]{0,29}”)[ \t]+\Z"
+)
+
+
+def _nicknamed(text: str, m: _Found) -> _Found:
+    """The whole name, when the recogniser kept only the surname after a quoted nickname."""
+    if m.label != "PERSON" or " " in m.text or text[m.start - 1 : m.start] != " ":
+        return m
+    before = _NICKNAMED.search(text, max(0, m.start - 60), m.start)
+    if before is None or before.group().split()[0].lower() in _titles():
+        return m
+    a = before.start()
+    return m._replace(start=a, text=text[a : m.end], sent_start=min(m.sent_start, a))
 
 
 #: An acronym in parentheses: "(IE)", "(CAPOS)".

@@ -181,6 +181,19 @@ def test_a_name_the_text_spells_an_acronym_for_is_found_where_the_model_missed_i
     assert [m.text for m in found] == []
 
 
+def test_a_surname_after_a_given_name_and_a_quoted_nickname_is_the_whole_name():
+    nlp = ruler_pipeline({"PERSON": ["Gigante", "Reagan"]})  # spaCy kept only "Gigante"
+    text = 'Vincent "The Chin" Gigante, the mob boss, died. Gigante was 77.'
+    (found,) = run(nlp, text)
+    check_offsets(text, found)
+    assert [m.text for m in found] == ['Vincent "The Chin" Gigante', "Gigante"]
+    assert found[0].key == found[1].key == normalize("Vincent Gigante")
+    # a title or a lowercase word before the nickname is no given name
+    text = "Mafia boss 'The Chin' Gigante died. President 'Ronnie' Reagan spoke."
+    (found,) = run(nlp, text)
+    assert [m.text for m in found] == ["Gigante", "Reagan"]
+
+
 def test_order_empty_texts_and_many_batches(ruled):
     texts = ["", "Beijing said.", "   \n", "U.S. and BEIJING."] * 40
     out = list(N.analyse(ruled, texts, batch_size=7))

@@ -223,7 +223,7 @@ def test_a_span_cut_at_a_quote_is_the_name_after_it():
     )
     got = [(m.text, m.label) for m in names(nlp, text)]
     assert got == [
-        ("Gigante", "PERSON"),
+        ('Vincent "The Chin" Gigante', "PERSON"),  # then the whole name, nickname and all
         ("Deep Throat", "PERSON"),
         ('Medicine" Exhibition', "WORK_OF_ART"),
         ("Gray", "PERSON"),
