@@ -22,6 +22,7 @@ from index.entities.names import (
     alias_table,
     is_acronym_of,
     is_demonym,
+    is_region,
     is_subsequence,
     normalize,
     slug,
@@ -363,6 +364,9 @@ def resolve(
             if target is not None:
                 groups.join(target, key, f"the team of {_top_form(library[place]) if place in library else place}"
                             f" the library knows best: {_top_form(table[target])}")
+            elif place in table and not _known_place(place):
+                # "Creighton (25 - 7)": no one team of it and no town by it the library knows
+                groups.join(place, key, "the same name; no team or place by it is known")
     for tail, longer in by_tail.items():
         if tail in table and top[tail] == "ORG" and len({groups.find(k) for k in longer}) == 1:
             target = next(iter(longer))
@@ -429,6 +433,11 @@ def _of_form(name: str) -> str:
         return name
     lead = words[:1] if words[0].replace(".", "").upper() in ("US", "UK") else []
     return " ".join([*lead, words[-1], *words[len(lead) : -1]])
+
+
+def _known_place(key: str) -> bool:
+    """A country, a capital, a big city or a region the data names (Boston, England, Texas)."""
+    return institutions.place_country(key) is not None or is_region(key)
 
 
 def _top_form(s: KeyStats) -> str:

@@ -518,6 +518,24 @@ def test_a_place_that_plays_is_its_team_and_the_city_stays_the_city():
     assert res.entities[res.entity_of["boston"]].name == "Boston"
 
 
+def test_a_team_of_a_name_no_town_has_is_that_name_a_known_towns_stays_apart():
+    # ECB+ 31: "Creighton (25 - 7)" was split from the 21 other Creighton of the same games
+    res = resolve(
+        [
+            stats("creighton (team)", {"Creighton": 8}, {"GPE": 8}),
+            stats("creighton", {"Creighton": 21}, {"GPE": 21}),
+            stats("creighton athletic", {"Creighton Athletic": 1}, {"ORG": 1}),
+            stats("creighton all american kyle korver", {"Creighton All-American Kyle Korver": 1},
+                  {"ORG": 1}),
+            stats("boston (team)", {"Boston": 4}, {"GPE": 4}),
+            stats("boston", {"Boston": 30}, {"GPE": 30}),
+        ],
+        Decisions(),
+    )
+    assert res.entity_of["creighton (team)"] == res.entity_of["creighton"]
+    assert res.entity_of["boston (team)"] != res.entity_of["boston"]
+
+
 def test_a_long_surname_one_letter_off_is_a_typo_a_short_one_another_family():
     res = resolve(
         [
