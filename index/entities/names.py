@@ -512,6 +512,19 @@ _TEAM_AFTER = re.compile(
     r"(?:'s?|’s?)?\s+(?:(?:coach|manager|captain|quarterback|skipper|star|brass|lineup|offense"
     r"|defense|defence|fans|president)\b|(?:beat|defeated|edged|routed|blanked|plays)\s+(?:the\s+)?[A-Z])"
 )
+#: In a story about sport, what only a team does right after its place's name: a record
+#: "Indianapolis (10 - 5)", a score "Creighton 65,", a yard line, "New Orleans ’ loss",
+#: "New Orleans picked up", "Indianapolis lost a 10-point lead".
+_PLAYS_AFTER = re.compile(
+    r"\s*\(\d{1,2}\s*-\s*\d{1,2}(?:\s*-\s*\d{1,2})?\)"
+    r"|\s+\d{1,3}(?:\s*-\s*yard\b|,\s+(?:No\.\s+\d+\s+)?[A-Z])"
+    r"|\s*['’]s?\s+(?:\S+\s+){0,2}?(?:win|loss|victory|defeat|season|season-finale|record"
+    r"|roster|postseason|territory|lead)\b"
+    r"|\s+(?:lost|won|signed|picked up|plays at|clinched|improved to|fell to|replaced"
+    r"|begins its)\b"
+    r"|\s+its\s+\w+\s+(?:lead|win|loss|victory|title)\b"
+    r"|\s+to\s+an?\s+\d{1,3}\s*-\s*\d{1,3}\b"
+)
 _SPORT = re.compile(
     r"\b(?:season|playoffs?|league|innings|touchdowns?|quarterback|pitcher|striker|roster"
     r"|wild[- ]card|coach|rushing|home run|free agent|championship|tournament)\b",
@@ -535,7 +548,8 @@ def _team_like(name: str) -> bool:
 
 def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     """A place that plays, signs or has a coach is its team: "New Orleans" after "New Orleans
-    Saints" in the same story, where no "in" or "at" makes it the city, takes the team's key;
+    Saints" in the same story, where no "in" or "at" makes it the city or a team's deed
+    follows it ("in New Orleans ’ loss to Atlanta", "Indianapolis (10 - 5)"), takes the team's key;
     "Boston manager", "England beat" key as "boston (team)", which the library joins to the one
     team of that place it knows."""
     places = {k for k, m in zip(keys, mentions) if m.label == "GPE"}
@@ -553,12 +567,12 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     for i, m in enumerate(mentions):
         if m.label != "GPE":
             continue
-        cue = _TEAM_AFTER.match(text, m.end)
+        cue = _TEAM_AFTER.match(text, m.end) or (sporting and _PLAYS_AFTER.match(text, m.end))
         named = here.get(keys[i], set())
         located = _PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is not None
-        if len(named) == 1 and not located:
+        if len(named) == 1 and (cue or not located):  # "injured in New Orleans ’ loss"
             keys[i] = next(iter(named))
-        elif cue is not None and not named:
+        elif cue and not named:
             keys[i] = keys[i] + TEAM
 
 

@@ -536,6 +536,24 @@ def test_a_team_of_a_name_no_town_has_is_that_name_a_known_towns_stays_apart():
     assert res.entity_of["boston (team)"] != res.entity_of["boston"]
 
 
+def test_in_a_story_about_sport_a_place_followed_by_a_teams_deed_is_the_team():
+    # ECB+ 25, 29: "in New Orleans ’ loss", "Indianapolis (10 - 5)", "the Indianapolis 16 - yard line"
+    text = ("The New Orleans Saints lost. He was hurt in New Orleans ’ loss to Atlanta.\n"
+            "He lives in New Orleans. The playoffs start Saturday.")
+    found = mentions(text, ("New Orleans Saints", "ORG"), ("New Orleans", "GPE"),
+                     ("New Orleans", "GPE"))
+    assert local_keys(text, found) == ["new orleans saints", "new orleans saints", "new orleans"]
+    text = ("Indianapolis lost a 10 - point lead, but the win for Indianapolis (10 - 5) clinched a "
+            "playoff berth. Charles fumbled at the Indianapolis 16 - yard line. He flew to "
+            "Indianapolis.")
+    found = mentions(text, *[("Indianapolis", "GPE")] * 4)
+    assert local_keys(text, found) == ["indianapolis (team)"] * 3 + ["indianapolis"]
+    # a crop report's "season" and figures are no team's: Reuters, "in Denmark 4,000"
+    text = "This season traders in the Netherlands took 12,000 tonnes, in Denmark 4,000 and more."
+    found = mentions(text, ("Netherlands", "GPE"), ("Denmark", "GPE"))
+    assert local_keys(text, found) == ["netherlands", "denmark"]
+
+
 def test_a_long_surname_one_letter_off_is_a_typo_a_short_one_another_family():
     res = resolve(
         [
