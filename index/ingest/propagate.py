@@ -179,7 +179,7 @@ def find(
                 if name not in own and not name.isupper():
                     break
                 if lower is None:
-                    lower = set(re.findall(r"\b[a-z][a-z'’-]+\b", text))
+                    lower = _lowercase_words(text)
                 if name.lower() in lower:
                     break  # a common word at a sentence's start
             ss, se = _sentence(text, pos, end)
@@ -187,6 +187,14 @@ def find(
             pos_end = end
             break
     return out
+
+
+def _lowercase_words(text: str) -> set[str]:
+    """The words the text writes in lowercase, its web addresses left out: a page's
+    ".../chargers/2009-williams-arrested" does not make "Chargers" a common word."""
+    lines = text.split("\n")
+    prose = "\n".join(line for line in lines if not _URL_LINE.search(line))
+    return set(re.findall(r"\b[a-z][a-z'’-]+\b", prose))
 
 
 def _at_sentence_start(text: str, pos: int) -> bool:

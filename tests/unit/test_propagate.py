@@ -70,6 +70,14 @@ def test_one_word_names_skip_title_case_headlines():
     assert [(x.text, x.start) for x in got] == [("Colts", 0), ("Colts", 31), ("Manning", 42)]
 
 
+def test_a_web_address_in_lowercase_does_not_make_a_name_a_common_word():
+    # ECB+ 35_1: the page's address ".../chargers/..." hid "Chargers defensive tackle ..."
+    text = ("http://usatoday.com/sports/nfl/chargers/2009-williams-arrested.htm\n"
+            "Chargers defensive tackle Jamal Williams was arrested. Turkey rose; a turkey fell.")
+    got = P.find(text, [], P.Names({"Chargers": "ORG", "Turkey": "GPE"}), {"Chargers", "Turkey"})
+    assert [(x.text, x.start) for x in got] == [("Chargers", text.index("Chargers d"))]
+
+
 def test_not_in_a_web_address_and_never_a_month():
     text = "http://example.com/Breaking-man-charged\nBreaking news: June Smith left in June."
     names = {"Breaking": "PERSON", "June": "PERSON", "June Smith": "PERSON"}
