@@ -30,6 +30,7 @@ from index.entities.resolve import (
     KeyStats,
     _of_form,
     _top_form,
+    singular,
     top_label,
 )
 
@@ -205,6 +206,8 @@ def _edges(key: str, s: KeyStats, label_of) -> _Edges:  # noqa: C901 (one rule p
             if not key.endswith(")"):
                 words = key.split()
                 look |= {"T:" + " ".join(words[:n]) for n in (1, 2, 3) if len(words) > n}
+            if key.count(" ") >= 2:
+                both.add("P:" + singular(key))  # "... Motion Pictures Arts ..." = "... Picture ...
         lends = label
         if lends == "ORG" and label_of(prefix) not in _PLACES:
             lends = ""

@@ -276,6 +276,16 @@ def resolve(
                 if _one_typo(a.rsplit(" ", 1)[1], b.rsplit(" ", 1)[1]):
                     groups.join(a, b, "the same name, one letter apart")
 
+    # "Academy of Motion Pictures Arts and Sciences" is "... Motion Picture Arts ...".
+    by_singular: dict[str, list[str]] = {}
+    for key in table:
+        if top[key] == "ORG" and key.count(" ") >= 2:
+            by_singular.setdefault(singular(key), []).append(key)
+    for keys in by_singular.values():
+        keys.sort(key=lambda k: (-table[k].mentions, k))
+        for other in keys[1:]:
+            groups.join(keys[0], other, "the same name but for a plural")
+
     weight: dict[str, int] = {}
     for key, s in table.items():
         root = groups.find(key)
@@ -433,6 +443,13 @@ def _of_form(name: str) -> str:
         return name
     lead = words[:1] if words[0].replace(".", "").upper() in ("US", "UK") else []
     return " ".join([*lead, words[-1], *words[len(lead) : -1]])
+
+
+def singular(key: str) -> str:
+    """A multi-word name with every plural word made singular ("arts" -> "art"): two
+    organisations written so differ only by a slip."""
+    return " ".join(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w
+                    for w in key.split())
 
 
 def _known_place(key: str) -> bool:

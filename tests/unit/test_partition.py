@@ -18,7 +18,9 @@ SURNAMES = ["baker", "barker", "reagan", "shultz", "schultz", "shevardnadze", "s
 PLACES = ["boston", "brazil", "new orleans", "texas", "oregon"]
 ORG_WORDS = ["saints", "steel", "bank", "red sox", "power", "securities"]
 FIRMS = [("trans world airlines", "TWA"), ("american motors corp", "AMC"),
-         ("european community", "EC"), ("east turkestan islamic movement", "ETIM")]
+         ("european community", "EC"), ("east turkestan islamic movement", "ETIM"),
+         # one organisation written with and without a plural
+         ("academy of motion pictures arts", "AMPA"), ("academy of motion picture arts", "AMPA")]
 
 
 def _stats(key: str, forms: dict[str, int], label: str, rng: random.Random) -> KeyStats:

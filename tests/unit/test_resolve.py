@@ -554,6 +554,33 @@ def test_in_a_story_about_sport_a_place_followed_by_a_teams_deed_is_the_team():
     assert local_keys(text, found) == ["netherlands", "denmark"]
 
 
+def test_organisations_written_with_and_without_a_plural_are_one():
+    # ECB+ 2: the Academy of Motion Picture(s) Arts and Sciences; Reuters: IBM, GATT, S&P
+    res = resolve(
+        [
+            stats("academy of motion picture arts and sciences",
+                  {"Academy of Motion Picture Arts and Sciences": 4}, {"ORG": 4}),
+            stats("academy of motion pictures arts and sciences",
+                  {"Academy of Motion Pictures Arts and Sciences": 2}, {"ORG": 2}),
+            stats("international business machines", {"International Business Machines": 5},
+                  {"ORG": 5}),
+            stats("international business machine", {"International Business Machine Corp": 1},
+                  {"ORG": 1}),
+            # a person's or a two-word name keeps its letters: "Sears" is not "Sear"
+            stats("john sears", {"John Sears": 2}, {"PERSON": 2}),
+            stats("john sear", {"John Sear": 2}, {"PERSON": 2}),
+            stats("texas instruments", {"Texas Instruments": 2}, {"ORG": 2}),
+            stats("texas instrument", {"Texas Instrument": 1}, {"ORG": 1}),
+        ],
+        Decisions(),
+    )
+    e = res.entity_of
+    assert e["academy of motion picture arts and sciences"] == e[
+        "academy of motion pictures arts and sciences"]
+    assert e["international business machines"] == e["international business machine"]
+    assert e["john sears"] != e["john sear"] and e["texas instruments"] != e["texas instrument"]
+
+
 def test_a_long_surname_one_letter_off_is_a_typo_a_short_one_another_family():
     res = resolve(
         [
