@@ -521,6 +521,17 @@ class Library:
         ``repair`` and ``salvage`` (`reader check --repair`) save what can be read."""
         return upkeep.check(self, repair=repair, wait=wait, salvage=salvage)
 
+    def compact_index(self, stop: Callable[[], bool] | None = None) -> int:
+        """Merge the search index's segments as far as its size tiers want; returns how many
+        articles were merged. An import merges only in proportion to what it adds, so the big
+        merges wait for this: the reader runs it in a worker after its start-up check, and
+        `reader check --repair` runs it. Searches go on meanwhile; it gives way at once to any
+        other writer of the index, here or in another process, or when ``stop`` says so (0
+        then)."""
+        if self.readonly or self._closed:
+            return 0
+        return self._index().compact(stop)
+
     # --- dossiers, pins and briefings: index.dossiers.Dossiers does the work ----------------
     @property
     def _dossiers(self):

@@ -22,6 +22,7 @@ from functools import partial
 from typing import Any
 
 from textual.app import App
+from textual.worker import get_current_worker
 
 from index import CheckReport, Library, LibraryBusy, ReaderError, safe_line
 from reader.messages import (
@@ -175,6 +176,16 @@ class LibraryUpkeep:
         if notice is not None:
             self.app.post_message(LibraryChecked(*notice))
         self._prepare(library)
+        self._compact(library)
+
+    def _compact(self, library: Library) -> None:
+        """Merge the search index's segments an import left for later; gives way to any write,
+        and stops when the app quits (its workers are cancelled)."""
+        worker = get_current_worker()
+        try:
+            library.compact_index(stop=lambda: worker.is_cancelled)
+        except Exception as error:  # noqa: BLE001 - searches work without it, only slower
+            self.app.log.error("merging the search index failed", error=repr(error))
 
     def _prepare(self, library: Library) -> None:
         """Read what makes corrections fast (each then relinks only what it touches)."""

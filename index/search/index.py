@@ -28,6 +28,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from collections.abc import Callable, Container, Iterable, Iterator
 from pathlib import Path
 from typing import Any, Self
@@ -37,7 +38,6 @@ from whoosh.collectors import TopCollector
 from whoosh.filedb.filestore import FileStorage
 from whoosh.filedb.structfile import StructFile
 from whoosh.index import TOC, FileIndex
-from whoosh.util.filelock import try_for
 
 from index.dates import date_key
 from index.errors import LibraryBusy, LibraryError, QueryError, ReaderError
@@ -57,6 +57,7 @@ from index.search.segments import (
     TOC_RE,
     TOC_TEMP_RE,
     VERIFIED,
+    WANTED,
     WRITER_MB,
     WRITER_TEMP,
     Verified,
@@ -69,6 +70,7 @@ from index.search.snippets import Highlighter
 __all__ = ["SearchIndex"]
 
 _DEFAULT_LOCK_TIMEOUT = 10.0
+_WANTED_FRESH_NS = 2_000_000_000  # a request to give way is this recent, or stale
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
@@ -98,6 +100,9 @@ class SearchIndex:
         self._verify = verify
         self.rebuilt_reason: str | None = None
         self._lock = threading.RLock()
+        #: Documents of older segments this object's commits may still merge: each document it
+        #: indexes earns MERGE_BUDGET (index/search/writer.py), each one merged spends one.
+        self._credit = 0
         self._searcher: Any = None
         self._searcher_gen = -2
         try:
@@ -242,24 +247,39 @@ class SearchIndex:
     # --- locking, manifest, durability -----------------------------------------------------------
 
     @contextlib.contextmanager
-    def _write_lock(self) -> Iterator[None]:
+    def _write_lock(self, wait: bool = True) -> Iterator[None]:
+        """The write lock, waiting at most ``lock_timeout`` (or not at all); while it waits, it
+        asks a compaction holding the lock to give way (``WANTED``)."""
         lock = self._storage.lock(LOCK_FILE)
+        deadline = time.monotonic() + self.lock_timeout
         try:
-            got = try_for(lock.acquire, timeout=self.lock_timeout, delay=0.05)
+            while not lock.acquire():
+                if not wait or time.monotonic() > deadline:
+                    raise LibraryBusy(
+                        f"another process has been updating the search index for over "
+                        f"{self.lock_timeout:g} s; try again when it has finished"
+                    )
+                with contextlib.suppress(OSError):
+                    os.close(open_private(self.folder / WANTED, os.O_WRONLY | os.O_CREAT))
+                    os.utime(self.folder / WANTED)
+                time.sleep(0.05)
         except OSError as e:
             raise LibraryError(
                 f"cannot lock the search index for writing: {e.strerror or e}"
             ) from None
-        if not got:
-            raise LibraryBusy(
-                f"another process has been updating the search index for over "
-                f"{self.lock_timeout:g} s; try again when it has finished"
-            )
         try:
             yield
         finally:
             with contextlib.suppress(Exception):
                 lock.release()
+
+    def _wanted(self) -> bool:
+        """Whether another writer is waiting for the write lock (see ``_write_lock``)."""
+        try:
+            when = os.stat(self.folder / WANTED).st_mtime_ns
+        except OSError:
+            return False
+        return when > time.time_ns() - _WANTED_FRESH_NS
 
     def _current_segment_ids(self) -> set[str] | None:
         gen = self._latest_gen()
@@ -387,15 +407,23 @@ class SearchIndex:
             ) from None
 
     @contextlib.contextmanager
-    def _writing(self, action: str) -> Iterator[Any]:
-        """One writer under our own bounded write lock; commit, fsync, checksum, tidy."""
-        from index.search.writer import Codec, Writer
+    def _writing(
+        self, action: str, *, budget: int | None = 0, stop: Callable[[], bool] | None = None,
+    ) -> Iterator[Any]:
+        """One writer under our own bounded write lock; commit, fsync, checksum, tidy.
+
+        ``budget``: documents of older segments its commit may merge (None: what the size tiers
+        want). With ``stop`` (a compaction), the lock is not waited for and the merge gives way
+        when ``stop`` says so, raising ``Stopped``: nothing is committed.
+        """
+        from index.search.writer import Codec, Stopped, Writer
 
         self._ensure()
-        with self._write_lock():
+        with self._write_lock(wait=stop is None):
             old = set(self._listdir())
             try:
-                writer = Writer(self._ix, _lk=False, limitmb=WRITER_MB, codec=Codec())
+                writer = Writer(self._ix, _lk=False, limitmb=WRITER_MB, codec=Codec(),
+                                budget=budget, stop=stop)
             except Exception as e:  # noqa: BLE001
                 raise LibraryError(
                     f"cannot write the search index while {action}: {describe(e)}"
@@ -415,11 +443,14 @@ class SearchIndex:
             except Exception as e:  # noqa: BLE001
                 with contextlib.suppress(Exception):
                     writer.cancel()
+                if isinstance(e, Stopped):
+                    raise
                 self._drop_searcher()
                 raise LibraryError(
                     f"cannot write the search index while {action}: {describe(e)}"
                 ) from None
-            self._drop_searcher()
+            if stop is None:  # a compaction's thread does not wait for searches to finish
+                self._drop_searcher()
             try:
                 self._sync_new(old)
             except OSError as e:
@@ -443,7 +474,10 @@ class SearchIndex:
             pending[doc.id] = doc  # the same id twice in one batch: the last one wins
         if not pending:
             return 0
-        with self._lock, self._writing("adding articles") as w:
+        from index.search.writer import MERGE_BUDGET
+
+        budget = self._credit + MERGE_BUDGET * len(pending)
+        with self._lock, self._writing("adding articles", budget=budget) as w:
             # an empty index has nothing to replace; one searcher serves every lookup (Whoosh
             # would open one over all segments per document)
             old = [i for i in pending if i not in new] if w.segments else []
@@ -456,6 +490,7 @@ class SearchIndex:
                     searcher.close()
             for doc in pending.values():
                 w.add_document(**_fields_of(doc))
+        self._credit = budget - w.merged
         return len(pending)
 
     def delete(self, ids: Iterable[str]) -> int:
@@ -487,6 +522,43 @@ class SearchIndex:
                 raise
             except Exception as e:  # noqa: BLE001
                 raise LibraryError(f"cannot empty the search index: {describe(e)}") from None
+
+    def compact(self, stop: Callable[[], bool] | None = None) -> int:
+        """Merge the segments as far as the size tiers want, however many documents that
+        rewrites (an import merges only what it pays for: see ``add``); returns how many
+        documents were merged, 0 when there was nothing to do or another writer held or wanted
+        the index, or ``stop`` said so (it gives way at once, leaving the index as it was).
+
+        For a place nobody waits on (the reader's start-up check, ``reader check --repair``):
+        searches go on meanwhile, on the segments as they were; a kill leaves the index as it
+        was, and what the merge had written as leftovers the next writer removes.
+        """
+        from index.search.writer import Stopped, plan
+
+        with self._lock:
+            self._ensure()
+        if not plan(self.segment_sizes(), 0):
+            return 0
+        try:
+            with self._writing("merging its segments", budget=None,
+                               stop=lambda: self._wanted() or bool(stop and stop())) as w:
+                pass
+        except (Stopped, LibraryBusy):
+            return 0
+        return int(w.merged)
+
+    def segment_sizes(self) -> list[int]:
+        """How many live documents each segment holds, in the order of the table of contents."""
+        with self._lock:
+            gen = self._ensure()
+            try:
+                toc = TOC.read(self._storage, INDEXNAME, gen, schema=SCHEMA)
+            except Exception as e:  # noqa: BLE001
+                raise LibraryError(
+                    f"the search index could not be read ({type(e).__name__}); "
+                    "run 'reader check --repair' to rebuild it"
+                ) from None
+            return [s.doc_count() for s in toc.segments]
 
     def ids(self) -> set[str]:
         """Every indexed document id."""

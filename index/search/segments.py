@@ -21,6 +21,7 @@ from index.private import open_private
 __all__ = [
     "INDEXNAME",
     "LOCK_FILE",
+    "WANTED",
     "MANIFEST",
     "SEGMENT_RE",
     "TOC_RE",
@@ -55,6 +56,9 @@ TOC_TEMP_RE = re.compile(rf"^_{INDEXNAME}_(\d+)\.toc\..+$")
 SEGMENT_RE = re.compile(rf"^({INDEXNAME}_[0-9a-z]+)\.[A-Za-z0-9_.]+$")
 WRITER_TEMP = f"{INDEXNAME}.tmp"
 LOCK_FILE = f"{INDEXNAME}_WRITELOCK"
+#: Touched over and over by a writer waiting for the write lock: a compaction holding it gives
+#: way (``SearchIndex.compact``). One left by a killed process goes stale in seconds.
+WANTED = "reader-index-wanted"
 
 
 def __getattr__(name: str) -> Any:

@@ -84,6 +84,8 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
             fail(f"the library {lib.path} is read-only: nothing can be repaired")
         report = lib.check(repair=repair, salvage=repair)
         after = lib.check() if report.repaired else report
+        if repair and after.ok:
+            lib.compact_index()  # the big merges an import leaves (index/search/writer.py)
     if as_json:
         json_lines([{**asdict(report), "ok": report.ok, "ok_now": after.ok,
                       "still": list(after.problems) if report.repaired else list(report.problems)}])
