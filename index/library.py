@@ -123,14 +123,38 @@ class Library:
 
         with self._import_lock():
             search = self._index()
-            with self._search_lock:
-                importer = Importer(self.store, search, jobs=jobs, progress=progress, prune=prune,
-                                    library=self.path)
-                report, changed = importer.run([Path(p) for p in paths])
-            self._spread()
-            if changed or self.store.get_meta("entities_stale") == "1":
-                self.relink()
+            linker, warming = self._warm_for_import()
+            with entities.recording(self.store.db) as touched:
+                with self._search_lock:
+                    importer = Importer(self.store, search, jobs=jobs, progress=progress,
+                                        prune=prune, library=self.path)
+                    report, changed = importer.run([Path(p) for p in paths])
+                self._spread()
+                if changed or self.store.get_meta("entities_stale") == "1":
+                    if warming is not None:
+                        warming.join()
+                    self.relink(touched=touched(), linker=linker)
         return report
+
+    def _warm_for_import(self) -> tuple[entities.Linker | None, threading.Thread | None]:
+        """The linker an import relinks its part of the library with: the reader's own when it
+        is true to the library, else a new one reading the library's keys in a thread while
+        the import runs (its snapshot taken now, before the import writes)."""
+        if self._linker is not None and self._linker.token == self.store.get_meta("linked"):
+            return self._linker, None
+        if self.store.get_meta("linked") is None and self.store.get_meta("entities_stale") != "1":
+            with self.store.write() as db:
+                entities.stamp_linked(db)  # relinked before relinks wrote a token
+        linker = entities.Linker()
+        snapshot = linker.snapshot(self.store.path)
+        if snapshot is None:
+            return None, None
+        warming = threading.Thread(target=linker.build, args=(snapshot,), name="warm-linker",
+                                   daemon=True)
+        warming.start()
+        if self._linker is None:
+            self._linker = linker
+        return linker, warming
 
     def _spread(self) -> None:
         """Find the library's names everywhere (index/ingest/propagate.py). Holding the import
@@ -197,12 +221,18 @@ class Library:
         return report
 
     # --- entity resolution -----------------------------------------------------------------
-    def relink(self) -> None:
+    def relink(
+        self, *, touched: set[str] | None = None, linker: entities.Linker | None = None
+    ) -> None:
         """Resolve every mention key to an entity, applying the user's decisions last. Articles
         whose keys it changed (a "Treasury" placed in its country) are indexed again: now by an
-        open search index, else by the next one opened."""
+        open search index, else by the next one opened. An import names the keys it
+        ``touched`` and a ``linker`` read before it: only their part is relinked."""
         with self.store.write() as db:
-            self._relink(db)
+            if linker is None:
+                self._relink(db)
+            else:
+                entities.relink(db, linker, touched, imported=True)
         if articles.pending_count(self.store.db):
             with self._search_lock:
                 if self._search is not None:

@@ -158,12 +158,21 @@ def _tagged_range(key: str) -> tuple[str, str]:
 
 
 def keys_tagged(db: sqlite3.Connection, bases: set[str]) -> set[str]:
-    """The keys of the mentions of ``bases``, tagged or not."""
+    """The keys of the mentions of ``bases``, tagged or not. Each found by one seek of the
+    index (a DISTINCT would read every mention of the key: 2.6 s for an import's 7,000 keys
+    at 100,000 articles)."""
     out: set[str] = set()
     for base in bases:
-        out.update(r[0] for r in db.execute(
-            "SELECT DISTINCT key FROM mentions WHERE key = ? OR (key >= ? AND key < ?)",
-            (base, *_tagged_range(base))))
+        if db.execute("SELECT 1 FROM mentions WHERE key = ? LIMIT 1", (base,)).fetchone():
+            out.add(base)
+        low, high = _tagged_range(base)
+        while True:
+            row = db.execute("SELECT key FROM mentions WHERE key >= ? AND key < ? ORDER BY key"
+                             " LIMIT 1", (low, high)).fetchone()
+            if row is None:
+                break
+            out.add(row[0])
+            low = row[0] + "\x00"  # the next key after it
     return out
 
 

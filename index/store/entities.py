@@ -7,7 +7,8 @@ import json
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -47,22 +48,39 @@ class Linker:
         """Read the keys of the library database at ``path`` (a second at 19,000 articles),
         unless the linker is true to it already. On a connection of its own, opened and
         closed here: a reader closing the library meanwhile leaves it alone."""
+        snapshot = self.snapshot(path)
+        if snapshot is not None:
+            self.build(snapshot)
+
+    def snapshot(self, path: Path) -> sqlite3.Connection | None:
+        """The first, quick half of ``warm``: a connection of its own to the database at
+        ``path``, reading one snapshot from now on; None when there is nothing to read (the
+        linker is true to it already, or its entities are stale). ``build`` reads the keys
+        and closes it: an import takes the snapshot before it writes and builds meanwhile."""
         try:
-            db = sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True, isolation_level=None)
+            db = sqlite3.connect(sqlite_uri(path, "mode=ro"), uri=True, isolation_level=None,
+                                 check_same_thread=False)
         except sqlite3.Error:
-            return  # corrections relink everything until the next try
+            return None  # corrections relink everything until the next try
         try:
-            if self.token is not None and self.token == _meta(db, "linked"):
-                return
             db.execute("BEGIN")  # one snapshot: the token and the mentions it stands for
             token = _meta(db, "linked")
-            stale = _meta(db, "entities_stale") == "1"
+            if token is None or token == self.token or _meta(db, "entities_stale") == "1":
+                db.close()  # true to it already, or the next relink reads the keys
+                return None
+        except sqlite3.Error:
+            db.close()
+            return None
+        return db
+
+    def build(self, db: sqlite3.Connection) -> None:
+        """The second half of ``warm``: read the snapshot's keys into the partition."""
+        try:
+            token = _meta(db, "linked")
             stats = _stats(db)
             tagged = corrections.tags(db)
             decided = corrections.extend(decisions(db), tagged)
             db.execute("COMMIT")
-            if token is None or stale:
-                return  # the next relink reads them
             for key in tagged.hidden:
                 stats.pop(key, None)
             partition = Partition(stats.values(), decided)
@@ -75,6 +93,28 @@ class Linker:
             db.close()
 
 
+@contextmanager
+def recording(db: sqlite3.Connection) -> Iterator[Callable[[], set[str]]]:
+    """Note every mention key written, changed or removed on the connection ``db`` while
+    inside (temporary triggers: nothing is left in the database); yields a function that
+    returns those keys. An import relinks only their part of the library with them."""
+    db.execute("CREATE TEMP TABLE IF NOT EXISTS touched_keys (key TEXT PRIMARY KEY) WITHOUT ROWID")
+    db.execute("DELETE FROM temp.touched_keys")
+    note = "INSERT OR IGNORE INTO touched_keys (key) VALUES"
+    db.execute("CREATE TEMP TRIGGER IF NOT EXISTS touched_in AFTER INSERT ON main.mentions"
+               f" BEGIN {note} (new.key); END")
+    db.execute("CREATE TEMP TRIGGER IF NOT EXISTS touched_out AFTER DELETE ON main.mentions"
+               f" BEGIN {note} (old.key); END")
+    db.execute("CREATE TEMP TRIGGER IF NOT EXISTS touched_changed AFTER UPDATE ON main.mentions"
+               f" BEGIN {note} (old.key); {note} (new.key); END")
+    try:
+        yield lambda: {r[0] for r in db.execute("SELECT key FROM temp.touched_keys")}
+    finally:
+        for trigger in ("touched_in", "touched_out", "touched_changed"):
+            db.execute(f"DROP TRIGGER IF EXISTS temp.{trigger}")
+        db.execute("DROP TABLE IF EXISTS temp.touched_keys")
+
+
 def stamp_linked(db: sqlite3.Connection) -> None:
     """Give a library relinked before relinks wrote a ``linked`` token one (inside the
     caller's write transaction): its entities are true to its mentions unless stale."""
@@ -83,7 +123,8 @@ def stamp_linked(db: sqlite3.Connection) -> None:
 
 
 def relink(
-    db: sqlite3.Connection, linker: Linker | None = None, touched: Iterable[str] | None = None
+    db: sqlite3.Connection, linker: Linker | None = None, touched: Iterable[str] | None = None,
+    *, imported: bool = False,
 ) -> None:
     """Resolve every mention key to an entity, applying the user's decisions last, inside the
     caller's write transaction: a decision and the entities it changes commit together, so a
@@ -91,10 +132,12 @@ def relink(
 
     With a ``linker`` and the keys a decision ``touched``, only their part of the library is
     resolved again (the same answer, see index.entities.partition), when the linker is true
-    to the database; otherwise, and without them, the whole library is."""
+    to the database; otherwise, and without them, the whole library is. ``imported``: the
+    keys are every key an import wrote or removed since the linker's snapshot (``recording``),
+    so the entities the import left stale are relinked by their part too."""
     if linker is not None:
         with linker.lock:
-            if touched is not None and _relink_part(db, linker, set(touched)):
+            if touched is not None and _relink_part(db, linker, set(touched), imported):
                 return
             linker.partition = linker.token = None
             _relink_all(db, linker)
@@ -120,14 +163,18 @@ def _relink_all(db: sqlite3.Connection, linker: Linker | None) -> None:
         linker.partition, linker.token = Partition(stats.values(), decided), token
 
 
-def _relink_part(db: sqlite3.Connection, linker: Linker, touched: set[str]) -> bool:
+def _relink_part(
+    db: sqlite3.Connection, linker: Linker, touched: set[str], imported: bool = False
+) -> bool:
     """Relink the part of the library ``touched`` reaches; False when it cannot be sure of
     the answer (the caller relinks everything: the linker is then rebuilt)."""
     partition = linker.partition
     if partition is None or linker.token is None or _meta(db, "linked") != linker.token:
         return False
-    if _meta(db, "entities_stale") == "1":
+    if _meta(db, "entities_stale") == "1" and not imported:
         return False
+    if imported and any(_unplaced(key) for key in touched):
+        return False  # placed by an older list of heads: relinking everything places it again
     linker.token = None  # half-updated until the end
     bases = {k.split(corrections.TAG, 1)[0] for k in touched}
     before = corrections.keys_tagged(db, bases)
@@ -244,6 +291,14 @@ class _Row:
         self.start, self.text, self.label, self.sent_start, self.key = (
             start, text, label, sent_start, key
         )
+
+
+def _unplaced(key: str) -> bool:
+    """Whether _qualify_institutions would change this key, which an import wrote: it placed
+    its generic institutions as relinking does (institutions.placed), so only a key placed
+    by an older list of heads."""
+    found = generic(key)
+    return found is not None and key.endswith(")") and qualified(*found) != key
 
 
 def _qualify_institutions(db: sqlite3.Connection) -> None:

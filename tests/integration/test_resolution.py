@@ -255,3 +255,34 @@ def test_a_correction_relinks_only_its_part_and_ends_where_relinking_everything_
     with Library.open(whole, create=False) as lib:
         lib.relink()
     assert _graph(part) == _graph(whole)
+
+
+def test_an_import_relinks_only_the_part_it_reaches_and_ends_where_relinking_everything_does(
+    library, tmp_path
+):
+    """An import (new stories, then one of them changed and one gone) relinks only the part
+    of the library its mentions reach, with the keys read while it ran; the graph is the one
+    relinking the whole library gives."""
+    import shutil
+
+    part = tmp_path / "part"
+    shutil.copytree(library, part)
+    more = tmp_path / "more.jsonl"
+    stories = {s["id"]: s for s in _stories({2632, 1650, 1662, 1250, 3000})}
+    more.write_text("".join(json.dumps(s) + "\n" for s in stories.values()), encoding="utf-8")
+    with Library.open(part, create=False) as lib:
+        assert lib.add([more], jobs=1).added == len(stories)
+        assert lib._linker.parts == 1
+        assert lib.entity("Land Rover Group").articles == 1  # named by reuters-1662 alone
+        story = stories["reuters-2632"]
+        stories["reuters-2632"] = dict(story, body=story["body"] + "\nJames Baker met Funaro.")
+        del stories["reuters-1662"]
+        more.write_text("".join(json.dumps(s) + "\n" for s in stories.values()), encoding="utf-8")
+        report = lib.add([more], jobs=1, prune=True)
+        assert (report.updated, report.removed) == (1, ("reuters-1662",)), report
+        assert lib._linker.parts == 2
+    whole = tmp_path / "whole"
+    shutil.copytree(part, whole)
+    with Library.open(whole, create=False) as lib:
+        lib.relink()
+    assert _graph(part) == _graph(whole)
