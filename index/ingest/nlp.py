@@ -553,6 +553,13 @@ class _Context:
     def cut(self, m: _Found) -> list[_Found]:
         if m.label != "PERSON" and m.text in self.people:
             return [m._replace(label="PERSON")]
+        first, _, rest = m.text.partition(" ")
+        if " " in rest and is_demonym(normalize(first)) and self._a_person(rest, m.label):
+            # "American Hasim Rahman" (ORG): a people's word, then a person
+            n = len(first) + 1
+            rest_m = m._replace(start=m.start + n, text=rest, label="PERSON")
+            return [m._replace(end=m.start + len(first), text=first, label="NORP"),
+                    *self.cut(rest_m)]
         if self.headline(m.start):
             known = self._known_in_headline(m)
             if known:
@@ -592,6 +599,11 @@ class _Context:
                     p for part in parts for p in (self.cut(part) if " " in part.text else [part])
                 ]
         return [self._cut_to_name(m)]
+
+    def _a_person(self, name: str, label: str) -> bool:
+        """Whether a name is a person's: tagged so, or its surname a person of the text's."""
+        last = name.rsplit(" ", 1)[1]
+        return label == "PERSON" or name in self.people or self.names.get(last) == "PERSON"
 
     def _known_in_headline(self, m: _Found) -> list[_Found]:
         """In a title-case headline spaCy runs names into the words around them: "Woman Killed

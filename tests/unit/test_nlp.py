@@ -194,6 +194,20 @@ def test_a_surname_after_a_given_name_and_a_quoted_nickname_is_the_whole_name():
     assert [m.text for m in found] == ["Gigante", "Reagan"]
 
 
+def test_a_peoples_word_before_a_person_is_cut_off_the_persons_name():
+    # ECB+ 7: "American Hasim Rahman" (ORG); Reuters: "Caribbean Rainer Steckhan"
+    nlp = ruler_pipeline({"ORG": ["American Hasim Rahman", "American Motors Corp"],
+                          "PERSON": ["Rahman"]})
+    text = "Klitschko stopped American Hasim Rahman. Rahman fell. American Motors Corp paid."
+    (found,) = run(nlp, text)
+    check_offsets(text, found)
+    assert [(m.text, m.label) for m in found] == [
+        ("American", "NORP"), ("Hasim Rahman", "PERSON"), ("Rahman", "PERSON"),
+        ("American Motors Corp", "ORG"),
+    ]
+    assert found[1].key == found[2].key == "hasim rahman"
+
+
 def test_order_empty_texts_and_many_batches(ruled):
     texts = ["", "Beijing said.", "   \n", "U.S. and BEIJING."] * 40
     out = list(N.analyse(ruled, texts, batch_size=7))
