@@ -31,6 +31,7 @@ from index.ingest.spans import (  # the span rules, and word sets the article-wi
     _ORG_HEADS,
     _POSSESSIVE_NAMES,
     _SMALL_WORDS,
+    _URL,
     _WORDS,
     _clean,
     _cut_lead,
@@ -228,7 +229,9 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
       ("Comedian Ellen DeGeneres", "Considering Lionsgate").
     - Two names run together are split: "Philly and Cheeks", "Computerworld - Microsoft".
     - A degree after a person ("Regina Benjamin, MD") is dropped.
-    - A one-word name that is the surname of the text's one person by that name is that person.
+    - A one-word name that is the surname of the text's one person by that name is that person,
+      and so is that surname written alone where spaCy missed it ("16-year-old Timmons" after
+      "Jermayne Timmons").
     - A surname after a given name and a nickname in quotes is the whole name: "Gigante" in
       'Vincent "The Chin" Gigante'.
     - A capitalised phrase the text spells an acronym for is a name: "Internet Explorer" in
@@ -255,7 +258,60 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
             out.append(m._replace(label="PERSON"))  # "Vindman" (ORG) after "Alexander Vindman"
         else:
             out.append(m)
-    return _employers(ctx, out)
+    return _employers(ctx, _surnames_alone(ctx, out))
+
+
+#: A capitalised word right before a surname: it is part of another name ("Cook County" is
+#: after; "Lake Timmons" before).
+_CAPITAL_BEFORE = re.compile(r"([A-Z][\w.'’-]*)[ \t]+\Z")
+#: Small words of surnames: "de Vries", "van Gogh", "bin Laden".
+_NAME_PARTICLES = frozenset("de da di du del der van von le la bin al ben".split())
+_PARTICLE_BEFORE = re.compile(r"(?<![\w])(?:de|da|di|du|del|der|van|von|le|la|bin|al|ben|st\.?)[ \t]+\Z",
+                              re.IGNORECASE)
+#: After a surname, what makes it part of a longer name: a capital, "&", "and Co".
+_MORE_NAME = re.compile(r"[ \t]+(?:[A-Z0-9&]|and[ \t]+[A-Z])")
+
+
+def _surnames_alone(ctx: _Context, found: list[_Found]) -> list[_Found]:
+    """The surname of the text's one person by that name, written alone where the recogniser
+    missed it: a mention of that person. Not inside a longer capitalised name, not in a web
+    address, and at a sentence's start only if the text never writes it in lowercase."""
+    text = ctx.text
+    added: list[_Found] = []
+    spans = [(m.start, m.end) for m in found]
+    for surname, people in ctx.surnames.items():
+        if len(people) != 1 or len(surname) < 3 or not surname[:1].isupper() or not surname.isalpha():
+            continue
+        word = surname.lower()
+        if word in _lead_words() or word in ctx.titles or word in _NAME_PARTICLES:
+            continue
+        if is_demonym(normalize(surname)) or _label_of_place(surname) == "GPE":
+            continue  # "English", "Jordan": a language, a people or a place as well
+        for hit in re.finditer(r"(?<![\w'’.-])" + re.escape(surname) + r"(?!\w)", text):
+            a, b = hit.span()
+            if any(s < b and e > a for s, e in spans) or _MORE_NAME.match(text, b):
+                continue
+            line = ctx.line_start(a)
+            end = text.find("\n", b)
+            end = len(text) if end == -1 else end
+            if _URL.search(text, line, end):
+                continue
+            before = _CAPITAL_BEFORE.search(text, max(line, a - 30), a)
+            if before is not None and before.group(1).lower().rstrip(".") not in ctx.titles:
+                continue
+            if _PARTICLE_BEFORE.search(text, max(line, a - 5), a):
+                continue  # "de Vries": the surname is both words
+            start = _STARTS.search(text, line, a) is not None
+            if start and ctx.in_prose(surname):
+                continue
+            ss, se = next(
+                ((x, y) for x, y in sentences(text[line:end]) if x <= a - line < y),
+                (a - line, end - line),
+            )
+            added.append(_Found(a, b, surname, "PERSON", line + ss, line + se))
+    if not added:
+        return found
+    return sorted(found + added, key=lambda f: f.start)
 
 
 #: Given names and a nickname in quotes right before a surname: 'Vincent "The Chin" '.

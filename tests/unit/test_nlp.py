@@ -208,6 +208,20 @@ def test_a_peoples_word_before_a_person_is_cut_off_the_persons_name():
     assert found[1].key == found[2].key == "hasim rahman"
 
 
+def test_the_surname_of_the_texts_one_person_by_it_is_found_where_the_model_missed_it():
+    # ECB+ 33: seven "Timmons" after "Jermayne Timmons" were no mention at all
+    nlp = ruler_pipeline({"PERSON": ["Jermayne Timmons", "Jan de Vries", "Tom English"]})
+    text = ("Jermayne Timmons went on trial. Police said 16-year-old Timmons had a gun. Timmons "
+            "Corp denied it. Jan de Vries spoke; de Vries agreed. Tom English spoke English.")
+    (found,) = run(nlp, text)
+    check_offsets(text, found)
+    assert [(m.text, m.label) for m in found] == [
+        ("Jermayne Timmons", "PERSON"), ("Timmons", "PERSON"), ("Jan de Vries", "PERSON"),
+        ("Tom English", "PERSON"),
+    ]
+    assert found[0].key == found[1].key == "jermayne timmons"
+
+
 def test_order_empty_texts_and_many_batches(ruled):
     texts = ["", "Beijing said.", "   \n", "U.S. and BEIJING."] * 40
     out = list(N.analyse(ruled, texts, batch_size=7))
