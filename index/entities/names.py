@@ -33,6 +33,10 @@ __all__ = [
     "normalize",
     "not_names",
     "slug",
+    "sport_of",
+    "sports",
+    "team_of",
+    "team_suffix",
 ]
 
 
@@ -536,6 +540,48 @@ _PLACE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 TEAM = " (team)"
+#: "boston (team)", "england (rugby team)": a place's team, keyed by its sport when known.
+_TEAM_KEY = re.compile(r"^(.+) \((?:([a-z][a-z ]*) )?team\)$")
+
+
+def team_of(key: str) -> tuple[str, str] | None:
+    """(place key, sport or "") of a team's key: "england (rugby team)" -> ("england",
+    "rugby"), "boston (team)" -> ("boston", ""); None for any other key."""
+    m = _TEAM_KEY.match(key)
+    return None if m is None else (m.group(1), m.group(2) or "")
+
+
+def team_suffix(sport: str) -> str:
+    """What follows the place in a team's key or name: " (team)", " (rugby team)"."""
+    return f" ({sport} team)" if sport else TEAM
+
+
+@lru_cache(maxsize=1)
+def sports() -> dict[str, tuple[str, re.Pattern[str]]]:
+    """Sport key -> (its name as written, its cue words) from index/data/sports.txt."""
+    out = {}
+    for line in _lines("sports.txt"):
+        name, _, cues = line.partition(":")
+        parts = []
+        for cue in (c.strip() for c in cues.split(",")):
+            if cue:
+                words = r"\s*'\s*".join(
+                    r"[\s-]+".join(re.escape(w) for w in re.split(r"[\s-]+", piece))
+                    for piece in cue.split("'")
+                )
+                parts.append(words if any(c.isupper() for c in cue) else f"(?i:{words})")
+        out[name.strip().lower()] = (name.strip(), re.compile(r"\b(?:" + "|".join(parts) + r")\b"))
+    return out
+
+
+def sport_of(text: str) -> str:
+    """The sport a story is about by its words (sports.txt): the one named most, when it is
+    named at least twice as often as all the others together; "" when none or no clear one."""
+    counts = {sport: len(cues.findall(text)) for sport, (_, cues) in sports().items()}
+    best = max(counts, key=lambda s: counts[s])
+    rest = sum(counts.values()) - counts[best]
+    return best if counts[best] and counts[best] >= 2 * rest else ""
+
 _NOT_TEAMS = frozenset({"times", "news", "post", "express", "airways", "bros", "sciences"})
 
 
@@ -551,9 +597,11 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     Saints" in the same story, where no "in" or "at" makes it the city or a team's deed
     follows it ("in New Orleans ’ loss to Atlanta", "Indianapolis (10 - 5)"), takes the team's key;
     "Boston manager", "England beat" key as "boston (team)", which the library joins to the one
-    team of that place it knows."""
+    team of that place it knows; in a story whose words name one sport (sports.txt), as
+    "england (rugby team)", so that England's rugby and cricket teams stay two."""
     places = {k for k, m in zip(keys, mentions) if m.label == "GPE"}
     here: dict[str, set[str]] = {}
+    sport: str | None = None  # the story's sport, read once a place plays
     sporting = _SPORT.search(text) is not None or any(
         _TEAM_AFTER.match(text, m.end) for m in mentions if m.label == "GPE"
     )
@@ -573,7 +621,9 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
         if len(named) == 1 and (cue or not located):  # "injured in New Orleans ’ loss"
             keys[i] = next(iter(named))
         elif cue and not named:
-            keys[i] = keys[i] + TEAM
+            if sport is None:
+                sport = sport_of(text)
+            keys[i] = keys[i] + team_suffix(sport)
 
 
 _BODY_AFTER = re.compile(r"\s+(commission|report|board|panel|committee)\b", re.IGNORECASE)

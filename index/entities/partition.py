@@ -3,8 +3,8 @@ another, so that a correction or an import resolves again only the parts it touc
 
 Every rule of resolve() links a key only to keys it finds through a word they share: a
 surname and an initial ("L:baker|j"), a given name and a surname's length ("G:..."), a short
-name ("W:baker"), an acronym ("A:ec"), initials ("I:TWA"), a place's team ("T:boston"), or a
-key by name ("K:red sox"). A key *offers* some of these tokens (``look``) and *wants* others
+name ("W:baker"), an acronym ("A:ec"), initials ("I:TWA"), a place's team ("T:boston", which
+"boston (baseball team)" offers as well as wants), or a key by name ("K:red sox"). A key *offers* some of these tokens (``look``) and *wants* others
 (``want``); a key holding a symmetric token (``both``) meets every other key holding it. The
 parts are the connected groups of that graph, with the user's merges as more edges. A few
 rules also read the label of a key they do not link to (``reads``: "Boston" is a place, so
@@ -21,7 +21,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from index.entities.institutions import country_key
-from index.entities.names import TEAM, defines, initials, is_demonym, is_firm, normalize, slug
+from index.entities.names import defines, initials, is_demonym, is_firm, normalize, slug, team_of
 from index.entities.resolve import (
     _ACRONYM_FORM,
     _FIRM_END,
@@ -242,11 +242,14 @@ def _edges(key: str, s: KeyStats, label_of) -> _Edges:  # noqa: C901 (one rule p
                 letters = "".join(c for c in form if c.isalpha()).upper()
                 if len(letters) >= 3:
                     want.add("I:" + letters)
-    if key.endswith(TEAM):
-        place = key[: -len(TEAM)]
+    team = team_of(key)
+    if team is not None:
+        place, sport = team
         reads.add(place)
         look.add("K:" + place)
         want.add("T:" + place)
+        if sport:  # the bare "boston (team)" may be the one sport's team the library knows
+            look.add("T:" + place)
     reads.discard(key)
     return _Edges(frozenset(both), frozenset(look), frozenset(want), frozenset(reads),
                   tuple(buckets))

@@ -14,7 +14,6 @@ from index.entities.names import (
     _CORPORATE,
     _FIRM_END,
     not_names,
-    TEAM,
     Keyed,
     defines,
     initials,
@@ -26,6 +25,9 @@ from index.entities.names import (
     is_subsequence,
     normalize,
     slug,
+    sports,
+    team_of,
+    team_suffix,
 )
 
 __all__ = ["Decisions", "EntityInfo", "KeyStats", "Resolution", "key_stats", "resolve"]
@@ -360,20 +362,29 @@ def resolve(
             for n in (1, 2, 3):
                 if len(words) > n:
                     by_place.setdefault(" ".join(words[:n]), set()).add(key)
+    teams: dict[str, dict[str, str]] = {}  # place -> {a team's key: its sport, "" unknown}
     for key in table:
-        if key.endswith(TEAM):
-            place = key[: -len(TEAM)]
-            if label_of(place) == "ORG":  # "Creighton" is a team everywhere: no place to leave
+        team = team_of(key)
+        if team is not None:
+            teams.setdefault(team[0], {})[key] = team[1]
+    for place, keyed in sorted(teams.items()):
+        if label_of(place) == "ORG":  # "Creighton" is a team everywhere: no place to leave
+            for key in sorted(keyed):
                 groups.join(place, key, "the same name; the library calls it an organisation")
-                continue
+            continue
+        # A team whose story named no sport ("Boston (team)") is the team of that place the
+        # library knows best, by name or by sport; one whose story did is that sport's team,
+        # which only an organisation of the place can be.
+        for key, sport in sorted(keyed.items(), key=lambda kv: (kv[1] == "", kv[0])):
             weights: dict[str, int] = {}
-            for k in by_place.get(place, ()):
+            others = [k for k, sp in keyed.items() if sp and not sport]
+            for k in [*by_place.get(place, ()), *others]:
                 root = groups.find(k)
                 weights[root] = weights.get(root, 0) + table[k].mentions
             target = _dominant(weights)
             if target is not None:
                 groups.join(target, key, f"the team of {_top_form(library[place]) if place in library else place}"
-                            f" the library knows best: {_top_form(table[target])}")
+                            f" the library knows best: {_top_form(table[target])}{_team_shown(target)}")
             elif place in table and not _known_place(place):
                 # "Creighton (25 - 7)": no one team of it and no town by it the library knows
                 groups.join(place, key, "the same name; no team or place by it is known")
@@ -455,6 +466,15 @@ def singular(key: str) -> str:
 def _known_place(key: str) -> bool:
     """A country, a capital, a big city or a region the data names (Boston, England, Texas)."""
     return institutions.place_country(key) is not None or is_region(key)
+
+
+def _team_shown(key: str) -> str:
+    """ " (rugby team)" as a name shows it ("American football" as the data file spells it);
+    "" for a key that is no team's."""
+    team = team_of(key)
+    if team is None:
+        return ""
+    return team_suffix(sports()[team[1]][0] if team[1] in sports() else team[1])
 
 
 def _top_form(s: KeyStats) -> str:
@@ -582,8 +602,11 @@ def _entity(
     if label == "PERSON" and any(_FIRM_END.search(f.strip()) for f in forms):
         label = "ORG"  # "ChemLawn Corp", "Outboard Marine Corp": written as a firm, no person
     name = _display_name(rep, forms, table[rep].forms, label)
-    if rep.endswith(TEAM) and not name.endswith(TEAM):
-        name += TEAM  # "Boston (team)", beside Boston the city
+    team = team_of(rep)
+    if team is not None:  # "Boston (team)", "England (rugby team)", beside the place
+        suffix = _team_shown(rep)
+        if not name.endswith(suffix):
+            name += suffix
     country = institutions.display(rep)
     if country is not None:  # "Treasury (Italy)": the bare head's spelling, and its country
         head = rep.rsplit(" (", 1)[0]

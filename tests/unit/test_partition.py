@@ -52,13 +52,16 @@ def library(rng: random.Random) -> dict[str, KeyStats]:
     for surname in rng.sample(SURNAMES, rng.randint(1, 5)):
         put(surname, {surname.title(): rng.randint(1, 8)}, rng.choice(["PERSON", "ORG", "GPE"]))
     for place in rng.sample(PLACES, rng.randint(1, 4)):
-        put(place, {place.title(): rng.randint(1, 9)}, rng.choice(["GPE", "GPE", "ORG"]))
+        if rng.random() < 0.8:
+            put(place, {place.title(): rng.randint(1, 9)}, rng.choice(["GPE", "GPE", "ORG"]))
         for word in rng.sample(ORG_WORDS, rng.randint(0, 3)):
             put(f"{place} {word}", {f"{place.title()} {word.title()}": rng.randint(1, 5)}, "ORG")
             if rng.random() < 0.5:
                 put(word, {word.title(): rng.randint(1, 5)}, rng.choice(["ORG", "PERSON"]))
         if rng.random() < 0.4:
             put(f"{place} (team)", {place.title(): rng.randint(1, 4)}, "ORG")
+        for sport in rng.sample(["rugby", "cricket"], rng.randint(0, 2)):
+            put(f"{place} ({sport} team)", {place.title(): rng.randint(1, 6)}, "GPE")
     for long_form, short in rng.sample(FIRMS, rng.randint(1, 4)):
         forms = {long_form.title(): rng.randint(1, 4)}
         if rng.random() < 0.6:

@@ -581,6 +581,32 @@ def test_organisations_written_with_and_without_a_plural_are_one():
     assert e["john sears"] != e["john sear"] and e["texas instruments"] != e["texas instrument"]
 
 
+def test_a_places_teams_in_two_sports_are_two_teams():
+    rugby = "England beat Samoa. Wilkinson kicked 24 points and the scrum-half ran the game."
+    cricket = "Morkel bowled England captain Andrew Strauss before lunch on the second day."
+    quiet = "England coach Andy Flower said little."
+    keys = [
+        local_keys(text, mentions(text, ("England", "GPE")))[0] for text in (rugby, cricket, quiet)
+    ]
+    assert keys == ["england (rugby team)", "england (cricket team)", "england (team)"]
+    library = [
+        stats("england (rugby team)", {"England": 4}, {"GPE": 4}),
+        stats("england (cricket team)", {"England": 3}, {"GPE": 3}),
+        stats("england (team)", {"England": 1}, {"GPE": 1}),
+        stats("england", {"England": 40}, {"GPE": 40}),
+    ]
+    res = resolve(library, Decisions())
+    entity = {k: res.entity_of[k] for k in ("england (rugby team)", "england (cricket team)",
+                                              "england (team)", "england")}
+    assert len(set(entity.values())) == 4  # which of the two "England captain" is, none can say
+    assert res.entities[entity["england (rugby team)"]].name == "England (rugby team)"
+    assert res.entities[entity["england (team)"]].name == "England (team)"
+    # With one sport's team in the library, a team whose story named none is that one.
+    res = resolve(library[1:], Decisions())
+    assert res.entity_of["england (team)"] == res.entity_of["england (cricket team)"]
+    assert "England (cricket team)" in res.evidence["england (team)"][1]
+
+
 def test_a_long_surname_one_letter_off_is_a_typo_a_short_one_another_family():
     res = resolve(
         [
