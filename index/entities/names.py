@@ -513,8 +513,9 @@ def _heads_of(mentions: Sequence[Named], keys: list[str]) -> None:
 
 #: After a place, words that make it a sports team: "Boston manager", "England beat Samoa".
 _TEAM_AFTER = re.compile(
-    r"(?:'s?|’s?)?\s+(?:(?:coach|manager|captain|quarterback|skipper|star|brass|lineup|offense"
-    r"|defense|defence|fans|president)\b|(?:beat|defeated|edged|routed|blanked|plays)\s+(?:the\s+)?[A-Z])"
+    r"(?:'s?|’s?)?\s+(?:(?P<word>coach|manager|captain|quarterback|skipper|star|brass|lineup"
+    r"|offense|defense|defence|fans|president)\b"
+    r"|(?:beat|defeated|edged|routed|blanked|plays)\s+(?:the\s+)?[A-Z])"
 )
 #: In a story about sport, what only a team does right after its place's name: a record
 #: "Indianapolis (10 - 5)", a score "Creighton 65,", a yard line, "New Orleans ’ loss",
@@ -529,6 +530,9 @@ _PLAYS_AFTER = re.compile(
     r"|\s+its\s+\w+\s+(?:lead|win|loss|victory|title)\b"
     r"|\s+to\s+an?\s+\d{1,3}\s*-\s*\d{1,3}\b"
 )
+#: Cues that make a place a team only in a story about sport: "U.S. defense officials" and
+#: "U.S. brass mill" stocks are the country's.
+_WEAK_CUES = frozenset({"brass", "offense", "defense", "defence"})
 _SPORT = re.compile(
     r"\b(?:season|playoffs?|league|innings|touchdowns?|quarterback|pitcher|striker|roster"
     r"|wild[- ]card|coach|rushing|home run|free agent|championship|tournament)\b",
@@ -602,9 +606,13 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     places = {k for k, m in zip(keys, mentions) if m.label == "GPE"}
     here: dict[str, set[str]] = {}
     sport: str | None = None  # the story's sport, read once a place plays
-    sporting = _SPORT.search(text) is not None or any(
-        _TEAM_AFTER.match(text, m.end) for m in mentions if m.label == "GPE"
-    )
+    sport_words = _SPORT.search(text) is not None or sport_of(text) != ""
+
+    def team_cue(end: int) -> bool:
+        cue = _TEAM_AFTER.match(text, end)
+        return cue is not None and (sport_words or cue.group("word") not in _WEAK_CUES)
+
+    sporting = sport_words or any(team_cue(m.end) for m in mentions if m.label == "GPE")
     for m, k in zip(mentions, keys):
         # Only a team's name lends its place: "New Orleans Saints", "Boston Red Sox", in a
         # story where some place plays; never "New York Stock Exchange" or "New York Times".
@@ -615,7 +623,7 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     for i, m in enumerate(mentions):
         if m.label != "GPE":
             continue
-        cue = _TEAM_AFTER.match(text, m.end) or (sporting and _PLAYS_AFTER.match(text, m.end))
+        cue = team_cue(m.end) or (sporting and _PLAYS_AFTER.match(text, m.end))
         named = here.get(keys[i], set())
         located = _PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is not None
         if len(named) == 1 and (cue or not located):  # "injured in New Orleans ’ loss"

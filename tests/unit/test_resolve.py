@@ -581,6 +581,15 @@ def test_organisations_written_with_and_without_a_plural_are_one():
     assert e["john sears"] != e["john sear"] and e["texas instruments"] != e["texas instrument"]
 
 
+def test_defense_officials_and_a_brass_mill_leave_a_country_a_country():
+    text = "U.S. defense officials were worried. U.S. brass mill stocks fell in January."
+    found = mentions(text, ("U.S.", "GPE"), ("U.S.", "GPE"))
+    assert local_keys(text, found) == ["united states", "united states"]
+    text = "The All Blacks scored late. New Zealand defence held firm for an hour."
+    found = mentions(text, ("All Blacks", "ORG"), ("New Zealand", "GPE"))
+    assert local_keys(text, found)[1] == "new zealand (rugby team)"
+
+
 def test_a_places_teams_in_two_sports_are_two_teams():
     rugby = "England beat Samoa. Wilkinson kicked 24 points and the scrum-half ran the game."
     cricket = "Morkel bowled England captain Andrew Strauss before lunch on the second day."
