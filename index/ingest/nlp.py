@@ -623,7 +623,7 @@ class _Context:
             if (
                 m.label == "PERSON"
                 and m.text.lower() not in self.body()
-                and all(self.in_prose(w) for w in m.text.split())
+                and (all(self.in_prose(w) for w in m.text.split()) or self._noun_done(m.text))
             ):
                 return []  # "Woman Killed", "Driver Charged": a headline's words, no one's name
         if m.label == "PERSON":
@@ -655,6 +655,17 @@ class _Context:
                     p for part in parts for p in (self.cut(part) if " " in part.text else [part])
                 ]
         return [self._cut_to_name(m)]
+
+    def _noun_done(self, name: str) -> bool:
+        """A headline's "Woman Killed", "Driver Charged": a word of the story's prose, then a
+        past participle no name of the story has."""
+        words = name.split()
+        if len(words) != 2 or not self.in_prose(words[0]):
+            return False
+        done = words[1].lower()
+        body = self.body()
+        return (len(done) >= 6 and done.endswith("ed") and done.isalpha()
+                and not any(done in k.split() for k in body))
 
     def _a_person(self, name: str, label: str) -> bool:
         """Whether a name is a person's: tagged so, or its surname a person of the text's."""

@@ -288,6 +288,20 @@ def test_a_headline_span_becomes_the_names_the_body_uses():
     ]
 
 
+def test_a_headline_person_made_of_a_common_noun_and_a_past_participle_is_no_one():
+    """ECB+ 21: "Woman Killed" and "Driver Charged" stayed PERSONs where the story says
+    "died" and "arrested"; a name ending so, which the story writes elsewhere, stays."""
+    nlp = ruler_pipeline({"PERSON": ["Woman Killed", "Driver Charged", "Raj Chohan",
+                                     "Baker Mohammed", "Mohammed"]})
+    text = (
+        "Woman Killed In Queens, Driver Charged\n"
+        "A woman died when a driver hit her. Raj Chohan was 46.\n"
+    )
+    assert [m.text for m in names(nlp, text)] == ["Raj Chohan"]
+    text = "Baker Mohammed Visits Plant\nThe baker toured it. Mohammed smiled.\n"
+    assert [m.text for m in names(nlp, text)][-2:] == ["Mohammed", "Mohammed"]
+
+
 def test_a_headline_person_made_of_the_storys_ordinary_words_is_no_one():
     """ECB+ titles gave the PERSONs "Driver Charged" and "Jewellery Stolen"; their words are
     the story's ordinary words, so they are no names. A real name in a headline stays."""
