@@ -626,6 +626,8 @@ class _Context:
                 and (all(self.in_prose(w) for w in m.text.split()) or self._noun_done(m.text))
             ):
                 return []  # "Woman Killed", "Driver Charged": a headline's words, no one's name
+            if self._headline_words(m):
+                return []  # "Swimmer And Actress Dies Aged", "IE Zero Day Flaw Affects All"
         if m.label == "PERSON":
             two = self._person_then_place(m)
             if two:
@@ -655,6 +657,18 @@ class _Context:
                     p for part in parts for p in (self.cut(part) if " " in part.text else [part])
                 ]
         return [self._cut_to_name(m)]
+
+    def _headline_words(self, m: _Found) -> bool:
+        """A headline's span of three words or more that the body never names, most of whose
+        words the story's prose writes in lowercase, and whose last word heads no name (a bank,
+        a group, a center): a run of the title's words, no name."""
+        words = [w for w in m.text.split() if w.isalpha()]
+        if len(words) < 3 or m.text.lower() in self.body():
+            return False
+        if m.text.split()[-1].lower().strip(".,") in _NAME_HEADS:
+            return False  # "CANADA CENTRAL BANK", "COPPER STUDY GROUP": a body's name
+        long = [w for w in words if w.lower() not in _SMALL_WORDS]
+        return 2 * sum(self.in_prose(w) for w in long) > len(long)
 
     def _noun_done(self, name: str) -> bool:
         """A headline's "Woman Killed", "Driver Charged": a word of the story's prose, then a

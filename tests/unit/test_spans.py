@@ -302,6 +302,21 @@ def test_a_headline_person_made_of_a_common_noun_and_a_past_participle_is_no_one
     assert [m.text for m in names(nlp, text)][-2:] == ["Mohammed", "Mohammed"]
 
 
+def test_a_headline_span_of_the_storys_ordinary_words_is_no_name_whatever_its_label():
+    """ECB+ 4: "Swimmer And Actress Dies Aged" was an entity; Reuters: "CHARTS SIGNAL BULLISH
+    BREAKOUT IN DEBT FUTURES". A span whose last word heads a name stays ("Copper Study
+    Group")."""
+    nlp = ruler_pipeline({"WORK_OF_ART": ["Swimmer And Actress Dies Aged"],
+                          "ORG": ["Copper Study Group"], "PERSON": ["Esther Williams"]})
+    text = (
+        "Swimmer And Actress Dies Aged 91\n"
+        "The former swimmer and actress Esther Williams, who was aged 91, dies in her sleep.\n"
+    )
+    assert [m.text for m in names(nlp, text)] == ["Esther Williams"]
+    text = "Copper Study Group Meets\nThe group of copper producers met for a study.\n"
+    assert [m.text for m in names(nlp, text)] == ["Copper Study Group"]
+
+
 def test_a_headline_person_made_of_the_storys_ordinary_words_is_no_one():
     """ECB+ titles gave the PERSONs "Driver Charged" and "Jewellery Stolen"; their words are
     the story's ordinary words, so they are no names. A real name in a headline stays."""
