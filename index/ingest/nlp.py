@@ -628,6 +628,9 @@ class _Context:
                 return []  # "Woman Killed", "Driver Charged": a headline's words, no one's name
             if self._headline_words(m):
                 return []  # "Swimmer And Actress Dies Aged", "IE Zero Day Flaw Affects All"
+            name = self._name_before_verb(m)
+            if name is not None:
+                return [name]  # "Lindsay Lohan Checks Into Rehab": Lindsay Lohan
         if m.label == "PERSON":
             two = self._person_then_place(m)
             if two:
@@ -668,7 +671,35 @@ class _Context:
         if m.text.split()[-1].lower().strip(".,") in _NAME_HEADS:
             return False  # "CANADA CENTRAL BANK", "COPPER STUDY GROUP": a body's name
         long = [w for w in words if w.lower() not in _SMALL_WORDS]
-        return 2 * sum(self.in_prose(w) for w in long) > len(long)
+        return 2 * sum(self._ordinary(w) for w in long) > len(long)
+
+    def _name_before_verb(self, m: _Found) -> _Found | None:
+        """The name a headline's span opens with, up to a verb the story writes in another
+        form ("Checks" where it says "checked"), when the name is two words or more that the
+        prose never writes in lowercase."""
+        if m.text.lower() in self.body():
+            return None
+        words = list(_WORDS.finditer(m.text))
+        for k, w in enumerate(words):
+            if k >= 2 and self._verb_form(w.group()):
+                lead = [x.group() for x in words[:k]]
+                if all(x[:1].isupper() and x.isalpha() and not self.in_prose(x) for x in lead):
+                    b = words[k - 1].end()
+                    return m._replace(end=m.start + b, text=m.text[:b])
+                return None
+        return None
+
+    def _verb_form(self, word: str) -> bool:
+        w = word.lower()
+        if len(w) < 4 or not w.isalpha() or not w.endswith("s") or w.endswith("ss"):
+            return False
+        stem = w[:-1]
+        return any(self.in_prose(f) for f in (stem + "ed", stem + "d", stem + "ing"))
+
+    def _ordinary(self, word: str) -> bool:
+        """Whether the prose writes a headline's word in lowercase, as it is or as another
+        form of the same verb: "Checks" where the story says "checked", "Dies" and "died"."""
+        return self.in_prose(word) or self._verb_form(word)
 
     def _noun_done(self, name: str) -> bool:
         """A headline's "Woman Killed", "Driver Charged": a word of the story's prose, then a

@@ -317,6 +317,16 @@ def test_a_headline_span_of_the_storys_ordinary_words_is_no_name_whatever_its_la
     assert [m.text for m in names(nlp, text)] == ["Copper Study Group"]
 
 
+def test_a_headline_span_is_cut_at_a_verb_the_story_writes_in_another_form():
+    """ECB+ 1_6: "Lindsay Lohan Checks Into Rehab" where the story says "checked into rehab"
+    was a WORK_OF_ART, then spread into three other stories' headlines."""
+    nlp = ruler_pipeline({"WORK_OF_ART": ["Lindsay Lohan Checks Into Rehab"],
+                          "ORG": ["Betty Ford Center"]})
+    text = ("Lindsay Lohan Checks Into Rehab\n"
+            "Early Friday the actress checked into rehab at Betty Ford Center.\n")
+    assert [m.text for m in names(nlp, text)] == ["Lindsay Lohan", "Betty Ford Center"]
+
+
 def test_a_headline_person_made_of_the_storys_ordinary_words_is_no_one():
     """ECB+ titles gave the PERSONs "Driver Charged" and "Jewellery Stolen"; their words are
     the story's ordinary words, so they are no names. A real name in a headline stays."""
