@@ -539,7 +539,8 @@ _SPORT = re.compile(
     re.IGNORECASE,
 )
 _PLACE_BEFORE = re.compile(
-    r"\b(?:in|at|from|to|near|into|of|across|outside|around|throughout|for|and|or)\s+(?:the\s+)?$"
+    r"\b(?:in|at|from|to|near|into|of|across|outside|around|throughout|for|and|or|off|via"
+    r"|toward|towards|within|inside|beyond)\s+(?:the\s+)?$"
     r"|,\s*$",
     re.IGNORECASE,
 )
@@ -606,6 +607,7 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     places = {k for k, m in zip(keys, mentions) if m.label == "GPE"}
     here: dict[str, set[str]] = {}
     sport: str | None = None  # the story's sport, read once a place plays
+    playing: dict[str, set[str]] = {}  # a place's key -> the team key a cue gave it here
     sport_words = _SPORT.search(text) is not None or sport_of(text) != ""
 
     def team_cue(end: int) -> bool:
@@ -631,7 +633,15 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
         elif cue and not named:
             if sport is None:
                 sport = sport_of(text)
+            playing.setdefault(keys[i], set()).add(keys[i] + team_suffix(sport))
             keys[i] = keys[i] + team_suffix(sport)
+    # A place the story shows playing is its team wherever no "in" or "at" makes it the place:
+    # "England beat Samoa ... England and Tonga have met only once" (as a named team's place is).
+    for i, m in enumerate(mentions):
+        team = playing.get(keys[i])
+        if team is not None and len(team) == 1:
+            if _PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is None:
+                keys[i] = next(iter(team))
 
 
 _BODY_AFTER = re.compile(r"\s+(commission|report|board|panel|committee)\b", re.IGNORECASE)

@@ -590,6 +590,17 @@ def test_defense_officials_and_a_brass_mill_leave_a_country_a_country():
     assert local_keys(text, found)[1] == "new zealand (rugby team)"
 
 
+def test_a_place_the_story_shows_playing_is_its_team_there_unless_it_is_where():
+    text = ("Wilkinson kicked 24 points as England beat Samoa.\n"
+            "England and Tonga have met once, with England easing to a 101-10 victory.\n"
+            "The scrum-half flew home to England on Sunday.")
+    found = mentions(text, ("England", "GPE"), ("Samoa", "GPE"), ("England", "GPE"),
+                     ("Tonga", "GPE"), ("England", "GPE"), ("England", "GPE"))
+    keys = local_keys(text, found)
+    assert keys[0] == keys[2] == keys[4] == "england (rugby team)"
+    assert keys[5] == "england" and keys[1] == "samoa"
+
+
 def test_a_places_teams_in_two_sports_are_two_teams():
     rugby = "England beat Samoa. Wilkinson kicked 24 points and the scrum-half ran the game."
     cricket = "Morkel bowled England captain Andrew Strauss before lunch on the second day."
