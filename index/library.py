@@ -123,38 +123,32 @@ class Library:
 
         with self._import_lock():
             search = self._index()
-            linker, warming = self._warm_for_import()
-            with entities.recording(self.store.db) as touched:
-                with self._search_lock:
-                    importer = Importer(self.store, search, jobs=jobs, progress=progress,
-                                        prune=prune, library=self.path)
-                    report, changed = importer.run([Path(p) for p in paths])
-                self._spread()
-                if changed or self.store.get_meta("entities_stale") == "1":
-                    if warming is not None:
-                        warming.join()
-                    self.relink(touched=touched(), linker=linker)
+            warm = self._warm_for_import()
+            try:
+                with entities.recording(self.store.db) as touched:
+                    with self._search_lock:
+                        importer = Importer(self.store, search, jobs=jobs, progress=progress,
+                                            prune=prune, library=self.path, started=warm.start)
+                        report, changed = importer.run([Path(p) for p in paths])
+                    self._spread()
+                    if changed or self.store.get_meta("entities_stale") == "1":
+                        linker = warm.linker()
+                        self.relink(touched=touched(), linker=linker)
+                        if self._linker is None and linker is not None:
+                            self._linker = linker  # true to the library: corrections use it
+            finally:
+                warm.close()
         return report
 
-    def _warm_for_import(self) -> tuple[entities.Linker | None, threading.Thread | None]:
-        """The linker an import relinks its part of the library with: the reader's own when it
-        is true to the library, else a new one reading the library's keys in a thread while
-        the import runs (its snapshot taken now, before the import writes)."""
+    def _warm_for_import(self) -> _Warm:
+        """What an import relinks only its part of the library with (see _Warm)."""
         if self._linker is not None and self._linker.token == self.store.get_meta("linked"):
-            return self._linker, None
+            return _Warm(self._linker, None)
         if self.store.get_meta("linked") is None and self.store.get_meta("entities_stale") != "1":
             with self.store.write() as db:
                 entities.stamp_linked(db)  # relinked before relinks wrote a token
         linker = entities.Linker()
-        snapshot = linker.snapshot(self.store.path)
-        if snapshot is None:
-            return None, None
-        warming = threading.Thread(target=linker.build, args=(snapshot,), name="warm-linker",
-                                   daemon=True)
-        warming.start()
-        if self._linker is None:
-            self._linker = linker
-        return linker, warming
+        return _Warm(linker, linker.snapshot(self.store.path))
 
     def _spread(self) -> None:
         """Find the library's names everywhere (index/ingest/propagate.py). Holding the import
@@ -634,6 +628,38 @@ class Library:
 #: Hits fetched beyond the limit, so that a page keeps its length when copies fold together.
 COPIES_SLACK = 4
 _WORDS = re.compile(r"\w+")
+
+
+class _Warm:
+    """The linker an import relinks its part of the library with: the reader's own when it is
+    true to the library, else a new one whose snapshot of the library is taken before the
+    import writes and whose keys are read in a thread once the recognizer is starting (not
+    before: the thread would hold up the reading that feeds it). A small import, analysed in
+    this process, never starts it and relinks everything (as costly as reading the keys)."""
+
+    def __init__(self, linker: entities.Linker, snapshot) -> None:
+        self._linker, self._snapshot = linker, snapshot
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        if self._snapshot is not None and self._thread is None:
+            self._thread = threading.Thread(target=self._linker.build, args=(self._snapshot,),
+                                            name="warm-linker", daemon=True)
+            self._snapshot = None  # build closes it
+            self._thread.start()
+
+    def linker(self) -> entities.Linker | None:
+        """The linker, its keys read; None when it never started reading them."""
+        if self._thread is not None:
+            self._thread.join()
+        elif self._snapshot is not None:
+            return None
+        return self._linker
+
+    def close(self) -> None:
+        if self._snapshot is not None:
+            self._snapshot.close()
+            self._snapshot = None
 
 
 def _full_names(names: list[str]) -> list[str]:

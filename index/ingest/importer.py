@@ -36,8 +36,9 @@ from index.search import IndexDoc, SearchIndex
 from index.store import Store, articles, dumps
 
 BATCH = 32  # texts per message to a recognizer process
-INDEX_EVERY = 1000  # articles per search-index commit: overlaps the recognizer; each commit costs
+INDEX_EVERY = 250  # articles per search-index commit: overlaps the recognizer; each commit costs
 SMALL = 16  # at most this many texts are analysed in-process (a process start costs ~2 s)
+RECORD_BYTES = 2000  # bytes of a JSON lines file or feed per article, to guess their number
 
 Progress = Callable[[int, int, str], None]
 
@@ -304,8 +305,10 @@ class Importer:
         progress: Progress | None = None,
         prune: bool = False,
         library: Path | None = None,
+        started: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
+        self._started = started  # called once the recognizer processes are starting
         self.library = library  # its folder is never imported from
         self.prune = prune  # remove the articles a changed file no longer holds
         self.search = search
@@ -321,6 +324,7 @@ class Importer:
         self._claimed: set[str] = set()
         self._digests: set[str] = set()  # new articles' contents, to spot copies
         self._pool: recognizer.Pool | None = None
+        self._expected = 0  # articles the changed files read so far may hold (a guess)
         self._deleted_any = False
         self.kept: list[str] = []  # articles their changed files no longer hold, kept
         self.removed: list[str] = []  # the same, removed because ``prune`` asked for it
@@ -398,6 +402,12 @@ class Importer:
             self.total += row[1]
             self.progress(self.done, self.total, path.name)
             return
+        # Start the recognizer (its model loads in a second or two) while this file is parsed
+        # when the files read so far are likely to hold more than a handful of articles.
+        kind = kind_of(path)
+        self._expected += max(1, size // RECORD_BYTES) if kind in RECORD_KINDS else 1
+        if self._expected > SMALL:
+            self._start_pool()
         try:
             result = read(path, data, common_lines=self._common)
         except BadInput as exc:
@@ -500,9 +510,14 @@ class Importer:
         return aid
 
     # --- analysis --------------------------------------------------------------------------
-    def _submit(self, batch: list[Pending]) -> None:
+    def _start_pool(self) -> None:
         if self._pool is None:
             self._pool = recognizer.Pool(self.jobs)
+            if self._started is not None:
+                self._started()
+
+    def _submit(self, batch: list[Pending]) -> None:
+        self._start_pool()
         self._pool.submit(batch, self._write)
 
     def _analyse_here(self, batch: list[Pending]) -> None:

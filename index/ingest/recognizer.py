@@ -193,6 +193,10 @@ class Pool:
         write(self.waiting.pop(seq), found)
 
     def close(self) -> None:
+        if self.seq == 0:  # started for nothing (the import was smaller than it looked)
+            for p in self.procs:
+                p.kill()
+                p.join(1)
         for _ in self.procs:
             try:
                 self.inbox.put_nowait(None)

@@ -257,12 +257,24 @@ def test_a_correction_relinks_only_its_part_and_ends_where_relinking_everything_
     assert _graph(part) == _graph(whole)
 
 
+def _relinked_whole(part, tmp_path) -> tuple:
+    """The graph of a copy of the library at ``part``, relinked whole."""
+    import shutil
+
+    whole = tmp_path / "whole"
+    shutil.rmtree(whole, ignore_errors=True)
+    shutil.copytree(part, whole)
+    with Library.open(whole, create=False) as lib:
+        lib.relink()
+    return _graph(whole)
+
+
 def test_an_import_relinks_only_the_part_it_reaches_and_ends_where_relinking_everything_does(
     library, tmp_path
 ):
-    """An import (new stories, then one of them changed and one gone) relinks only the part
-    of the library its mentions reach, with the keys read while it ran; the graph is the one
-    relinking the whole library gives."""
+    """In the reader (its keys read once), an import of new stories, then one of them changed
+    and one gone, relinks only the part of the library their mentions reach; the graph is the
+    one relinking the whole library gives."""
     import shutil
 
     part = tmp_path / "part"
@@ -271,6 +283,7 @@ def test_an_import_relinks_only_the_part_it_reaches_and_ends_where_relinking_eve
     stories = {s["id"]: s for s in _stories({2632, 1650, 1662, 1250, 3000})}
     more.write_text("".join(json.dumps(s) + "\n" for s in stories.values()), encoding="utf-8")
     with Library.open(part, create=False) as lib:
+        lib.prepare_corrections()
         assert lib.add([more], jobs=1).added == len(stories)
         assert lib._linker.parts == 1
         assert lib.entity("Land Rover Group").articles == 1  # named by reuters-1662 alone
@@ -281,8 +294,24 @@ def test_an_import_relinks_only_the_part_it_reaches_and_ends_where_relinking_eve
         report = lib.add([more], jobs=1, prune=True)
         assert (report.updated, report.removed) == (1, ("reuters-1662",)), report
         assert lib._linker.parts == 2
-    whole = tmp_path / "whole"
-    shutil.copytree(part, whole)
-    with Library.open(whole, create=False) as lib:
-        lib.relink()
-    assert _graph(part) == _graph(whole)
+    assert _graph(part) == _relinked_whole(part, tmp_path)
+
+
+def test_a_big_import_reads_the_keys_while_the_recognizer_runs_and_relinks_only_its_part(
+    library, tmp_path
+):
+    """``reader add`` of more than a handful of stories: the library's keys are read while the
+    recognizer runs, and only the part the new stories reach is relinked, as relinking
+    everything would."""
+    import shutil
+
+    part = tmp_path / "part"
+    shutil.copytree(library, part)
+    more = tmp_path / "more.jsonl"
+    stories = _stories(set(range(2600, 2640)))
+    more.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
+    with Library.open(part, create=False) as lib:
+        assert lib._linker is None
+        assert lib.add([more], jobs=1).added == len(stories)
+        assert lib._linker.parts == 1
+    assert _graph(part) == _relinked_whole(part, tmp_path)
