@@ -252,6 +252,7 @@ class SearchIndex:
         asks a compaction holding the lock to give way (``WANTED``)."""
         lock = self._storage.lock(LOCK_FILE)
         deadline = time.monotonic() + self.lock_timeout
+        asked = False
         try:
             while not lock.acquire():
                 if not wait or time.monotonic() > deadline:
@@ -262,11 +263,15 @@ class SearchIndex:
                 with contextlib.suppress(OSError):
                     os.close(open_private(self.folder / WANTED, os.O_WRONLY | os.O_CREAT))
                     os.utime(self.folder / WANTED)
+                    asked = True
                 time.sleep(0.05)
         except OSError as e:
             raise LibraryError(
                 f"cannot lock the search index for writing: {e.strerror or e}"
             ) from None
+        if asked:  # another waiter asks again within 50 ms
+            with contextlib.suppress(OSError):
+                os.unlink(self.folder / WANTED)
         try:
             yield
         finally:
@@ -443,7 +448,9 @@ class SearchIndex:
             except Exception as e:  # noqa: BLE001
                 with contextlib.suppress(Exception):
                     writer.cancel()
-                if isinstance(e, Stopped):
+                if isinstance(e, Stopped):  # what the merge wrote goes now, not at the next write
+                    with contextlib.suppress(OSError):
+                        self._remove_strays()
                     raise
                 self._drop_searcher()
                 raise LibraryError(

@@ -77,20 +77,24 @@ def check(ctx: click.Context, repair: bool, as_json: bool) -> None:
 
     Counts the articles, mentions and index documents, the articles the index lacks, the index
     documents with no article, and leftover files; --repair re-indexes, removes what is stray,
-    rebuilds an unreadable index and says what it did.
+    rebuilds an unreadable index and says what it did, then merges the index segments imports
+    left unmerged.
     """
     with open_library(ctx, create=False) as lib:
         if repair and lib.readonly:
             fail(f"the library {lib.path} is read-only: nothing can be repaired")
         report = lib.check(repair=repair, salvage=repair)
         after = lib.check() if report.repaired else report
-        if repair and after.ok:
-            lib.compact_index()  # the big merges an import leaves (index/search/writer.py)
+        # the big merges an import leaves (index/search/writer.py)
+        merged = lib.compact_index() if repair and after.ok else 0
     if as_json:
         json_lines([{**asdict(report), "ok": report.ok, "ok_now": after.ok,
-                      "still": list(after.problems) if report.repaired else list(report.problems)}])
+                      "still": list(after.problems) if report.repaired else list(report.problems),
+                      "merged": merged}])
     else:
         _print_check(ctx.obj["library"], report, after)
+        if merged:
+            click.echo(f"merged the search index's small segments into one ({merged} articles)")
     if not after.ok:
         sys.exit(1)
 

@@ -155,3 +155,19 @@ async def test_quitting_the_reader_stops_its_merge(tmp_path, monkeypatch):
         while not asked and time.monotonic() < deadline:
             time.sleep(0.01)
     assert asked == [True]
+
+
+def test_check_repair_merges_the_segments_imports_left_and_says_so(tmp_path, library):
+    corpus = make_corpus(tmp_path / "corpus", 8)
+    assert run_reader(library, "add", corpus).code == 0
+    scattered(library)
+    run = run_reader(library, "check", "--repair")
+    assert run.code == 0, run
+    assert run.out.splitlines()[-1] == (
+        "merged the search index's small segments into one (8 articles)"), run
+    with Library.open(library, create=False) as lib:
+        assert len(lib._index().segment_sizes()) == 1
+    again = run_reader(library, "check", "--repair")  # nothing left to merge: nothing said
+    assert "merged" not in again.out, again
+    assert_check_clean(library)
+    no_duplicates(library)

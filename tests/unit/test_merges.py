@@ -154,16 +154,20 @@ def test_a_compaction_gives_way_to_another_writer_and_leaves_the_index_as_it_was
     started.join(30)
     assert done == [1]
     assert ix.segment_sizes() == [*sizes, 3]
+    assert not wanted.exists() and ix.leftovers() == 0
     assert ix.count() == 203 and ix.search("zinc")[1] == 3
 
 
 def test_a_stopped_compaction_leaves_an_index_that_opens_whole(tmp_path):
+    """Stopped (the reader quitting, a writer waiting), a compaction leaves the index as it was
+    and removes the files it had begun, so that `reader check` finds nothing left over."""
     folder = tmp_path / "index"
     ix = bench_layout(folder)
     add_new(ix, docs("new", 10))
     sizes = ix.segment_sizes()
     assert ix.compact(lambda: True) == 0
     assert ix.segment_sizes() == sizes
+    assert ix.leftovers() == 0  # what it had begun to write is gone: `reader check` is clean
     ix.close()
     again = SearchIndex(folder)
     assert again.rebuilt_reason is None
