@@ -458,7 +458,38 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
     _teams(text, mentions, keys)
     _heads_of(mentions, keys)
     _places_named_after(text, mentions, keys)
+    _counties(text, mentions, keys)
     return keys
+
+
+#: What may stand between a name and the "Counties" that ends its list: more names, commas,
+#: "and", "or" ("Los Angeles, Orange, Riverside and San Bernardino Counties").
+_COUNTY_LIST = re.compile(
+    r"(?:\s*,?\s+(?:(?:and|or)\s+)?[A-Z][\w.'’-]*(?:\s+[A-Z][\w.'’-]*){0,2})*\s+[Cc]ounties\b"
+)
+
+
+def _counties(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
+    """ "Los Angeles" in "Los Angeles and Orange counties" is Los Angeles County, not the city:
+    each name of a list that ends in "counties" is keyed as that county. A state's or a
+    country's name there says whose counties they are ("Texas and Oklahoma counties")."""
+    from index.entities.institutions import country_key
+
+    if "ounties" not in text:
+        return
+    for i, m in enumerate(mentions):
+        if " county" in keys[i] or not m.text[:1].isupper():
+            continue
+        words = m.text.split()
+        if len(words) > 1 and words[-1] in ("Counties", "counties"):  # the list's last name
+            if not {",", "and", "or", "&"} & set(words[:-1]) and "," not in m.text:
+                keys[i] = normalize(" ".join(words[:-1]) + " County")
+            continue
+        if _COUNTY_LIST.match(text, m.end) is None:
+            continue
+        if is_region(m.text) or country_key(m.text) is not None:
+            continue
+        keys[i] = normalize(f"{m.text} County")
 
 
 #: Last words of a place named after someone: "Betty Ford Center", "George Mason University".

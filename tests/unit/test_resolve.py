@@ -601,6 +601,18 @@ def test_a_place_the_story_shows_playing_is_its_team_there_unless_it_is_where():
     assert keys[5] == "england" and keys[1] == "samoa"
 
 
+def test_each_name_of_a_list_of_counties_is_a_county_the_city_stays_the_city():
+    text = ("Quakes hit Los Angeles and Orange counties, and San Diego and Riverside Counties. "
+            "Rain fell on Texas and Oklahoma counties. He lives in Los Angeles.")
+    found = mentions(text, ("Los Angeles", "GPE"), ("Orange", "NORP"), ("San Diego", "GPE"),
+                     ("Riverside Counties", "LOC"), ("Texas", "GPE"), ("Oklahoma", "GPE"),
+                     ("Los Angeles", "GPE"))
+    assert local_keys(text, found) == [
+        "los angeles county", "orange county", "san diego county", "riverside county",
+        "texas", "oklahoma", "los angeles",
+    ]
+
+
 def test_a_places_teams_in_two_sports_are_two_teams():
     rugby = "England beat Samoa. Wilkinson kicked 24 points and the scrum-half ran the game."
     cricket = "Morkel bowled England captain Andrew Strauss before lunch on the second day."
