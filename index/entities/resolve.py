@@ -301,7 +301,7 @@ def resolve(
             letters = "".join(c for c in _top_form(s) if c.isalpha()).upper()
             fits = by_initials.get(letters, set())
             roots = {groups.find(k) for k in fits}
-            long_form = next(iter(fits)) if len(roots) == 1 else ""
+            long_form = min(fits) if len(roots) == 1 else ""  # any order gives the same
             # A name far more written than the only firm it fits is something else: NBC is
             # not the National Bank of Canada.
             if len(letters) >= 3 and long_form and s.mentions <= 10 * weight[roots.pop()]:
@@ -390,7 +390,7 @@ def resolve(
                 groups.join(place, key, "the same name; no team or place by it is known")
     for tail, longer in by_tail.items():
         if tail in table and top[tail] == "ORG" and len({groups.find(k) for k in longer}) == 1:
-            target = next(iter(longer))
+            target = min(longer)  # any order gives the same
             groups.join(target, tail, f"short form of {_top_form(table[target])}")
 
     # Representatives before the user's merges, so "b is a" keeps a's id.

@@ -325,6 +325,7 @@ class Importer:
         self._digests: set[str] = set()  # new articles' contents, to spot copies
         self._pool: recognizer.Pool | None = None
         self._expected = 0  # articles the changed files read so far may hold (a guess)
+        self._names = None  # the library's names as the last names pass spread them
         self._deleted_any = False
         self.kept: list[str] = []  # articles their changed files no longer hold, kept
         self.removed: list[str] = []  # the same, removed because ``prune`` asked for it
@@ -532,8 +533,8 @@ class Importer:
                 doc = item.doc
                 rowid = self._upsert(db, item, now)
                 rowids.append(rowid)
-                found = _placed(found, safe_line(doc.place))
-                articles.replace_mentions(db, rowid, found)
+                found, spread = self._spread_into(doc.text, found, safe_line(doc.place))
+                articles.replace_mentions(db, rowid, found, spread)
                 self._to_index.append(
                     IndexDoc(
                         id=item.id, title=doc.title, body=doc.text, source=doc.source,
@@ -556,6 +557,18 @@ class Importer:
         self.done += len(batch)
         self.progress(self.done, self.total, Path(batch[-1].path).name)
         self._flush_index()
+
+    def _spread_into(self, text: str, found: list[tuple], place: str) -> tuple[list[tuple], set[int]]:
+        """An article's mentions with the library's names spread into it now, as the names
+        pass would (ingest/propagate.py), and the starts of those found so. The pass at the
+        end of the import then redoes only the articles that write a name this import taught
+        the library; before, it redid every new article, and the search index took each of
+        them twice."""
+        from index.ingest import propagate
+
+        if self._names is None:
+            self._names = propagate.Names(propagate.stored_names(self.store.db))
+        return propagate.spread_into(text, _placed(found, place), self._names, place)
 
     def _upsert(self, db: sqlite3.Connection, item: Pending, now: str) -> int:
         doc = item.doc

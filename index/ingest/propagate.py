@@ -16,10 +16,11 @@ any moment leaves marks that the next run (or the next opening of the library) f
 
 from __future__ import annotations
 
+import bisect
 import dataclasses
 
 import re
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from index.entities import local_keys
 from index.ingest.nlp import RawMention, _is_headline, _verb_like
@@ -264,6 +265,32 @@ def spread(texts: Sequence[str], found: Sequence[Sequence[RawMention]]) -> list[
     return [merge(text, ms, names) for text, ms in zip(texts, found)]
 
 
+def stored_names(db) -> dict[str, str]:
+    """The names the library's last pass spread (text -> label)."""
+    from index.store import spread as sql
+
+    return sql.spread_names(db)
+
+
+def spread_into(
+    text: str, found: list[tuple], names: Names, place: str
+) -> tuple[list[tuple], set[int]]:
+    """A new article's mention rows (start, end, text, label, sent_start, sent_end, key) with
+    ``names`` (the library's, as its last pass spread them) spread into it, as the pass does
+    it, and the starts of those found so. The article is then like every other the pass did:
+    redone only if it writes a name that pass changes."""
+    raw = sorted((RawMention(*m) for m in found), key=lambda m: m.start)
+    added = find(text, [(m.start, m.end) for m in raw], names, _own(raw))
+    if not added:
+        return found, set()
+    rows = _placed(_with(text, raw, added), place)
+    spacy = {m.start for m in raw}
+    return (
+        [(m.start, m.end, m.text, m.label, m.sent_start, m.sent_end, m.key) for m in rows],
+        {m.start for m in rows if m.start not in spacy},
+    )
+
+
 # --- the pass over a library -----------------------------------------------------------------
 def run(store) -> int:
     """Spread the library's names into the articles that need it (see the module's doc); returns
@@ -279,7 +306,8 @@ def run(store) -> int:
         holding = Names(dict.fromkeys(changed, "")) if changed else None
         with store.write() as w:
             if holding is not None:
-                sql.mark(w, _holding(sql.unmarked_texts(w), holding))
+                sql.mark(w, _holding(sql.unmarked_texts(w), holding,
+                                     lambda rowid: sql.spacy_spans(w, rowid)))
             sql.set_names(w, names)
     look = Names(names)
     done = 0
@@ -309,11 +337,16 @@ def _placed(mentions: list[RawMention], place: str) -> list[RawMention]:
     return [m if m.key == k else dataclasses.replace(m, key=k) for m, k in zip(mentions, keys)]
 
 
-def _holding(texts: Iterable[tuple[int, str]], names: Names) -> Iterator[int]:
-    """Rowids of the texts that write any of ``names`` as whole words (where ``find`` may find
-    them). Every text of the library is read: the names are looked for all at once, with an
-    Aho-Corasick automaton (pyahocorasick, in C: 4-5 times faster than a regular expression
-    per capitalised word, 0.1 s for 19,000 Reuters stories)."""
+def _holding(
+    texts: Iterable[tuple[int, str]], names: Names,
+    spans: Callable[[int], list[tuple[int, int]]] | None = None,
+) -> Iterator[int]:
+    """Rowids of the texts that write any of ``names`` as whole words where ``find`` may find
+    them: outside the ``spans`` (rowid -> sorted (start, end)) of the names spaCy found in it
+    (a new name is written first where spaCy found it). Every text of the library is read:
+    the names are looked for all at once, with an Aho-Corasick automaton (pyahocorasick, in
+    C: 4-5 times faster than a regular expression per capitalised word, 0.1 s for 19,000
+    Reuters stories)."""
     import ahocorasick
 
     automaton = ahocorasick.Automaton()
@@ -323,10 +356,17 @@ def _holding(texts: Iterable[tuple[int, str]], names: Names) -> Iterator[int]:
         return
     automaton.make_automaton()
     for rowid, text in texts:
+        taken: list[tuple[int, int]] | None = None
         for last, size in automaton.iter(text):
             start, end = last - size + 1, last + 1
             if (start == 0 or _WORD_BEFORE.match(text, start - 1) is None) and (
                 end == len(text) or _WORD_AFTER.match(text, end) is None
             ):
+                if spans is not None:
+                    if taken is None:
+                        taken = spans(rowid)
+                    i = bisect.bisect_left(taken, (end,))
+                    if i and taken[i - 1][1] > start:
+                        continue  # inside spaCy's own mention: find() would pass it over
                 yield rowid
                 break

@@ -212,16 +212,21 @@ def upsert(db: sqlite3.Connection, values: tuple) -> int:
     return int(row[0])
 
 
-def replace_mentions(db: sqlite3.Connection, rowid_: int, found: list[tuple]) -> None:
-    """An article's mentions, each (start, end, text, label, sent_start, sent_end, key)."""
+def replace_mentions(
+    db: sqlite3.Connection, rowid_: int, found: list[tuple], spread: set[int] | None = None
+) -> None:
+    """An article's mentions, each (start, end, text, label, sent_start, sent_end, key).
+    ``spread``: the names of the library were spread into them already (ingest/propagate.py),
+    and these are the starts of the mentions found so; without it, that is left to the end
+    of the import."""
     db.execute("DELETE FROM mentions WHERE article = ?", (rowid_,))
     db.executemany(
         "INSERT OR IGNORE INTO mentions (article, start, end, text, label, sent_start,"
-        " sent_end, key) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-        [(rowid_, *m) for m in found],
+        " sent_end, key, spread) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [(rowid_, *m, int(spread is not None and m[0] in spread)) for m in found],
     )
-    # Names found elsewhere are spread into it at the end of the import (ingest/propagate.py).
-    db.execute("INSERT OR IGNORE INTO spread_pending (article) VALUES (?)", (rowid_,))
+    if spread is None:
+        db.execute("INSERT OR IGNORE INTO spread_pending (article) VALUES (?)", (rowid_,))
 
 
 def finish_file(

@@ -3,6 +3,7 @@ lookups of entities, mentions and cross-references."""
 
 from __future__ import annotations
 
+import functools
 import json
 import sqlite3
 import threading
@@ -145,6 +146,21 @@ def relink(
         _relink_all(db, None)
 
 
+@functools.cache
+def rules() -> str:
+    """A digest of the code and data of entity resolution (index/entities, index/data): a
+    library relinked by other rules is relinked whole by its next relink, never in part (a
+    part would follow the new rules and the rest the old)."""
+    import hashlib
+
+    root = Path(__file__).resolve().parent.parent
+    digest = hashlib.sha256()
+    for path in sorted([*(root / "entities").glob("*.py"), *(root / "data").iterdir()]):
+        if path.is_file():
+            digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def _relink_all(db: sqlite3.Connection, linker: Linker | None) -> None:
     _qualify_institutions(db)
     tagged = corrections.tag_mentions(db)
@@ -159,6 +175,7 @@ def _relink_all(db: sqlite3.Connection, linker: Linker | None) -> None:
     _write(db, resolution)
     _count(db)
     token = _stamp(db)
+    Store.set_meta(db, "rules", rules())
     if linker is not None:
         linker.partition, linker.token = Partition(stats.values(), decided), token
 
@@ -173,6 +190,8 @@ def _relink_part(
         return False
     if _meta(db, "entities_stale") == "1" and not imported:
         return False
+    if _meta(db, "rules") != rules():
+        return False  # relinked by other rules: all of it is relinked by these
     if imported and any(_unplaced(key) for key in touched):
         return False  # placed by an older list of heads: relinking everything places it again
     linker.token = None  # half-updated until the end
@@ -188,7 +207,7 @@ def _relink_part(
     if part is None:
         return False
     resolution = resolve(
-        [partition.table[k] for k in part if k in partition.table],
+        [partition.table[k] for k in sorted(part) if k in partition.table],
         partition.within(decided, part), crowded=partition.crowded(), library=partition.table,
     )
     keys = json.dumps(sorted(part))

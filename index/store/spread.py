@@ -66,6 +66,13 @@ def found(db: sqlite3.Connection, rowid: int) -> tuple[str, list[tuple], bool]:
     return (row[0] if row else ""), mentions, spread is not None
 
 
+def spacy_spans(db: sqlite3.Connection, rowid: int) -> list[tuple[int, int]]:
+    """(start, end) of the mentions spaCy found in an article, in order."""
+    return list(db.execute(
+        "SELECT start, end FROM mentions WHERE article = ? AND spread = 0 ORDER BY start",
+        (rowid,)))
+
+
 def place(db: sqlite3.Connection, rowid: int) -> str:
     """An article's dateline place ("" when it has none)."""
     row = db.execute("SELECT place FROM articles WHERE rowid = ?", (rowid,)).fetchone()

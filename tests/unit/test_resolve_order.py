@@ -72,3 +72,32 @@ def test_the_stand_in_library_resolves_the_cases(analysed):
     assert seen[(2, ARTICLES[2].index("Italian"))][0] == "Treasury (Italy)"
     assert seen[(1, ARTICLES[1].index("Treasury"))][0] != "Treasury (Italy)"
     assert seen[(5, ARTICLES[5].index("Brazil wants"))][0] == "Brazil"
+
+
+_INITIALS = """
+from index.entities import Decisions, KeyStats, resolve
+def stats(key, form, n):
+    return KeyStats(key=key, forms={form: n}, labels={"ORG": n}, mentions=n, articles=n)
+res = resolve([stats("futures industry association", "Futures Industry Association", 3),
+               stats("future industry association", "Future Industry Association", 1),
+               stats("fia", "FIA", 2)], Decisions())
+assert res.entity_of["fia"] == res.entity_of["futures industry association"]
+print(res.evidence["fia"])
+"""
+
+
+def test_which_long_form_initials_point_to_is_the_same_in_every_process():
+    """FIA fits one organisation written two ways ("Futures Industry Association" and
+    "Future Industry Association"): its link names the same one in every process. It named
+    either by the order of a set of strings, which Python's hashing changes from one process
+    to the next: a relink of part of the library and one of the whole could disagree."""
+    import os
+    import subprocess
+    import sys
+
+    seen = set()
+    for seed in ("1", "2", "3", "4"):
+        out = subprocess.run([sys.executable, "-c", _INITIALS], capture_output=True, text=True,
+                             check=True, env={**os.environ, "PYTHONHASHSEED": seed})
+        seen.add(out.stdout)
+    assert len(seen) == 1, seen
