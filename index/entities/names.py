@@ -456,6 +456,7 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
         if teams is not None and len(teams) == 1 and mentions[i].label not in ("GPE", "LOC"):
             keys[i] = next(iter(teams))
     _teams(text, mentions, keys)
+    _nicknames(text, mentions, keys)
     _heads_of(mentions, keys)
     _places_named_after(text, mentions, keys)
     _counties(text, mentions, keys)
@@ -671,6 +672,47 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
     for i, m in enumerate(mentions):
         team = playing.get(keys[i])
         if team is not None and len(team) == 1:
+            if _PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is None:
+                keys[i] = next(iter(team))
+
+
+@lru_cache(maxsize=1)
+def team_nicknames() -> dict[str, tuple[str, str]]:
+    """Nickname key -> (place key, sport key or "") from index/data/team-nicknames.tsv."""
+    out = {}
+    for line in _lines("team-nicknames.tsv"):
+        nickname, place, sport = (line.split("\t") + ["", ""])[:3]
+        out[normalize(nickname)] = (normalize(place), sport.strip().lower())
+    return out
+
+
+def _nicknames(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
+    """In a story about sport, a team's well-known nickname ("Sixers", "Tar Heels") is its
+    place's team: the key the story gives that team, else "<place> (<sport> team)". Never in a
+    story about another sport than the team's, nor in one about no sport ("Sixers" of a
+    fashion house stays itself)."""
+    table = team_nicknames()
+    found = [i for i, k in enumerate(keys) if k in table and mentions[i].label not in ("GPE", "LOC")]
+    if not found or (_SPORT.search(text) is None and sport_of(text) == ""):
+        return
+    story = sport_of(text)
+    teams: dict[str, set[str]] = {}  # a place -> the team keys its nicknames took here
+    for i in found:
+        place, sport = table[keys[i]]
+        if story and sport and story != sport:
+            continue
+        named = {  # "Jacksonville Jaguars" in the story: "Jags" is that team
+            k for k, m in zip(keys, mentions)
+            if m.label == "ORG" and k.startswith(place + " ") and _team_like(m.text)
+        }
+        shown = named or {k for k in keys if team_of(k) is not None and team_of(k)[0] == place}
+        keys[i] = next(iter(shown)) if len(shown) == 1 else place + team_suffix(story or sport)
+        teams.setdefault(place, set()).add(keys[i])
+    # As for a place the story shows playing: the place is that team wherever no "in" or "at"
+    # makes it the place ("the Tar Heels ... North Carolina's career scoring record").
+    for i, m in enumerate(mentions):
+        team = teams.get(keys[i])
+        if m.label == "GPE" and team is not None and len(team) == 1:
             if _PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is None:
                 keys[i] = next(iter(team))
 

@@ -748,3 +748,32 @@ def test_the_us_treasury_is_the_united_states_even_in_a_story_about_brazil(name)
 def test_other_us_names_still_drop_the_us():
     assert normalize("U.S. Surgeon General") == normalize("Surgeon General")
     assert normalize("U.S. Department of Agriculture") == normalize("Agriculture Department")
+
+
+def test_a_teams_nickname_in_a_story_about_sport_is_its_team():
+    # ECB+ 5, 29, 31: "Sixers", "Jags", "Bluejays" and "Tar Heels" were each an entity of their own
+    text = ("The Tar Heels beat Evansville in the basketball season opener, and Hansbrough broke "
+            "North Carolina's scoring record. He was born in North Carolina.")
+    found = mentions(text, ("Tar Heels", "PERSON"), ("Evansville", "GPE"),
+                     ("North Carolina", "GPE"), ("North Carolina", "GPE"))
+    assert local_keys(text, found) == ["north carolina (basketball team)", "evansville",
+                                       "north carolina (basketball team)", "north carolina"]
+    text = "The Jacksonville Jaguars lost at home; the Jags' quarterback was sacked five times."
+    found = mentions(text, ("Jacksonville Jaguars", "ORG"), ("Jags", "ORG"))
+    assert local_keys(text, found) == ["jacksonville jaguars"] * 2
+    # not in a story about no sport, nor about another sport than the team's
+    for text in ("Sixers, the fashion house, opened a store.",
+                 "The Sixers pitcher threw a home run ball in the baseball season."):
+        assert local_keys(text, mentions(text, ("Sixers", "ORG"))) == ["sixers"]
+    text = "The Sixers won the NBA game in overtime; their coach Mo Cheeks was pleased."
+    assert local_keys(text, mentions(text, ("Sixers", "ORG")))[0] == "philadelphia (basketball team)"
+    res = resolve(
+        [
+            stats("philadelphia (basketball team)", {"Sixers": 7}, {"ORG": 7}),
+            stats("philadelphia 76ers", {"Philadelphia 76ers": 12, "76ers": 5}, {"ORG": 17}),
+            stats("philadelphia", {"Philadelphia": 30}, {"GPE": 30}),
+        ],
+        Decisions(),
+    )
+    e = res.entity_of
+    assert e["philadelphia (basketball team)"] == e["philadelphia 76ers"] != e["philadelphia"]
