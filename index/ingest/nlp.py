@@ -191,6 +191,26 @@ def _pieces(text: str, size: int = PIECE) -> list[tuple[int, str]]:
     return out
 
 
+#: What comes after a minister's or a secretary's portfolio: "Finance [and Petroleum] Minister".
+_OFFICE_AFTER = re.compile(
+    r"(?:\s+(?:and|&)\s+[A-Z][\w-]*)*\s+(?:Minister|Secretary|Undersecretary|Under-Secretary)s?\b"
+)
+
+
+def _portfolio(text: str, a: int, b: int) -> bool:
+    """Whether the span is a minister's or a secretary's portfolio, part of a title and no
+    organisation: spaCy made "Finance" of "Finance Minister Dilson Funaro" an ORG (17 mentions
+    in 3,000 Reuters stories), "Agriculture" of "Agriculture Secretary Richard Lyng". An
+    institution ("Treasury Secretary James Baker") stays a mention."""
+    from index.entities.institutions import generic
+
+    return (
+        _OFFICE_AFTER.match(text, b) is not None
+        and generic(normalize(text[a:b])) is None
+        and _label_of_place(text[a:b]) == "ORG"  # no place, no people
+    )
+
+
 def _extract(doc: Doc, piece: str, offset: int, out: list) -> None:
     ents = [e for e in doc.ents if e.label_ in _LABELS]
     if not ents:
@@ -214,6 +234,8 @@ def _extract(doc: Doc, piece: str, offset: int, out: list) -> None:
             se = min(max(sent_end, b), line_end)
             if ss > a:
                 ss = line_start
+            if label in ("ORG", "NORP") and _portfolio(piece, a, b):
+                continue
             out.append(_Found(a + offset, b + offset, piece[a:b], label, ss + offset, se + offset))
 
 

@@ -258,6 +258,29 @@ def test_the_team_or_firm_before_a_persons_role_is_a_mention():
     assert added == [("Dodgers", "ORG"), ("Illinois", "GPE"), ("Los Angeles Lakers", "ORG")]
 
 
+def test_a_ministers_portfolio_is_no_organisation():
+    """Reuters, first 3,000 stories: "Finance Minister Dilson Funaro", "Finance and Petroleum
+    Minister Sheikh Abdul-Aziz" made "Finance" an organisation of 17 mentions. A minister's
+    or secretary's portfolio is part of the title; what the text names as an organisation
+    ("Treasury Secretary James Baker") or a place stays a mention."""
+    nlp = ruler_pipeline(
+        {
+            "PERSON": ["Dilson Funaro", "Abdul-Aziz", "James Baker", "Richard Lyng", "Jim Thompson"],
+            "ORG": ["Treasury", "Finance", "Agriculture"],
+            "GPE": ["Illinois"],
+        }
+    )
+    text = (
+        "Funds came, Finance Minister Dilson Funaro said.\n"
+        "The budget came today, Finance and Petroleum Minister Abdul-Aziz said.\n"
+        "On Monday, Treasury Secretary James Baker agreed. The Treasury said so.\n"
+        "Farm aid grew, Agriculture Secretary Richard Lyng said.\n"
+        "It passed, Illinois Governor Jim Thompson said."
+    )
+    got = [(m.text, m.label) for m in names(nlp, text) if m.label != "PERSON"]
+    assert got == [("Treasury", "ORG"), ("Treasury", "ORG"), ("Illinois", "GPE")]
+
+
 def test_a_headline_span_becomes_the_names_the_body_uses():
     """ECB+ titles: "Woman Killed In Queens" was a PERSON, "Obama Administration Restores
     Endangered Species Act Protections" an ORG. They become the names the story's body uses;
