@@ -261,7 +261,7 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
     """
     if not found:
         return found
-    found = _defined(text, [_nicknamed(text, m) for m in found])
+    found = _defined(text, _partners(text, [_nicknamed(text, m) for m in found]))
     ctx = _Context(text, found)
     if len(found) < 2:
         return _employers(ctx, found)
@@ -358,6 +358,28 @@ def _nicknamed(text: str, m: _Found) -> _Found:
 _ACRONYM_IN_PARENS = re.compile(r"\(\s*([A-Z][A-Za-z0-9&.\-]{1,11})\s*\)")
 #: One word of a name, read backwards from the parenthesis: capitalised, or a small word inside.
 _DEFINED_WORD = re.compile(r"([A-Z][\w&'’.-]*|[a-z]{1,3})[ \t]+\Z")
+
+
+#: The end of a partnership's name: "Wilson and Co.", "Reynolds & Co", "Smith and Sons".
+_PARTNERS_END = re.compile(r"\s(?:and|&)\s(?:Co|Cos|Company|Sons|Partners)\.?$")
+
+
+def _partners(text: str, found: list[_Found]) -> list[_Found]:
+    """A firm named after its partners is one name: spaCy split "Birr, Wilson and Co." into
+    "Birr" and "Wilson and Co." (Reuters), which made "Birr" an organisation of its own."""
+    out: list[_Found] = []
+    for m in found:
+        prev = out[-1] if out else None
+        if (
+            prev is not None and prev.label == "ORG" and m.label == "ORG"
+            and text[prev.end : m.start] == ", " and " " not in prev.text
+            and _PARTNERS_END.search(m.text) is not None
+        ):
+            out[-1] = prev._replace(end=m.end, text=text[prev.start : m.end],
+                                    sent_end=max(prev.sent_end, m.sent_end))
+            continue
+        out.append(m)
+    return out
 
 
 def _defined(text: str, found: list[_Found]) -> list[_Found]:

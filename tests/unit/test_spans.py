@@ -281,6 +281,20 @@ def test_a_ministers_portfolio_is_no_organisation():
     assert got == [("Treasury", "ORG"), ("Treasury", "ORG"), ("Illinois", "GPE")]
 
 
+def test_a_firm_named_after_its_partners_is_one_name():
+    """Reuters (reuters-4, reuters-16): spaCy split "Birr, Wilson and Co." into "Birr" and
+    "Wilson and Co.", and "Birr" became an organisation of its own. Two firms in a list stay
+    two."""
+    nlp = ruler_pipeline({"ORG": ["Birr", "Wilson and Co.", "Chrysler", "Ford Motor Co"],
+                          "PERSON": ["Joseph Arsenio"]})
+    text = (
+        "It rose, said Joseph Arsenio, analyst with Birr, Wilson and Co.\n"
+        "Shares of Chrysler, Ford Motor Co fell."
+    )
+    got = [m.text for m in names(nlp, text) if m.label == "ORG"]
+    assert got == ["Birr, Wilson and Co.", "Chrysler", "Ford Motor Co"]
+
+
 def test_a_headline_span_becomes_the_names_the_body_uses():
     """ECB+ titles: "Woman Killed In Queens" was a PERSON, "Obama Administration Restores
     Endangered Species Act Protections" an ORG. They become the names the story's body uses;
