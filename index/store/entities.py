@@ -30,6 +30,8 @@ _MENTION = (
     " FROM mentions m JOIN entity_of e ON e.key = m.key JOIN entities en ON en.id = e.entity"
     " JOIN articles a ON a.rowid = m.article"
 )
+#: An import touching more than this share of the library's keys relinks all of it.
+PART_OF_LIBRARY = 0.4
 SENTENCE_CAP = 400  # characters of context shown around a cross-referenced mention
 
 
@@ -141,7 +143,9 @@ def relink(
             if touched is not None and _relink_part(db, linker, set(touched), imported):
                 return
             linker.partition = linker.token = None
-            _relink_all(db, linker)
+            # An import that touched much of the library: relinking all of it is cheaper than
+            # its part, and its keys are read again only when a correction wants them.
+            _relink_all(db, None if imported else linker)
     else:
         _relink_all(db, None)
 
@@ -192,6 +196,8 @@ def _relink_part(
         return False
     if _meta(db, "rules") != rules():
         return False  # relinked by other rules: all of it is relinked by these
+    if imported and len(touched) > PART_OF_LIBRARY * len(partition.table):
+        return False  # relinking everything costs less (at 3,000 articles, 0.25 s against 0.56)
     if imported and any(_unplaced(key) for key in touched):
         return False  # placed by an older list of heads: relinking everything places it again
     linker.token = None  # half-updated until the end

@@ -298,13 +298,17 @@ def test_an_import_relinks_only_the_part_it_reaches_and_ends_where_relinking_eve
 
 
 def test_a_big_import_reads_the_keys_while_the_recognizer_runs_and_relinks_only_its_part(
-    library, tmp_path
+    library, tmp_path, monkeypatch
 ):
     """``reader add`` of more than a handful of stories: the library's keys are read while the
     recognizer runs, and only the part the new stories reach is relinked, as relinking
-    everything would."""
+    everything would. (Here the new stories touch most of this small library's keys, which
+    relinks all of it unless the share allowed is raised.)"""
     import shutil
 
+    from index.store import entities
+
+    monkeypatch.setattr(entities, "PART_OF_LIBRARY", 1.0)
     part = tmp_path / "part"
     shutil.copytree(library, part)
     more = tmp_path / "more.jsonl"
@@ -314,4 +318,21 @@ def test_a_big_import_reads_the_keys_while_the_recognizer_runs_and_relinks_only_
         assert lib._linker is None
         assert lib.add([more], jobs=1).added == len(stories)
         assert lib._linker.parts == 1
+    assert _graph(part) == _relinked_whole(part, tmp_path)
+
+
+def test_an_import_touching_most_of_the_library_relinks_all_of_it(library, tmp_path):
+    """New stories that touch most of the library's keys relink the whole library (cheaper
+    than its part): the same graph, and no part relinked."""
+    import shutil
+
+    part = tmp_path / "part"
+    shutil.copytree(library, part)
+    more = tmp_path / "more.jsonl"
+    stories = _stories(set(range(2600, 2640)))
+    more.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
+    with Library.open(part, create=False) as lib:
+        lib.prepare_corrections()
+        assert lib.add([more], jobs=1).added == len(stories)
+        assert lib._linker.parts == 0
     assert _graph(part) == _relinked_whole(part, tmp_path)
