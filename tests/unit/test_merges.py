@@ -173,3 +173,24 @@ def test_a_stopped_compaction_leaves_an_index_that_opens_whole(tmp_path):
     assert again.rebuilt_reason is None
     assert again.count() == 200 and again.search("copper")[1] == 200
     assert again.compact() > 0 and again.leftovers() == 0
+
+
+def test_past_the_bound_an_import_merges_the_smallest_segments_not_the_tier(tmp_path):
+    """An index never compacted, with many small imports (commits of a few articles): once a
+    commit would leave more than MAX_SEGMENTS segments, it merges the smallest ones, as many as
+    leave room for MERGE_FACTOR - 1 more commits, not the whole smallest tier with them."""
+    from index.search.writer import MAX_SEGMENTS, MERGE_FACTOR
+
+    ix = bench_layout(tmp_path / "index")
+    before = ix._current_segment_ids()
+    n = 0
+    while len(ix.segment_sizes()) < MAX_SEGMENTS:
+        ix._credit = 0  # each import its own process
+        add_new(ix, docs(f"f{n}", 2))
+        n += 1
+    assert before <= ix._current_segment_ids()
+    ix._credit = 0
+    add_new(ix, docs("last", 2))
+    assert before <= ix._current_segment_ids()  # 120, 20, 20, 20 and 10 were not rewritten
+    assert len(ix.segment_sizes()) == MAX_SEGMENTS - MERGE_FACTOR + 1
+    assert ix.count() == 190 + 2 * (n + 1) and len(ix.ids()) == ix.count()
