@@ -29,6 +29,7 @@ __all__ = [
     "is_firm",
     "is_region",
     "is_subsequence",
+    "is_team_name",
     "local_keys",
     "normalize",
     "not_names",
@@ -627,6 +628,12 @@ def _team_like(name: str) -> bool:
     last = name.split()[-1].lower().strip(".,")
     plural = last.endswith("s") or last in ("sox", "heat", "magic", "jazz", "thunder")
     return plural and last not in FIRM_WORDS and last not in _NOT_TEAMS and not is_firm(name)
+
+
+def is_team_name(key: str) -> bool:
+    """A key that reads as "<place> <team>" by its last word ("jacksonville jaguars", "boston red
+    sox"), whatever spaCy called it; the caller checks that the rest is a place."""
+    return " " in key and not key.endswith(")") and key.count(" ") <= 3 and _team_like(key)
 
 
 def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:

@@ -31,6 +31,7 @@ from index.entities.resolve import (
     _of_form,
     _top_form,
     singular,
+    team_place,
     top_label,
 )
 
@@ -208,6 +209,8 @@ def _edges(key: str, s: KeyStats, label_of) -> _Edges:  # noqa: C901 (one rule p
                 look |= {"T:" + " ".join(words[:n]) for n in (1, 2, 3) if len(words) > n}
             if key.count(" ") >= 2:
                 both.add("P:" + singular(key))  # "... Motion Pictures Arts ..." = "... Picture ...
+        elif team_place(s, label_of):
+            look.add("T:" + prefix)  # "jacksonville jaguars", labelled a person, is a team
         lends = label
         if lends == "ORG" and label_of(prefix) not in _PLACES:
             lends = ""

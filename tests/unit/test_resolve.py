@@ -777,3 +777,26 @@ def test_a_teams_nickname_in_a_story_about_sport_is_its_team():
     )
     e = res.entity_of
     assert e["philadelphia (basketball team)"] == e["philadelphia 76ers"] != e["philadelphia"]
+
+
+def test_a_team_spacy_called_a_person_is_still_its_places_team():
+    # ECB+ 29: "Jacksonville Jaguars" was mostly PERSON, so "Jags" (the Jacksonville team) joined
+    # the city of Jacksonville instead, which no known-places list names
+    res = resolve(
+        [
+            stats("jacksonville (american football team)", {"Jags": 2}, {"PERSON": 2}),
+            stats("jacksonville jaguars", {"Jacksonville Jaguars": 8, "Jaguars": 10},
+                  {"PERSON": 10, "FAC": 6, "ORG": 2}),
+            stats("jacksonville stadium", {"Jacksonville Stadium": 1}, {"FAC": 1}),
+            stats("jacksonville", {"Jacksonville": 11}, {"GPE": 11}),
+            # a person whose surname ends in s is no team: "Paris Hilton" stays a person
+            stats("paris (team)", {"Paris": 2}, {"GPE": 2}),
+            stats("paris jones", {"Paris Jones": 3}, {"PERSON": 3}),
+            stats("paris", {"Paris": 30}, {"GPE": 30}),
+        ],
+        Decisions(),
+    )
+    e = res.entity_of
+    assert e["jacksonville (american football team)"] == e["jacksonville jaguars"]
+    assert e["jacksonville"] != e["jacksonville jaguars"]
+    assert e["paris (team)"] != e["paris jones"]
