@@ -429,6 +429,7 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
             owners = last.get(key, ())
             if title and title not in _HONORIFICS and not any(title in titles[k] for k in owners):
                 last.pop(key, None)
+    genders: dict[str, str] | None = None  # read only for a titled surname several people have
     for i, key in enumerate(keys):
         if " " in key:
             if key in people:
@@ -446,6 +447,14 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
             continue
         full = last.get(key) or first.get(key)
         name = _one_name(full) if full else ""  # "Vincent Gigante", "Vincent L. Gigante": one
+        if full and not name:
+            # "Mr Jenkin" beside John and Katie Jenkin: the one the story shows is a man
+            sex = _TITLE_SEX.get(_title_before(text, mentions[i].start))
+            if sex is not None:
+                if genders is None:
+                    genders = _genders(text, mentions, keys)
+                fits = {k for k in full if genders.get(k) == sex}
+                name = _one_name(fits) if fits else ""
         if name:
             title = _title_before(text, mentions[i].start)
             # "President Reagan" is not "Nancy Reagan": a title the full name never had.
@@ -722,6 +731,45 @@ def _nicknames(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
         if m.label == "GPE" and team is not None and len(team) == 1:
             if _PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is None:
                 keys[i] = next(iter(team))
+
+
+#: Titles and words before a name that say whether a man or a woman is meant.
+_TITLE_SEX = {"mr": "m", "sir": "m", "lord": "m", "mrs": "f", "ms": "f", "miss": "f", "dame": "f",
+              "lady": "f"}
+_KIN_SEX = {
+    **dict.fromkeys("son brother husband father boyfriend uncle nephew grandson stepson stepfather"
+                    " stepbrother grandfather".split(), "m"),
+    **dict.fromkeys("daughter sister wife mother girlfriend aunt niece granddaughter stepdaughter"
+                    " stepmother stepsister grandmother widow".split(), "f"),
+}
+_PRONOUN = re.compile(r"\b(?:(he|his|him|himself)|(she|her|hers|herself))\b", re.IGNORECASE)
+
+
+def _genders(text: str, mentions: Sequence[Named], keys: list[str]) -> dict[str, str]:
+    """ "m" or "f" for the full names the story shows to be a man's or a woman's: a title or a
+    kinship word right before ("sister Katie Jenkin", "Mr John Jenkin"), or the first "he",
+    "his", "she" or "her" after the name, before any other person is named ("John Jenkin, 23,
+    was remanded in his absence"); a name shown both ways is neither."""
+    seen: dict[str, set[str]] = {}
+    people = [i for i, m in enumerate(mentions) if m.label in _PERSON_LABELS]
+    for n, i in enumerate(people):
+        m, key = mentions[i], keys[i]
+        if " " not in key:
+            continue
+        shown = seen.setdefault(key, set())
+        before = _WORD_BEFORE.search(text, max(0, m.start - 24), m.start)
+        if before is not None and before.end() == m.start:
+            word = before.group(1).lower()
+            sex = _TITLE_SEX.get(word) or _KIN_SEX.get(word)
+            if sex:
+                shown.add(sex)
+        stop = min(len(text), m.end + 200)
+        if n + 1 < len(people):
+            stop = min(stop, mentions[people[n + 1]].start)
+        pronoun = _PRONOUN.search(text, m.end, stop)
+        if pronoun is not None:
+            shown.add("m" if pronoun.group(1) else "f")
+    return {k: next(iter(v)) for k, v in seen.items() if len(v) == 1}
 
 
 _BODY_AFTER = re.compile(r"\s+(commission|report|board|panel|committee)\b", re.IGNORECASE)

@@ -800,3 +800,19 @@ def test_a_team_spacy_called_a_person_is_still_its_places_team():
     assert e["jacksonville (american football team)"] == e["jacksonville jaguars"]
     assert e["jacksonville"] != e["jacksonville jaguars"]
     assert e["paris (team)"] != e["paris jones"]
+
+
+def test_mr_and_miss_before_a_surname_two_people_share_are_the_man_and_the_woman():
+    # ECB+ 32: "Mr Jenkin" and "Miss Jenkin" were one entity, neither John nor Katie Jenkin
+    text = ("John Jenkin, 23, appeared in court charged with the murders of his mother and "
+            "sister Katie Jenkin, 20. Mr Jenkin said nothing. Miss Jenkin was a student. "
+            "Jenkin will appear again in June.")
+    found = mentions(text, ("John Jenkin", "PERSON"), ("Katie Jenkin", "PERSON"),
+                     ("Jenkin", "PERSON"), ("Jenkin", "PERSON"), ("Jenkin", "PERSON"))
+    assert local_keys(text, found) == ["john jenkin", "katie jenkin", "john jenkin",
+                                       "katie jenkin", "jenkin"]
+    # with nothing to say which is the man, "Mr Jenkin" is left to the library
+    text = "John Jenkin and Katie Jenkin were in court. Mr Jenkin said nothing."
+    found = mentions(text, ("John Jenkin", "PERSON"), ("Katie Jenkin", "PERSON"),
+                     ("Jenkin", "PERSON"))
+    assert local_keys(text, found)[2] == "jenkin"
