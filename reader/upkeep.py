@@ -141,6 +141,8 @@ class LibraryUpkeep:
         self.reload(quiet=True, announce=finished)
         if not self.library.readonly:  # an import elsewhere: read the keys again
             self._run(self._prepare, self.library, group="prepare", exit_on_error=False)
+        if finished and not self.library.readonly:  # and merge what it left unmerged
+            self._run(self._compact, self.library, group="compact", exit_on_error=False)
 
     def reopened(self, message: LibraryReopened) -> None:
         """The library was opened anew: show it again, the current search too, and say why."""

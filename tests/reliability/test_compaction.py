@@ -171,3 +171,57 @@ def test_check_repair_merges_the_segments_imports_left_and_says_so(tmp_path, lib
     assert "merged" not in again.out, again
     assert_check_clean(library)
     no_duplicates(library)
+
+
+def test_reader_add_rewrites_none_of_the_segments_it_finds(tmp_path, library):
+    """A real `reader add` of two stories into a library whose index holds seven segments: it
+    used to merge the six small ones into its own (a library of 19,043 rewrote 7,000 articles in
+    every import); now it only adds, and `reader check --repair` merges them later."""
+    corpus = make_corpus(tmp_path / "corpus", 8)
+    assert run_reader(library, "add", corpus).code == 0
+    scattered(library)
+    with Library.open(library, create=False) as lib:
+        before = lib._index()._current_segment_ids()
+    write(tmp_path / "late" / "a.txt", "Late story one\n\nOlaf Scholz spoke in Leeds on Monday.")
+    write(tmp_path / "late" / "b.txt", "Late story two\n\nXi Jinping spoke in Osaka on Tuesday.")
+    added = run_reader(library, "add", "--jobs", "1", tmp_path / "late")
+    assert added.code == 0, added
+    with Library.open(library, create=False) as lib:
+        assert before <= lib._index()._current_segment_ids()
+    assert_check_clean(library)
+    assert run_reader(library, "search", "story").out.count("tory ") == 10
+    repaired = run_reader(library, "check", "--repair")
+    assert "merged the search index's small segments into one" in repaired.out, repaired
+    no_duplicates(library)
+
+
+@pytest.mark.anyio
+async def test_the_reader_merges_what_an_import_elsewhere_left(tmp_path, monkeypatch):
+    """The reader stays open while `reader add` runs elsewhere (by hand, or from cron): when the
+    import ends, it merges the segments imports left unmerged, in a worker, and says nothing."""
+    from tests.app.helpers import settle
+    from tests.reliability.test_tui import add_elsewhere, make_app, notices, two_batches
+
+    monkeypatch.setattr("reader.upkeep.POLL_SECONDS", 0.3)
+    path = two_batches(tmp_path)
+    assert run_reader(path, "add", "--jobs", "1", tmp_path / "second").code == 0
+    write(tmp_path / "third" / "late.txt", "Late story\n\nXi Jinping spoke in Osaka on Tuesday.")
+    with Library.open(path, create=False) as lib:
+        app = make_app(lib, tmp_path)
+        async with app.run_test(size=(140, 45)) as pilot:
+            await settle(pilot)
+            scattered(path)  # as earlier imports left it, after the reader's start
+            proc = add_elsewhere(path, tmp_path / "third")
+            out, err = proc.communicate(timeout=120)
+            assert proc.returncode == 0, err.decode()
+            with Library.open(path, create=False) as other:
+                assert len(other._index().segment_sizes()) >= 6
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and len(lib._index().segment_sizes()) > 1:
+                await pilot.pause(0.1)
+            await settle(pilot)
+            assert len(lib._index().segment_sizes()) == 1
+            assert [m for m in notices(app) if "merge" in m.lower()] == []
+            assert len(lib.search("story").hits) == 9
+    assert_check_clean(path)
+    no_duplicates(path)
