@@ -36,7 +36,7 @@ from index.search import IndexDoc, SearchIndex
 from index.store import Store, articles, dumps
 
 BATCH = 32  # texts per message to a recognizer process
-INDEX_EVERY = 250  # articles per search-index commit: overlaps the recognizer; each commit costs
+INDEX_EVERY = 500  # articles per search-index commit: overlaps the recognizer, leaves the last one small
 SMALL = 16  # at most this many texts are analysed in-process (a process start costs ~2 s)
 RECORD_BYTES = 2000  # bytes of a JSON lines file or feed per article, to guess their number
 
