@@ -136,6 +136,24 @@ _NICKNAME = re.compile(
     r"(?<=[\w.])\s+(?:\"(?=(?:the )?[A-Z])[^\"“”]{1,30}\"|“(?=(?:the )?[A-Z])[^\"“”]{1,30}”"
     r"|'(?=(?:the )?[A-Z])[^'\"“”]{1,30}')\s+(?=[A-Z])"
 )
+#: A given name, a nickname in parentheses, a surname: "Kimani (Kiki) Gray" (group 1: the
+#: nickname); not "Apple (Beijing) Ltd" (nicknamed_name() checks the words).
+_NICKNAMED_NAME = re.compile(
+    r"[A-Z][a-z]+(?: [A-Z][a-z]*\.?)? (\([A-Z][a-z]+\)) [A-Z][a-z]+(?:['’-][A-Z]?[a-z]+)?"
+)
+
+
+def nicknamed_name(name: str) -> re.Match[str] | None:
+    """The match of a whole "Given (Nick) Surname" ``name``: a nickname that is no place and a
+    last word that is no firm's."""
+    m = _NICKNAMED_NAME.fullmatch(name)
+    if m is None or is_firm(name) or name.rsplit(" ", 1)[1].lower() in FIRM_WORDS:
+        return None
+    from index.entities.institutions import place_country
+
+    return None if place_country(m.group(1)[1:-1]) is not None else m
+
+
 #: The apostrophe of a possessive set apart by a tokeniser: "Children 's", "Distillers '".
 _SPACED_POSSESSIVE = re.compile(r"(\w)\s+'(?:\s*(?=s\b)|(?=\s|$))")
 _SPACED_INITIALS = re.compile(r"\b([a-z])\.\s+(?=[a-z]\.)")
@@ -165,6 +183,10 @@ def _fold(name: str) -> str:
     """Case, accents, punctuation, "the", possessives; no alias or variant folding."""
     name = _TICKER.sub("", name) or name
     s = unicodedata.normalize("NFKC", name).translate(_QUOTES).strip()
+    if "(" in s:
+        nick = nicknamed_name(s)
+        if nick is not None:  # "Kimani (Kiki) Gray" = "Kimani Gray"
+            s = s[: nick.start(1)] + s[nick.end(1) + 1 :]
     if '"' in s or "'" in s or "“" in s:
         s = _NICKNAME.sub(" ", s)  # 'Vincent "The Chin" Gigante' = "Vincent Gigante"
         s = _SPACED_POSSESSIVE.sub(r"\1'", s)  # "Children 's Hospital" as tokenised text has it

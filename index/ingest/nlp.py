@@ -261,7 +261,12 @@ def _finish(text: str, found: list[_Found]) -> list[_Found]:
     """
     if not found:
         return found
-    found = _defined(text, _partners(text, [_nicknamed(text, m) for m in found]))
+    whole = [_nicknamed(text, m) for m in found]
+    if whole != found:  # "Kimani" and "Kiki" of "Kimani (Kiki) Gray" are that one name
+        wide = [m for m, was in zip(whole, found) if m != was]
+        whole = [m for m in whole if m in wide or not any(
+            w.start <= m.start and m.end <= w.end for w in wide)]
+    found = _defined(text, _partners(text, whole))
     ctx = _Context(text, found)
     if len(found) < 2:
         return _employers(ctx, found)
@@ -339,12 +344,14 @@ def _surnames_alone(ctx: _Context, found: list[_Found]) -> list[_Found]:
 #: Given names and a nickname in quotes right before a surname: 'Vincent "The Chin" '.
 _NICKNAMED = re.compile(
     r"(?<![\w.])[A-Z][a-z]+(?:[ \t]+[A-Z][a-z.]*)?[ \t]+"
-    r"(?:\"[A-Z][^\"\n]{0,29}\"|'[A-Z][^'\n]{0,29}'|“[A-Z][^”\n]{0,29}”)[ \t]+\Z"
+    r"(?:\"[A-Z][^\"\n]{0,29}\"|'[A-Z][^'\n]{0,29}'|“[A-Z][^”\n]{0,29}”"
+    r"|\([A-Z][a-z]+(?:[ \t]+[A-Z][a-z]+)?\))[ \t]+\Z"
 )
 
 
 def _nicknamed(text: str, m: _Found) -> _Found:
-    """The whole name, when the recogniser kept only the surname after a quoted nickname."""
+    """The whole name, when the recogniser kept only the surname after a nickname in quotes
+    or in parentheses ("Kimani (Kiki) Gray")."""
     if m.label != "PERSON" or " " in m.text or text[m.start - 1 : m.start] != " ":
         return m
     before = _NICKNAMED.search(text, max(0, m.start - 60), m.start)

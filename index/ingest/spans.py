@@ -11,7 +11,7 @@ import re
 from functools import lru_cache
 
 from index.entities import DATA, PARTICLES, is_demonym, normalize
-from index.entities.names import alias_table, is_firm
+from index.entities.names import alias_table, is_firm, nicknamed_name
 
 _LEAD = re.compile(r"(?:['’]s\b|(?:the|The|THE)\s|[^\w\s]|\s)+")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
@@ -371,7 +371,10 @@ def _keeps_dot(text: str, s: int, e: int) -> bool:
 
 
 def _split_parenthesis(text: str, s: int, e: int, label: str) -> list[tuple[int, int, str]]:
-    """ "East Turkestan Islamic Movement (ETIM)" tagged as one: the name and the acronym."""
+    """ "East Turkestan Islamic Movement (ETIM)" tagged as one: the name and the acronym; but
+    "Kimani (Kiki) Gray" is one name, a person's whatever spaCy called it."""
+    if nicknamed_name(text[s:e]) is not None:
+        return [(s, e, "PERSON")]
     open_at = text.index("(", s, e)
     close_at = text.find(")", open_at, e)
     # The name before an acronym is one name, commas and all: "SysAdmin, Audit, Network,

@@ -373,3 +373,19 @@ def test_a_headline_person_made_of_the_storys_ordinary_words_is_no_one():
         "The driver was charged on Friday. A man charged the driver with murder."
     )
     assert [m.text for m in names(nlp, text)] == ["Raj Chohan"]
+
+
+def test_a_nickname_in_parentheses_between_given_name_and_surname_is_one_name():
+    # ECB+ 19: "Kimani (Kiki) Gray" (ORG) became "Kimani" and "Kiki", and his "Gray" nobody's
+    nlp = ruler_pipeline({"ORG": ["Kimani (Kiki) Gray", "Apple (Beijing) Ltd"],
+                          "PERSON": ["Gray"]})
+    text = ("Friends mourned Kimani (Kiki) Gray on Sunday. Police said Gray was armed. "
+            "Apple (Beijing) Ltd opened.")
+    found = names(nlp, text)
+    assert [m.text for m in found] == ["Kimani (Kiki) Gray", "Gray", "Apple", "Beijing"]
+    assert found[0].key == found[1].key == "kimani gray"
+    assert N.normalize("Kimani (Kiki) Gray") == N.normalize("Kimani Gray")
+    # spaCy kept only the given name and the surname: the surname takes the whole name
+    nlp = ruler_pipeline({"PERSON": ["Kimani", "Gray"], "ORG": ["Kiki"]})
+    found = names(nlp, "Police shot Kimani (Kiki) Gray on Sunday.")
+    assert [(m.text, m.key) for m in found] == [("Kimani (Kiki) Gray", "kimani gray")]
