@@ -148,6 +148,8 @@ class Library:
             with self.store.write() as db:
                 entities.stamp_linked(db)  # relinked before relinks wrote a token
         linker = entities.Linker()
+        if entities.key_count(self.store.db) > entities.WARM_KEYS:
+            return _Warm(linker, None)  # the keys would take too much memory: relink all
         return _Warm(linker, linker.snapshot(self.store.path))
 
     def _spread(self) -> None:

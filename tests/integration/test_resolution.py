@@ -336,3 +336,25 @@ def test_an_import_touching_most_of_the_library_relinks_all_of_it(library, tmp_p
         assert lib.add([more], jobs=1).added == len(stories)
         assert lib._linker.parts == 0
     assert _graph(part) == _relinked_whole(part, tmp_path)
+
+
+def test_a_library_with_too_many_keys_is_relinked_whole_after_an_import(
+    library, tmp_path, monkeypatch
+):
+    """Past WARM_KEYS keys an import does not read the library's keys beside it (their memory
+    would grow with the library): it relinks the whole library, to the same graph."""
+    import shutil
+
+    from index.store import entities
+
+    monkeypatch.setattr(entities, "WARM_KEYS", 10)
+    monkeypatch.setattr(entities, "PART_OF_LIBRARY", 1.0)
+    part = tmp_path / "part"
+    shutil.copytree(library, part)
+    more = tmp_path / "more.jsonl"
+    stories = _stories(set(range(2600, 2640)))
+    more.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
+    with Library.open(part, create=False) as lib:
+        assert lib.add([more], jobs=1).added == len(stories)
+        assert lib._linker.parts == 0 and lib._linker.partition is None
+    assert _graph(part) == _relinked_whole(part, tmp_path)
