@@ -297,6 +297,23 @@ def test_an_import_relinks_only_the_part_it_reaches_and_ends_where_relinking_eve
     assert _graph(part) == _relinked_whole(part, tmp_path)
 
 
+def _big_import(library, tmp_path, *, prepared: bool = False):
+    """A copy of the library, 40 more Reuters stories added to it (more than a handful: the
+    recognizer runs in its own process); returns the copy's path and its linker."""
+    import shutil
+
+    part = tmp_path / "part"
+    shutil.copytree(library, part)
+    more = tmp_path / "more.jsonl"
+    stories = _stories(set(range(2600, 2640)))
+    more.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
+    with Library.open(part, create=False) as lib:
+        if prepared:
+            lib.prepare_corrections()
+        assert lib.add([more], jobs=1).added == len(stories)
+        return part, lib._linker
+
+
 def test_a_big_import_reads_the_keys_while_the_recognizer_runs_and_relinks_only_its_part(
     library, tmp_path, monkeypatch
 ):
@@ -304,37 +321,19 @@ def test_a_big_import_reads_the_keys_while_the_recognizer_runs_and_relinks_only_
     recognizer runs, and only the part the new stories reach is relinked, as relinking
     everything would. (Here the new stories touch most of this small library's keys, which
     relinks all of it unless the share allowed is raised.)"""
-    import shutil
-
     from index.store import entities
 
     monkeypatch.setattr(entities, "PART_OF_LIBRARY", 1.0)
-    part = tmp_path / "part"
-    shutil.copytree(library, part)
-    more = tmp_path / "more.jsonl"
-    stories = _stories(set(range(2600, 2640)))
-    more.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
-    with Library.open(part, create=False) as lib:
-        assert lib._linker is None
-        assert lib.add([more], jobs=1).added == len(stories)
-        assert lib._linker.parts == 1
+    part, linker = _big_import(library, tmp_path)
+    assert linker.parts == 1
     assert _graph(part) == _relinked_whole(part, tmp_path)
 
 
 def test_an_import_touching_most_of_the_library_relinks_all_of_it(library, tmp_path):
     """New stories that touch most of the library's keys relink the whole library (cheaper
     than its part): the same graph, and no part relinked."""
-    import shutil
-
-    part = tmp_path / "part"
-    shutil.copytree(library, part)
-    more = tmp_path / "more.jsonl"
-    stories = _stories(set(range(2600, 2640)))
-    more.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
-    with Library.open(part, create=False) as lib:
-        lib.prepare_corrections()
-        assert lib.add([more], jobs=1).added == len(stories)
-        assert lib._linker.parts == 0
+    part, linker = _big_import(library, tmp_path, prepared=True)
+    assert linker.parts == 0
     assert _graph(part) == _relinked_whole(part, tmp_path)
 
 
@@ -343,18 +342,10 @@ def test_a_library_with_too_many_keys_is_relinked_whole_after_an_import(
 ):
     """Past WARM_KEYS keys an import does not read the library's keys beside it (their memory
     would grow with the library): it relinks the whole library, to the same graph."""
-    import shutil
-
     from index.store import entities
 
     monkeypatch.setattr(entities, "WARM_KEYS", 10)
     monkeypatch.setattr(entities, "PART_OF_LIBRARY", 1.0)
-    part = tmp_path / "part"
-    shutil.copytree(library, part)
-    more = tmp_path / "more.jsonl"
-    stories = _stories(set(range(2600, 2640)))
-    more.write_text("".join(json.dumps(s) + "\n" for s in stories), encoding="utf-8")
-    with Library.open(part, create=False) as lib:
-        assert lib.add([more], jobs=1).added == len(stories)
-        assert lib._linker.parts == 0 and lib._linker.partition is None
+    part, linker = _big_import(library, tmp_path)
+    assert linker.parts == 0 and linker.partition is None
     assert _graph(part) == _relinked_whole(part, tmp_path)
