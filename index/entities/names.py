@@ -31,6 +31,7 @@ __all__ = [
     "is_subsequence",
     "is_team_name",
     "local_keys",
+    "short_forms",
     "normalize",
     "not_names",
     "slug",
@@ -61,6 +62,17 @@ def alias_table() -> tuple[dict[str, str], dict[str, str]]:
         for name in names:
             to_key.setdefault(_fold(name), key)
     return to_key, display
+
+
+@lru_cache(maxsize=1)
+def short_forms() -> dict[str, frozenset[str]]:
+    """A given name's short form -> the names it is short for ("mo" -> {"maurice", "morris"}),
+    lower case, from given-names.tsv; each begins with its names' first letter."""
+    out: dict[str, frozenset[str]] = {}
+    for line in _lines("given-names.tsv"):
+        short, *full = [n.strip().lower() for n in line.split("\t") if n.strip()]
+        out[short] = frozenset(f for f in full if f[0] == short[0])
+    return out
 
 
 @lru_cache(maxsize=1)

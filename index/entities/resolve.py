@@ -25,6 +25,7 @@ from index.entities.names import (
     is_subsequence,
     is_team_name,
     normalize,
+    short_forms,
     slug,
     sports,
     team_of,
@@ -499,7 +500,8 @@ def _top_form(s: KeyStats) -> str:
 
 def _same_person(short: list[str], long: list[str]) -> bool:
     """Whether a shorter full name can be the longer one: the same surname, and each given
-    name the same, an initial of it or a short form of it ("fred" of "frederick"), in order;
+    name the same, an initial of it, its first letters ("fred" of "frederick") or a short form
+    index/data/given-names.tsv gives ("mo" of "maurice"), in order;
     "nancy reagan" never fits "ronald wilson reagan"."""
     if short[-1] != long[-1] and not _one_typo(short[-1], long[-1]):
         return False
@@ -508,7 +510,12 @@ def _same_person(short: list[str], long: list[str]) -> bool:
     it = iter(long[:-1])
     for w in short[:-1]:
         for x in it:
-            if w == x or (len(w) >= 3 and x.startswith(w)) or (len(w) == 1 and x[0] == w):
+            if (
+                w == x
+                or (len(w) >= 3 and x.startswith(w))
+                or (len(w) == 1 and x[0] == w)
+                or x in short_forms().get(w, ())  # "mo" of "maurice"
+            ):
                 break
         else:
             return False

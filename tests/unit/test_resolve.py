@@ -816,3 +816,27 @@ def test_mr_and_miss_before_a_surname_two_people_share_are_the_man_and_the_woman
     found = mentions(text, ("John Jenkin", "PERSON"), ("Katie Jenkin", "PERSON"),
                      ("Jenkin", "PERSON"))
     assert local_keys(text, found)[2] == "jenkin"
+
+
+def test_a_short_form_of_a_given_name_is_that_name():
+    # ECB+ 5, 32: "Mo Cheeks", "Katie Jenkin"; Reuters: House Speaker Jim (James) Wright
+    res = resolve(
+        [
+            stats("maurice cheeks", {"Maurice Cheeks": 18}, {"PERSON": 18}),
+            stats("mo cheeks", {"Mo Cheeks": 3}, {"PERSON": 3}),
+            stats("kathryn jenkin", {"Kathryn Jenkin": 4}, {"PERSON": 4}),
+            stats("katie jenkin", {"Katie Jenkin": 6}, {"PERSON": 6}),
+            stats("john jenkin", {"John Jenkin": 13}, {"PERSON": 13}),
+            stats("james wright", {"James Wright": 3}, {"PERSON": 3}),
+            stats("jim wright", {"Jim Wright": 4}, {"PERSON": 4}),
+            # a short form of another name stays apart: "Bob" is not here for Robert
+            stats("robert smith", {"Robert Smith": 5}, {"PERSON": 5}),
+            stats("bob smith", {"Bob Smith": 2}, {"PERSON": 2}),
+        ],
+        Decisions(),
+    )
+    e = res.entity_of
+    assert e["mo cheeks"] == e["maurice cheeks"]
+    assert e["katie jenkin"] == e["kathryn jenkin"] != e["john jenkin"]
+    assert e["james wright"] == e["jim wright"]
+    assert e["bob smith"] != e["robert smith"]
