@@ -573,6 +573,8 @@ def _label_of_place(name: str) -> str:
 
 
 _QUOTED = re.compile("[\"'“”‘’]")
+#: A name in quotes inside a span: "'Hunger Games'" (group 1: the name).
+_QUOTED_NAME = re.compile("(?<!\\w)[\"'“‘]([A-Z][^\"'“”‘’]{1,60}?)[\"'”’](?!\\w)")
 #: Last words that head a name: a headline's span ending in one is a name of its own.
 _NAME_HEADS = _ORG_HEADS | frozenset(
     "center centre clinic hospital school park street avenue stadium arena hotel church museum"
@@ -668,6 +670,9 @@ class _Context:
             return [m._replace(end=m.start + len(first), text=first, label="NORP"),
                     *self.cut(rest_m)]
         if self.headline(m.start):
+            title = self._quoted_in_headline(m)
+            if title is not None:
+                return [title]
             known = self._known_in_headline(m)
             if known:
                 return known
@@ -711,6 +716,23 @@ class _Context:
                     p for part in parts for p in (self.cut(part) if " " in part.text else [part])
                 ]
         return [self._cut_to_name(m)]
+
+    def _quoted_in_headline(self, m: _Found) -> _Found | None:
+        """A headline's span run over a title in quotes ("Won't Direct 'Hunger Games' Sequel")
+        is that title, when the body names it (with or without "The") and the span is no
+        person's (a nickname in quotes: 'Vincent "The Chin" Gigante')."""
+        if m.label == "PERSON":
+            return None
+        quoted = _QUOTED_NAME.search(m.text)
+        if quoted is None or quoted.group(0) == m.text or m.text.lower() in self.body():
+            return None
+        inner = quoted.group(1)
+        body = self.body()
+        hit = body.get(inner.lower()) or body.get("the " + inner.lower())
+        if hit is None:
+            return None
+        a = m.start + quoted.start(1)
+        return m._replace(start=a, end=a + len(inner), text=inner, label=hit[1])
 
     def _headline_words(self, m: _Found) -> bool:
         """A headline's span of three words or more that the body never names, most of whose

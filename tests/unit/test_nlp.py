@@ -386,3 +386,21 @@ def test_seed_dateline_and_kazakhstan(seeds):
     assert entity(res, "Beijing").name == "Beijing"
     assert entity(res, "Kazakhstan").label == "GPE"
     assert entity(res, "Kazakh").label == "NORP"
+
+
+def test_a_headline_span_run_over_a_quoted_title_is_that_title():
+    # ECB+ 6: "Gary Ross Won't Direct 'Hunger Games' Sequel" gave the ORG "Direct 'Hunger
+    # Games' Sequel", keyed "direct sequel", apart from the body's Hunger Games
+    nlp = ruler_pipeline({"ORG": ["Direct 'Hunger Games' Sequel"],
+                          "WORK_OF_ART": ["Hunger Games"],
+                          "PERSON": ['Vincent "The Chin" Gigante', "The Chin"]})
+    text = ("Gary Ross Won't Direct 'Hunger Games' Sequel\n"
+            "Ross will not direct a sequel to The Hunger Games, the studio said.")
+    (found,) = run(nlp, text)
+    check_offsets(text, found)
+    assert [(m.text, m.label) for m in found] == [("Hunger Games", "WORK_OF_ART")] * 2
+    # a nickname in quotes inside a person's name stays the person's
+    text = ('Mob Boss Vincent "The Chin" Gigante Dies At 77\n'
+            "Gigante, known as The Chin, died in prison.")
+    (found,) = run(nlp, text)
+    assert found[0].text == 'Vincent "The Chin" Gigante'
