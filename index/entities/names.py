@@ -499,6 +499,7 @@ def local_keys(text: str, mentions: Sequence[Named]) -> list[str]:
         teams = org_last.get(key)
         if teams is not None and len(teams) == 1 and mentions[i].label not in ("GPE", "LOC"):
             keys[i] = next(iter(teams))
+    _blends(mentions, keys, people)
     _teams(text, mentions, keys)
     _nicknames(text, mentions, keys)
     _heads_of(mentions, keys)
@@ -724,6 +725,27 @@ def _teams(text: str, mentions: Sequence[Named], keys: list[str]) -> None:
         if team is not None and len(team) == 1:
             if _PLACE_BEFORE.search(text, max(0, m.start - 24), m.start) is None:
                 keys[i] = next(iter(team))
+
+
+#: A name blended from the first letters of a given name and a surname: "LiLo", "KStew".
+_BLEND = re.compile(r"([A-Z][a-z]{0,3})([A-Z][a-z]{1,3})")
+
+
+def _blends(mentions: Sequence[Named], keys: list[str], people: set[str]) -> None:
+    """ "LiLo" in a story about Lindsay Lohan is her: a one-word name in two capitalised pieces
+    that begin the given name and the surname of the story's one person they fit."""
+    for i, m in enumerate(mentions):
+        blend = _BLEND.fullmatch(m.text.strip())
+        if blend is None or " " in keys[i]:
+            continue
+        given, family = blend.group(1).lower(), blend.group(2).lower()
+        fits = {
+            k for k in people
+            if k.split()[0].startswith(given) and k.split()[-1].startswith(family)
+        }
+        name = _one_name(fits) if fits else ""
+        if name:
+            keys[i] = name
 
 
 @lru_cache(maxsize=1)

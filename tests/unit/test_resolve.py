@@ -840,3 +840,14 @@ def test_a_short_form_of_a_given_name_is_that_name():
     assert e["katie jenkin"] == e["kathryn jenkin"] != e["john jenkin"]
     assert e["james wright"] == e["jim wright"]
     assert e["bob smith"] != e["robert smith"]
+
+
+def test_a_name_blended_from_a_persons_given_name_and_surname_is_that_person():
+    # ECB+ 1: "LiLo" was an entity of its own beside Lindsay Lohan
+    text = "Lindsay Lohan is back in rehab. LiLo checked in on Thursday. YouTube showed it."
+    found = mentions(text, ("Lindsay Lohan", "PERSON"), ("LiLo", "PERSON"), ("YouTube", "ORG"))
+    assert local_keys(text, found) == ["lindsay lohan", "lindsay lohan", "youtube"]
+    # two people it could be: neither
+    text = "Lindsay Lohan and Linda Lowe met. LiLo left."
+    found = mentions(text, ("Lindsay Lohan", "PERSON"), ("Linda Lowe", "PERSON"), ("LiLo", "PERSON"))
+    assert local_keys(text, found)[2] == "lilo"
