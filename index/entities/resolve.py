@@ -384,7 +384,11 @@ def resolve(
         for key, sport in sorted(keyed.items(), key=lambda kv: (kv[1] == "", kv[0])):
             weights: dict[str, int] = {}
             others = [k for k, sp in keyed.items() if sp and not sport]
-            for k in [*by_place.get(place, ()), *others]:
+            candidates = [*by_place.get(place, ()), *others]
+            # the place's teams, when it has any, not its newspaper or college: "Boston
+            # (baseball team)" is the Red Sox or the Celtics, never the Boston Herald
+            teams_only = [k for k in candidates if team_of(k) is not None or is_team_name(k)]
+            for k in teams_only or candidates:
                 root = groups.find(k)
                 weights[root] = weights.get(root, 0) + table[k].mentions
             target = _dominant(weights)

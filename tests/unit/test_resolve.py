@@ -851,3 +851,23 @@ def test_a_name_blended_from_a_persons_given_name_and_surname_is_that_person():
     text = "Lindsay Lohan and Linda Lowe met. LiLo left."
     found = mentions(text, ("Lindsay Lohan", "PERSON"), ("Linda Lowe", "PERSON"), ("LiLo", "PERSON"))
     assert local_keys(text, found)[2] == "lilo"
+
+
+def test_a_places_team_is_one_of_its_teams_not_its_newspaper():
+    # ECB+: "Boston (baseball team)" stayed apart: the Boston Herald, Boston College and a
+    # TV station weighed against the Red Sox
+    res = resolve(
+        [
+            stats("boston (baseball team)", {"Boston": 5}, {"GPE": 5}),
+            stats("boston red sox", {"Boston Red Sox": 7, "Boston": 4}, {"ORG": 7, "GPE": 4}),
+            stats("boston herald", {"Boston Herald": 3}, {"ORG": 3}),
+            stats("boston college", {"Boston College": 2}, {"ORG": 2}),
+            stats("boston wcvb", {"Boston WCVB": 1}, {"ORG": 1}),
+            stats("boston celtics", {"Boston Celtics": 2}, {"ORG": 2}),
+            stats("boston", {"Boston": 8}, {"GPE": 8}),
+        ],
+        Decisions(),
+    )
+    e = res.entity_of
+    assert e["boston (baseball team)"] == e["boston red sox"] != e["boston"]
+    assert e["boston herald"] != e["boston red sox"]
