@@ -528,6 +528,7 @@ class Importer:
     def _write(self, batch: list[Pending], mentions: list[list[tuple]]) -> None:
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
         rowids: list[int] = []
+        docs: list[IndexDoc] = []
         with self.store.write() as db:
             for item, found in zip(batch, mentions):
                 doc = item.doc
@@ -535,7 +536,7 @@ class Importer:
                 rowids.append(rowid)
                 found, spread = self._spread_into(doc.text, found, safe_line(doc.place))
                 articles.replace_mentions(db, rowid, found, spread)
-                self._to_index.append(
+                docs.append(
                     IndexDoc(
                         id=item.id, title=doc.title, body=doc.text, source=doc.source,
                         date=doc.date, author=doc.author,
@@ -543,16 +544,20 @@ class Importer:
                         types=tuple(sorted({m[3] for m in found})), lang=doc.lang,
                     )
                 )
-                if item.fresh:
-                    self._new.add(item.id)
-                    self.added += 1
-                else:
-                    self.updated += 1
+            self.store.set_meta(db, "entities_stale", "1")
+            for item in batch:  # the files whose articles are all written now are done
                 job = self._files.get(item.path)
                 if job:
                     job.waiting.discard(item.id)
-            self.store.set_meta(db, "entities_stale", "1")
             self._finish_files(db, now)
+        # Counted once committed: a Ctrl-C that rolls the batch back saved none of it.
+        for item in batch:
+            if item.fresh:
+                self._new.add(item.id)
+                self.added += 1
+            else:
+                self.updated += 1
+        self._to_index.extend(docs)
         self._unindexed.extend(rowids)
         self.done += len(batch)
         self.progress(self.done, self.total, Path(batch[-1].path).name)
