@@ -21,7 +21,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from index.entities.institutions import country_key
-from index.entities.names import defines, initials, is_demonym, is_firm, normalize, slug, team_of
+from index.entities.names import defines, initials, is_demonym, is_firm, normalize, slug
+from index.entities.teams import team_of
 from index.entities.resolve import (
     _ACRONYM_FORM,
     _FIRM_END,

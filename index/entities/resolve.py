@@ -23,14 +23,11 @@ from index.entities.names import (
     is_demonym,
     is_region,
     is_subsequence,
-    is_team_name,
     normalize,
     short_forms,
     slug,
-    sports,
-    team_of,
-    team_suffix,
 )
+from index.entities.teams import is_team_name, sports, team_of, team_suffix
 
 __all__ = ["Decisions", "EntityInfo", "KeyStats", "Resolution", "key_stats", "resolve"]
 

@@ -9,9 +9,20 @@ from __future__ import annotations
 
 import re
 from functools import lru_cache
+from typing import NamedTuple
 
 from index.entities import DATA, PARTICLES, is_demonym, normalize
 from index.entities.names import alias_table, is_firm, nicknamed_name
+
+#: A mention as the recogniser's fixes pass it around (ingest/nlp.py, ingest/employers.py).
+class _Found(NamedTuple):
+    start: int
+    end: int
+    text: str
+    label: str
+    sent_start: int
+    sent_end: int
+
 
 _LEAD = re.compile(r"(?:['’]s\b|(?:the|The|THE)\s|[^\w\s]|\s)+")
 _INITIALS = re.compile(r"(?:[A-Za-z]\.)+")
