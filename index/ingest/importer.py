@@ -342,7 +342,7 @@ class Importer:
         self.failed.extend(found.missing)
         self._common = _common_lines(files)
         buffer: list[Pending] = []
-        changed = done = False
+        changed = False
         try:
             for path in files:
                 for item in self._read(path):
@@ -362,7 +362,6 @@ class Importer:
                 self._pool.finish(self._write)
             self._flush_index(force=True)
             changed = bool(self.added or self.updated or self._deleted_any)
-            done = True
         except KeyboardInterrupt:
             saved = self.added + self.updated
             raise Interrupted(
@@ -372,9 +371,7 @@ class Importer:
             ) from None
         finally:
             if self._pool:
-                # After a whole import the processes are idle and end on their own: no need to
-                # wait for spaCy's teardown (0.15 s); after a failure they are stopped.
-                self._pool.close(wait=not done)
+                self._pool.close()  # waited for: a process not joined stays a zombie
         report = AddReport(
             added=self.added,
             updated=self.updated,

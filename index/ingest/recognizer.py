@@ -192,25 +192,11 @@ class Pool:
             raise LibraryError(found)
         write(self.waiting.pop(seq), found)
 
-    def idle(self) -> bool:
-        """Whether every batch handed out came back."""
-        return not self.waiting
-
-    def close(self, wait: bool = True) -> None:
-        """Stop the processes. Without ``wait`` (they are idle) each is told to end and ends
-        on its own, reaped by multiprocessing; this returns once the word is sent."""
+    def close(self) -> None:
         if self.seq == 0:  # started for nothing (the import was smaller than it looked)
             for p in self.procs:
                 p.kill()
                 p.join(1)
-        if not wait and self.seq and self.idle():
-            for _ in self.procs:
-                self.inbox.put(None)
-            self.inbox.close()
-            self.inbox.join_thread()  # the word is in the pipe before this returns
-            self.outbox.close()
-            self.outbox.cancel_join_thread()
-            return
         for _ in self.procs:
             try:
                 self.inbox.put_nowait(None)
