@@ -34,6 +34,7 @@ from index.models import AddReport, RawDoc, ReadResult
 from index.safe import safe_line, safe_text
 from index.search import IndexDoc, SearchIndex
 from index.store import Store, articles, dumps
+from index.store import spread as spread_sql
 
 BATCH = 32  # texts per message to a recognizer process
 #: Articles per search-index commit. With a core the recognizer leaves free, commits overlap it
@@ -576,7 +577,7 @@ class Importer:
         from index.ingest import propagate
 
         if self._names is None:
-            self._names = propagate.Names(propagate.stored_names(self.store.db))
+            self._names = propagate.Names(spread_sql.spread_names(self.store.db))
         return propagate.spread_into(text, _placed(found, place), self._names, place)
 
     def _upsert(self, db: sqlite3.Connection, item: Pending, now: str) -> int:

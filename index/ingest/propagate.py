@@ -265,13 +265,6 @@ def spread(texts: Sequence[str], found: Sequence[Sequence[RawMention]]) -> list[
     return [merge(text, ms, names) for text, ms in zip(texts, found)]
 
 
-def stored_names(db) -> dict[str, str]:
-    """The names the library's last pass spread (text -> label)."""
-    from index.store import spread as sql
-
-    return sql.spread_names(db)
-
-
 def spread_into(
     text: str, found: list[tuple], names: Names, place: str
 ) -> tuple[list[tuple], set[int]]:
