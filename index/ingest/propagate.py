@@ -285,9 +285,13 @@ def spread_into(
 
 
 # --- the pass over a library -----------------------------------------------------------------
-def run(store) -> int:
+def run(store, may_write: Callable[[set[str]], Iterable[str] | None] | None = None) -> int:
     """Spread the library's names into the articles that need it (see the module's doc); returns
-    how many articles were redone. Call it holding the import lock."""
+    how many articles were redone. Call it holding the import lock.
+
+    ``may_write(names)``, when given, names the articles that may write any of ``names`` (the
+    search index's ids, a superset), or None: only those, and the articles the index does not
+    hold yet, are read for the names that came or went, not every text of the library."""
     from index.store import spread as sql
 
     db = store.db
@@ -299,8 +303,9 @@ def run(store) -> int:
         holding = Names(dict.fromkeys(changed, "")) if changed else None
         with store.write() as w:
             if holding is not None:
-                sql.mark(w, _holding(sql.unmarked_texts(w), holding,
-                                     lambda rowid: sql.spacy_spans(w, rowid)))
+                ids = may_write(changed) if may_write is not None else None
+                texts = sql.unmarked_texts(w) if ids is None else sql.texts_among(w, ids)
+                sql.mark(w, _holding(texts, holding, lambda rowid: sql.spacy_spans(w, rowid)))
             sql.set_names(w, names)
     look = Names(names)
     done = 0

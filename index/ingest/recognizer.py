@@ -53,7 +53,8 @@ def pack(m) -> tuple:
 
 # --- the recognizer processes ----------------------------------------------------------------
 def _worker(inbox: mp.Queue, outbox: mp.Queue, parent: int) -> None:
-    """Entity-recognizer process: load the model once, then analyse batches until told to stop.
+    """Entity-recognizer process: load the model once, then run it over batches until told to
+    stop; it sends back what the model found (nlp.recognize), the importer makes the mentions.
 
     It ends itself when the importing process dies (kill -9 included): nothing else would ever
     tell it, and an orphan holds a model's worth of memory for good.
@@ -73,7 +74,7 @@ def _worker(inbox: mp.Queue, outbox: mp.Queue, parent: int) -> None:
             return
         seq, texts = item
         try:
-            found = [[pack(m) for m in ms] for ms in nlp.analyse(model, texts)]
+            found = [pieces for _, pieces in nlp.recognize(model, texts)]
         except Exception as exc:  # report, never die silently
             outbox.put(("error", f"entity recognizer failed: {type(exc).__name__}: {exc}"))
             return
@@ -164,6 +165,7 @@ class Pool:
         self.waiting: dict[int, list[Any]] = {}  # the importer's Pending items, by batch
         self.order: deque[int] = deque()
         self.seq = 0
+        self.stopped = False
 
     def submit(self, batch: list[Any], write: Callable) -> None:
         """Queue the texts of ``batch`` (items with ``.ner_text``); ``write(batch, mentions)``
@@ -190,18 +192,29 @@ class Pool:
                     ) from None
         if seq == "error":
             raise LibraryError(found)
-        write(self.waiting.pop(seq), found)
+        from index.ingest import nlp
+
+        batch = self.waiting.pop(seq)
+        write(batch, [[pack(m) for m in nlp.mentions(p.ner_text, pieces)]
+                      for p, pieces in zip(batch, found)])
+
+    def stop(self) -> None:
+        """Tell the processes to end, without waiting: they unload while the importer writes
+        its last batch to the search index (``close`` waits for them)."""
+        if not self.stopped:
+            self.stopped = True
+            for _ in self.procs:
+                try:
+                    self.inbox.put_nowait(None)
+                except Exception:
+                    pass
 
     def close(self) -> None:
         if self.seq == 0:  # started for nothing (the import was smaller than it looked)
             for p in self.procs:
                 p.kill()
                 p.join(1)
-        for _ in self.procs:
-            try:
-                self.inbox.put_nowait(None)
-            except Exception:
-                pass
+        self.stop()
         deadline = time.monotonic() + 2
         for p in self.procs:
             p.join(max(0.0, deadline - time.monotonic()))

@@ -43,7 +43,7 @@ from index.dates import date_key
 from index.errors import LibraryBusy, LibraryError, QueryError, ReaderError
 from index.private import open_private, private_dir, private_file
 from index.safe import safe_line, safe_text
-from index.search.analysis import normalize_key
+from index.search.analysis import WORD, normalize_key, term_of
 from index.search.compile import Compiler
 from index.search.count import count, countable
 from index.search.query import parse, quote
@@ -571,6 +571,37 @@ class SearchIndex:
         """Every indexed document id."""
         with self._lock, self._reading("listing ids") as s:
             return {f["id"] for f in s.all_stored_fields() if "id" in f}
+
+    def containing(self, names: Iterable[str]) -> set[str] | None:
+        """The ids of the documents whose body may write one of ``names`` as whole words: a
+        superset (the caller reads those texts), from the postings of each name's rarest word.
+        None when a name has no word the index holds (a stop word, "US"): only reading every
+        text can tell.
+
+        A name's last word may run on into a longer token ("Amazon" of "Amazon.com"), so it
+        serves only when it is the name's one word, and then the index's words that begin with
+        it and a dot are looked up too."""
+        wanted: list[tuple[list[str], str]] = []
+        for name in names:
+            words = WORD.findall(name)
+            inner = [t for t in map(term_of, words[:-1]) if t]  # tokens as the text has them
+            last = term_of(words[-1]) if words else ""
+            if inner:
+                wanted.append((inner, ""))
+            elif last:
+                runs_on = name[-1].isalnum() or name[-1] == "_"
+                wanted.append(([last], words[-1].lower() + "." if runs_on else ""))
+            else:
+                return None
+        with self._lock, self._reading("looking up names") as s:
+            reader = s.reader()
+            docs: set[int] = set()
+            for terms, prefix in wanted:
+                rare = min(terms, key=lambda t: reader.doc_frequency("body", t))
+                for term in [rare, *(reader.expand_prefix("body", prefix) if prefix else ())]:
+                    if reader.doc_frequency("body", term):
+                        docs.update(reader.postings("body", term).all_ids())
+            return {s.stored_fields(n)["id"] for n in docs}
 
     def count(self) -> int:
         with self._lock, self._reading("counting") as s:

@@ -142,7 +142,41 @@ CREATE TABLE IF NOT EXISTS analysis (
 
 
 #: Every table and index the schema creates: a database that has them all needs no migration.
-_SCHEMA_OBJECTS = frozenset(re.findall(r"CREATE (?:TABLE|INDEX) IF NOT EXISTS (\w+)", SCHEMA))
+#: How many mentions the recogniser found of each name (text, label): the names pass reads the
+#: library's names from these rows (38,000 at 100,000 articles) where it grouped every mention
+#: (0.6 s); triggers keep them true to ``mentions`` whoever writes it. Made after the columns
+#: of version 2 (``spread``), counted once from the mentions a library holds.
+NAME_COUNTS = """
+CREATE TABLE IF NOT EXISTS name_counts (
+    text  TEXT NOT NULL,
+    label TEXT NOT NULL,
+    n     INTEGER NOT NULL,
+    PRIMARY KEY (text, label)
+) WITHOUT ROWID;
+CREATE TRIGGER IF NOT EXISTS name_counts_in AFTER INSERT ON mentions WHEN new.spread = 0 BEGIN
+    INSERT INTO name_counts (text, label, n) VALUES (new.text, new.label, 1)
+        ON CONFLICT (text, label) DO UPDATE SET n = n + 1;
+END;
+CREATE TRIGGER IF NOT EXISTS name_counts_out AFTER DELETE ON mentions WHEN old.spread = 0 BEGIN
+    UPDATE name_counts SET n = n - 1 WHERE text = old.text AND label = old.label;
+    DELETE FROM name_counts WHERE text = old.text AND label = old.label AND n <= 0;
+END;
+CREATE TRIGGER IF NOT EXISTS name_counts_changed AFTER UPDATE OF text, label, spread ON mentions
+BEGIN
+    UPDATE name_counts SET n = n - 1
+        WHERE old.spread = 0 AND text = old.text AND label = old.label;
+    DELETE FROM name_counts
+        WHERE old.spread = 0 AND text = old.text AND label = old.label AND n <= 0;
+    INSERT INTO name_counts (text, label, n) SELECT new.text, new.label, 1 WHERE new.spread = 0
+        ON CONFLICT (text, label) DO UPDATE SET n = n + 1;
+END;
+INSERT INTO name_counts (text, label, n)
+    SELECT text, label, count(*) FROM mentions
+    WHERE spread = 0 AND NOT EXISTS (SELECT 1 FROM name_counts) GROUP BY text, label;
+"""
+_OBJECT = r"CREATE (?:TABLE|INDEX|TRIGGER) IF NOT EXISTS (\w+)"
+_SCHEMA_OBJECTS = frozenset(re.findall(_OBJECT, SCHEMA))
+_NAME_OBJECTS = frozenset(re.findall(_OBJECT, NAME_COUNTS))
 #: Seconds a writer waits for another process's write lock (READER_LOCK_WAIT overrides).
 BUSY_TIMEOUT = 10.0
 
@@ -344,6 +378,7 @@ class Store:
             raise _translate(exc, self.path) from None
         if _SCHEMA_OBJECTS <= have:
             self._add_columns()
+            self._count_names(have)
             return
         script = (
             "BEGIN IMMEDIATE;" + SCHEMA
@@ -356,6 +391,17 @@ class Store:
             _rollback(self.db)
             raise _translate(exc, self.path) from None
         self._add_columns()
+        self._count_names(have)
+
+    def _count_names(self, have: set[str]) -> None:
+        """Make ``name_counts`` and its triggers (NAME_COUNTS) where they are not yet."""
+        if _NAME_OBJECTS <= have:
+            return
+        try:
+            self.db.executescript("BEGIN IMMEDIATE;" + NAME_COUNTS + "COMMIT;")
+        except sqlite3.Error as exc:
+            _rollback(self.db)
+            raise _translate(exc, self.path) from None
 
     def _add_columns(self) -> None:
         """Bring a version-1 library up to date: add the columns it lacks. Their defaults mark

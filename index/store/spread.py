@@ -3,15 +3,14 @@ articles still to redo, and an article's mentions as spaCy found them and as spr
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 
 
 def name_rows(db: sqlite3.Connection) -> Iterator[tuple[str, str, int]]:
-    """(text, label, count) of the mentions spaCy found."""
-    yield from db.execute(
-        "SELECT text, label, count(*) FROM mentions WHERE spread = 0 GROUP BY text, label"
-    )
+    """(text, label, count) of the mentions spaCy found (kept by triggers: store/db.py)."""
+    yield from db.execute("SELECT text, label, n FROM name_counts")
 
 
 def spread_names(db: sqlite3.Connection) -> dict[str, str]:
@@ -27,6 +26,18 @@ def unmarked_texts(db: sqlite3.Connection) -> Iterator[tuple[int, str]]:
     """(rowid, text) of the articles not waiting to be redone."""
     yield from db.execute(
         "SELECT rowid, text FROM articles WHERE rowid NOT IN (SELECT article FROM spread_pending)"
+    )
+
+
+def texts_among(db: sqlite3.Connection, ids: Iterable[str]) -> Iterator[tuple[int, str]]:
+    """(rowid, text) of the articles among ``ids`` or not yet in the search index, not waiting
+    to be redone."""
+    yield from db.execute(
+        "SELECT rowid, text FROM articles WHERE rowid IN ("
+        " SELECT rowid FROM articles WHERE id IN (SELECT value FROM json_each(?))"
+        " UNION SELECT rowid FROM articles WHERE indexed = 0)"
+        " AND rowid NOT IN (SELECT article FROM spread_pending)",
+        (json.dumps(list(ids)),),
     )
 
 

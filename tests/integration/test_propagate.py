@@ -11,6 +11,7 @@ import pytest
 
 from index import Library
 from index.ingest import propagate
+from index.store import spread
 
 pytestmark = pytest.mark.model
 
@@ -100,6 +101,53 @@ def test_names_spread_across_imports_in_either_order(tmp_path):
     assert got[0] == got[1] == both
 
 
+def test_a_name_that_came_reaches_older_articles_through_the_search_index(tmp_path, monkeypatch):
+    """The pass reads only the texts the search index says may write the names that came: the
+    older article (and one writing "Mandrivel.com") gets its mentions all the same."""
+    (tmp_path / "a.txt").write_text(A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(B, encoding="utf-8")
+    (tmp_path / "c.txt").write_text(
+        "Farmers wrote to Mandrivel.com that the rains came late.\n", encoding="utf-8")
+    with Library.open(tmp_path / "once") as lib:
+        lib.add([tmp_path / n for n in ("a.txt", "b.txt", "c.txt")], jobs=1)
+        want = mentions_of(lib)
+    with Library.open(tmp_path / "lib") as lib:
+        lib.add([tmp_path / "b.txt", tmp_path / "c.txt"], jobs=1)
+        assert not [m for m in lib.mentions() if m.text == "Mandrivel"]
+
+        def every_text(db):
+            raise AssertionError("the pass read every text of the library")
+
+        monkeypatch.setattr(spread, "unmarked_texts", every_text)
+        lib.add([tmp_path / "a.txt"], jobs=1)
+        assert mentions_of(lib) == want
+        assert len([m for m in lib.mentions(article="b") if m.text == "Mandrivel"]) == 2
+
+
+def test_the_library_counts_its_names_as_it_changes(tmp_path):
+    """The names pass reads the library's names from counts triggers keep: true to the mentions
+    after an import, a removal, a re-import of a changed file and the pass's own rewrites."""
+    (tmp_path / "a.txt").write_text(A, encoding="utf-8")
+    (tmp_path / "b.txt").write_text(B, encoding="utf-8")
+    grouped = ("SELECT text, label, count(*) FROM mentions WHERE spread = 0"
+               " GROUP BY text, label ORDER BY 1, 2")
+    with Library.open(tmp_path / "lib") as lib:
+        db = lib.store.db
+
+        def counted():
+            return db.execute("SELECT text, label, n FROM name_counts ORDER BY 1, 2").fetchall()
+
+        lib.add([tmp_path], jobs=1)
+        assert counted() and counted() == db.execute(grouped).fetchall()
+        (tmp_path / "a.txt").write_text(A + "Olaf Brenning said so.\n", encoding="utf-8")
+        lib.add([tmp_path], jobs=1)
+        assert "Olaf Brenning" in {t for t, _, _ in counted()}
+        assert counted() == db.execute(grouped).fetchall()
+        lib.remove("a")
+        assert "Olaf Brenning" not in {t for t, _, _ in counted()}
+        assert counted() == db.execute(grouped).fetchall()
+
+
 def test_a_killed_pass_is_finished_by_the_next_opening(tmp_path, monkeypatch):
     (tmp_path / "a.txt").write_text(A, encoding="utf-8")
     (tmp_path / "b.txt").write_text(B, encoding="utf-8")
@@ -144,6 +192,8 @@ def test_a_library_from_before_propagation_is_spread_on_opening(tmp_path):
         want = mentions_of(lib)
     db = sqlite3.connect(tmp_path / "lib" / "library.db")
     db.executescript(
+        "DROP TRIGGER name_counts_in; DROP TRIGGER name_counts_out;"
+        "DROP TRIGGER name_counts_changed; DROP TABLE name_counts;"
         "DELETE FROM mentions WHERE spread = 1; ALTER TABLE mentions DROP COLUMN spread;"
         "DROP TABLE spread_names; DROP TABLE spread_pending;"
     )

@@ -639,3 +639,19 @@ def test_only_the_search_package_imports_whoosh_and_its_parser_and_snippets_do_n
     assert not [p.name for p in outside if imports_whoosh(p)]
     assert not imports_whoosh(root / "search" / "query.py")
     assert not imports_whoosh(root / "search" / "snippets.py")
+
+
+# --- the names pass's look-up (ingest/propagate.py) ------------------------------------------------
+
+
+def test_containing_names_every_document_that_may_write_a_name(ix):
+    """The names pass reads only the texts this gives: each text writing the name is there,
+    even where the name's last word runs on into a longer token."""
+    extra = IndexDoc("web", "Shopping", "Amazon.com said sales rose; Kazakh traders agreed.")
+    ix.add([extra])
+    assert ix.containing(["Wang Yi"]) == {"reuters"}
+    assert ix.containing(["Foreign Minister Wang Yi"]) >= {"reuters"}
+    assert ix.containing(["Amazon"]) == {"web"}  # "Amazon" in "Amazon.com"
+    assert ix.containing(["Kazakhstan", "Beijing"]) == {"scmp", "reuters", "trade"}
+    assert ix.containing(["Mandrivel"]) == set()
+    assert ix.containing(["US"]) is None  # a stop word: the index cannot tell
