@@ -638,9 +638,10 @@ _WORDS = re.compile(r"\w+")
 class _Warm:
     """The linker an import relinks its part of the library with: the reader's own when it is
     true to the library, else a new one whose snapshot of the library is taken before the
-    import writes and whose keys are read in a thread once the recognizer is starting (not
-    before: the thread would hold up the reading that feeds it). A small import, analysed in
-    this process, never starts it and relinks everything (as costly as reading the keys)."""
+    import writes and whose keys are read in a thread once the recognizer has its first batch
+    (not before: the thread would hold up the reading that feeds it, 0.8 s at 100,000
+    articles). A small import, analysed in this process, never starts it and relinks
+    everything (as costly as reading the keys)."""
 
     def __init__(self, linker: entities.Linker, snapshot) -> None:
         self._linker, self._snapshot = linker, snapshot

@@ -313,7 +313,9 @@ class Importer:
         started: Callable[[], None] | None = None,
     ) -> None:
         self.store = store
-        self._started = started  # called once the recognizer processes are starting
+        # called once the recognizer has its first batch: work started before would slow the
+        # reading that feeds it (a thread holds the interpreter's lock)
+        self._started = started
         self.library = library  # its folder is never imported from
         self.prune = prune  # remove the articles a changed file no longer holds
         self.search = search
@@ -520,12 +522,13 @@ class Importer:
     def _start_pool(self) -> None:
         if self._pool is None:
             self._pool = recognizer.Pool(self.jobs)
-            if self._started is not None:
-                self._started()
 
     def _submit(self, batch: list[Pending]) -> None:
         self._start_pool()
         self._pool.submit(batch, self._write)
+        if self._started is not None:
+            started, self._started = self._started, None
+            started()
 
     def _analyse_here(self, batch: list[Pending]) -> None:
         self._write(batch, recognizer.analyse_here([p.ner_text for p in batch]))

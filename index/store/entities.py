@@ -9,7 +9,7 @@ import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -117,9 +117,13 @@ def recording(db: sqlite3.Connection) -> Iterator[Callable[[], set[str]]]:
     try:
         yield lambda: {r[0] for r in db.execute("SELECT key FROM temp.touched_keys")}
     finally:
-        for trigger in ("touched_in", "touched_out", "touched_changed"):
-            db.execute(f"DROP TRIGGER IF EXISTS temp.{trigger}")
-        db.execute("DROP TABLE IF EXISTS temp.touched_keys")
+        # Ctrl-C may leave a statement of the connection unfinished, and SQLite drops nothing
+        # then ("database table is locked"): the user is told of the interrupt, not of that;
+        # what is left is temporary and the next recording starts it afresh.
+        with suppress(sqlite3.Error):
+            for trigger in ("touched_in", "touched_out", "touched_changed"):
+                db.execute(f"DROP TRIGGER IF EXISTS temp.{trigger}")
+            db.execute("DROP TABLE IF EXISTS temp.touched_keys")
 
 
 def key_count(db: sqlite3.Connection) -> int:
