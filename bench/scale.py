@@ -259,20 +259,26 @@ def _batch(folder: Path) -> Path:
     return path
 
 
-def bench_import(library: Path, work: Path) -> dict:
-    """``reader add`` of BATCH new articles into a copy of the library, beside bare NER."""
+def bench_import(library: Path, work: Path, rounds: int = 2) -> dict:
+    """``reader add`` of BATCH new articles into a copy of the library, beside bare NER: the two
+    alternate, ``rounds`` of each, and the fastest of each is compared (as bench --only import
+    does: the machine is shared)."""
     data = _batch(work)
     target = work / "import-copy"
+    bares, ourses = [], []
+    for _ in range(rounds):
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(library, target, ignore=shutil.ignore_patterns("import.lock", "bench-*"))
+        # A user's library was relinked by the reader that imports into it (or is, whole, by its
+        # first import after an upgrade): so is the copy, before the clock starts.
+        subprocess.run([sys.executable, "-c", RULES, str(target)], check=True, cwd=ROOT)
+        bares.append(measure([sys.executable, "-c", BARE, str(data)]))
+        ourses.append(measure([_reader(), "--library", str(target), "add", str(data), "--jobs", "1"]))
     shutil.rmtree(target, ignore_errors=True)
-    shutil.copytree(library, target, ignore=shutil.ignore_patterns("import.lock", "bench-*"))
-    # A user's library was relinked by the reader that imports into it (or is, whole, by its
-    # first import after an upgrade): so is the copy, before the clock starts.
-    subprocess.run([sys.executable, "-c", RULES, str(target)], check=True, cwd=ROOT)
-    bare = measure([sys.executable, "-c", BARE, str(data)])
-    ours = measure([_reader(), "--library", str(target), "add", str(data), "--jobs", "1"])
-    shutil.rmtree(target, ignore_errors=True)
-    return {"bare_s": bare["wall"], "reader_s": ours["wall"], "ratio": ours["wall"] / bare["wall"],
-            "peak_mb": ours["max_rss_mb"]}
+    bare = min(m["wall"] for m in bares)
+    ours = min(m["wall"] for m in ourses)
+    return {"bare_s": bare, "reader_s": ours, "ratio": ours / bare,
+            "peak_mb": max(m["max_rss_mb"] for m in ourses)}
 
 
 READ = r"""
@@ -494,8 +500,8 @@ def table(results: dict) -> None:
         lambda r: f"{r['built']['peak_mb']:.0f} MB")
     row(f"import {BATCH} new articles: peak memory", "<= 400 MB",
         lambda r: f"{r['import']['peak_mb']:.0f} MB {_ok(r['import']['peak_mb'], 400)}")
-    row(f"import {BATCH}: reader add / bare spaCy NER", "<= 1.25x",
-        lambda r: f"{r['import']['reader_s']:.0f}/{r['import']['bare_s']:.0f} s = "
+    row(f"import {BATCH}: reader add / bare spaCy NER (fastest of 2 each)", "<= 1.25x",
+        lambda r: f"{r['import']['reader_s']:.1f}/{r['import']['bare_s']:.1f} s = "
                   f"{r['import']['ratio']:.2f}x {_ok(r['import']['ratio'], 1.25)}")
     row("search p50 / p95 (top 20, snippets)", "p95 <= 100 ms",
         lambda r: f"{r['search']['p50_ms']:.0f} / {r['search']['p95_ms']:.0f} ms "
